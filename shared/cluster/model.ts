@@ -1,0 +1,178 @@
+/**
+ * What one cluster looks like to the checks: a slim, typed projection of the
+ * Kubernetes objects that workload identity depends on. Slim on purpose: a
+ * cluster with 20,000 pods must fit in bounded memory, and nothing secret
+ * (environment values other than the webhook's own, tokens, secrets) is kept.
+ */
+import type { AksCluster } from "../inventory/model.js";
+
+export type Labels = Readonly<Record<string, string>>;
+export type Annotations = Readonly<Record<string, string>>;
+
+export interface NamespaceSummary {
+  name: string;
+  labels: Labels;
+}
+
+export interface ServiceAccountSummary {
+  namespace: string;
+  name: string;
+  labels: Labels;
+  annotations: Annotations;
+}
+
+/** The environment variables the webhook injects; their values are not secret. */
+export const WEBHOOK_ENV_NAMES = [
+  "AZURE_CLIENT_ID",
+  "AZURE_TENANT_ID",
+  "AZURE_FEDERATED_TOKEN_FILE",
+  "AZURE_AUTHORITY_HOST",
+] as const;
+export type WebhookEnvName = (typeof WEBHOOK_ENV_NAMES)[number];
+
+export interface ContainerSummary {
+  name: string;
+  init: boolean;
+  /** Only the webhook's variables, with literal values (valueFrom is recorded as ""). */
+  env: Partial<Record<WebhookEnvName, string>>;
+  mountPaths: string[];
+}
+
+/** A serviceAccountToken source inside a projected volume. */
+export interface ProjectedTokenVolume {
+  volumeName: string;
+  audience?: string;
+  expirationSeconds?: number;
+  path: string;
+}
+
+export interface OwnerRef {
+  kind: string;
+  name: string;
+}
+
+export interface PodSummary {
+  namespace: string;
+  name: string;
+  labels: Labels;
+  /** Only `azure.workload.identity/*` annotations are kept. */
+  annotations: Annotations;
+  serviceAccountName: string;
+  hostNetwork: boolean;
+  creationTimestamp?: string;
+  phase?: string;
+  owner?: OwnerRef;
+  containers: ContainerSummary[];
+  projectedTokenVolumes: ProjectedTokenVolume[];
+}
+
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** A pod controller with its pod template (for CronJob: spec.jobTemplate.spec.template). */
+export interface WorkloadSummary {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  labels: Labels;
+  /** Only `azure.workload.identity/*` annotations are kept. */
+  annotations: Annotations;
+  owner?: OwnerRef;
+  template: {
+    labels: Labels;
+    /** Only `azure.workload.identity/*` annotations are kept. */
+    annotations: Annotations;
+    serviceAccountName: string;
+    hostNetwork: boolean;
+  };
+  replicas?: number;
+  /** Absent in the API when no replica is ready: read as 0. */
+  readyReplicas?: number;
+}
+
+export interface ServiceSummary {
+  namespace: string;
+  name: string;
+  /** Only `azure.workload.identity/*` annotations are kept. */
+  annotations: Annotations;
+}
+
+/** A deployment of the workload identity webhook controller. */
+export interface WebhookDeployment {
+  namespace: string;
+  name: string;
+  /** "aks-addon" in kube-system; "helm" in any other namespace (usually azure-workload-identity-system). */
+  source: "aks-addon" | "helm";
+  replicas: number;
+  readyReplicas: number;
+}
+
+export interface MutatingWebhookSummary {
+  /** MutatingWebhookConfiguration name. */
+  configurationName: string;
+  webhooks: Array<{
+    name: string;
+    objectSelectorLabels: Labels;
+    service?: { namespace: string; name: string };
+    failurePolicy?: string;
+  }>;
+}
+
+/** AADSTS codes seen in the recent log lines of one container. Never the lines themselves. */
+export interface AadstsLogEvidence {
+  namespace: string;
+  pod: string;
+  container: string;
+  code: string;
+  count: number;
+  /** Timestamp of the last occurrence when the log line carried one. */
+  lastSeen?: string;
+}
+
+export const COLLECTION_ERROR_KINDS = ["unreachable", "unauthorized", "forbidden", "timeout", "error"] as const;
+export type CollectionErrorKind = (typeof COLLECTION_ERROR_KINDS)[number];
+
+/** A read that failed. The scan goes on; checks that needed it stay silent and a `scan.*` finding says why. */
+export interface CollectionError {
+  kind: CollectionErrorKind;
+  /** Kubernetes resource (e.g. "pods", "pods/log", "mutatingwebhookconfigurations") or ARM operation. */
+  resource: string;
+  /** Kubernetes verb ("list", "get", "create") or ARM action. */
+  verb: string;
+  /** API group, "" for core. */
+  group?: string;
+  namespace?: string;
+  message: string;
+  httpStatus?: number;
+}
+
+export interface SnapshotStats {
+  requests: number;
+  podPages: number;
+  /** All pods seen, including those not kept because they have nothing to do with workload identity. */
+  podsSeen: number;
+  durationMs: number;
+}
+
+/** Everything one cluster's checks need, collected once. */
+export interface ClusterSnapshot {
+  cluster: AksCluster;
+  /** ISO-8601; the checks' notion of "now". */
+  collectedAt: string;
+  /** How the API server was reached; "none" when it could not be. */
+  accessPath: "direct" | "run-command" | "none";
+  namespaces: NamespaceSummary[];
+  serviceAccounts: ServiceAccountSummary[];
+  /**
+   * Pods that touch workload identity: labelled, carrying an `azure.workload.identity/*`
+   * annotation, running as an annotated service account, or mutated by the webhook.
+   */
+  pods: PodSummary[];
+  workloads: WorkloadSummary[];
+  services: ServiceSummary[];
+  webhookDeployments: WebhookDeployment[];
+  mutatingWebhooks: MutatingWebhookSummary[];
+  logEvidence: AadstsLogEvidence[];
+  errors: CollectionError[];
+  stats: SnapshotStats;
+}

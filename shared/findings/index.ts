@@ -1,0 +1,2 @@
+export * from "./model.js";
+export { findingId, findingKey } from "./finding-id.js";

@@ -1,0 +1,27 @@
+import { SEVERITIES, type Finding } from "../findings/model.js";
+
+const severityRank = new Map(SEVERITIES.map((s, i) => [s, i]));
+
+/** Most severe first, then by place (cluster, namespace, name) so that output is stable between runs. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (severityRank.get(a.severity) ?? 9) - (severityRank.get(b.severity) ?? 9) ||
+    a.checkId.localeCompare(b.checkId) ||
+    (a.resource.cluster ?? "").localeCompare(b.resource.cluster ?? "") ||
+    (a.resource.namespace ?? "").localeCompare(b.resource.namespace ?? "") ||
+    a.resource.name.localeCompare(b.resource.name) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(compareFindings);
+}
+
+/** Where a finding is, in one short human-readable string. */
+export function findingLocation(f: Finding): string {
+  const r = f.resource;
+  const object = r.namespace ? `${r.namespace}/${r.name}` : r.name;
+  const place = r.cluster ? `${r.cluster}: ` : "";
+  return `${place}${r.kind} ${object}${r.credentialName ? ` (credential ${r.credentialName})` : ""}`;
+}
