@@ -8,5 +8,7 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // One in-memory Azurite for the run; files reach it with inject("azuriteTables").
+    globalSetup: ["test/setup/azurite.global.ts"],
   },
 });

@@ -1,0 +1,97 @@
+/**
+ * Findings store benchmark (not a test): saves 50,000 findings into a fresh
+ * in-memory Azurite, once in transactions of up to 100 and once entity by
+ * entity, then times the "open, high severity" query the security team runs
+ * most. Run: npm run build && node dist/bench/store.js [findings]
+ */
+import { performance } from "node:perf_hooks";
+import { findingId, type Finding, type Severity } from "../shared/findings/index.js";
+import type { ClusterHealth, ScanRun } from "../shared/scan/model.js";
+import { createFindingsStore, type FindingsStore } from "../shared/store/index.js";
+import { startAzurite } from "../test/support/azurite.js";
+
+const FINDINGS = Number(process.argv[2] ?? 50_000);
+const PER_CLUSTER = 250;
+const SEVERITIES: Severity[] = ["high", "medium", "medium", "low", "low", "info"];
+
+function fleet(): { run: ScanRun; findings: Finding[] } {
+  const clusters: ClusterHealth[] = [];
+  const findings: Finding[] = [];
+  for (let c = 0; findings.length < FINDINGS; c++) {
+    const sub = `${String(c % 40).padStart(8, "0")}-0000-0000-0000-000000000000`;
+    const name = `aks-${c}`;
+    const clusterId = `/subscriptions/${sub}/resourceGroups/rg-${c}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+    clusters.push({ clusterId, cluster: name, subscriptionId: sub, resourceGroup: `rg-${c}`, status: "ok", accessPath: "direct", durationMs: 800, requests: 12, findings: PER_CLUSTER, podsSeen: 400, workloadIdentityPods: 120 });
+    for (let i = 0; i < PER_CLUSTER && findings.length < FINDINGS; i++) {
+      const resource = { subscriptionId: sub, cluster: name, clusterId, namespace: `team-${i % 25}`, kind: "ServiceAccount", name: `workload-${i}`, identityClientId: `${String(i).padStart(8, "0")}-1111-1111-1111-111111111111` };
+      const checkId = i % 2 ? "sa.no-matching-fic" : "pod.label-missing";
+      findings.push({
+        id: findingId(checkId, resource),
+        checkId,
+        severity: SEVERITIES[i % SEVERITIES.length]!,
+        title: "Service account has no federated credential for this cluster",
+        resource,
+        evidence: { expectedIssuer: `https://eastus.oic.prod-aks.azure.com/tenant/${c}/`, subject: `system:serviceaccount:team-${i % 25}:workload-${i}` },
+        remediation: { text: "Create the federated credential.", command: `az identity federated-credential create --name ${name}-workload-${i} --identity-name id-${i} --resource-group rg-${c} --issuer 'https://…' --subject 'system:serviceaccount:team:workload-${i}'` },
+        docsUrl: "https://learn.microsoft.com/azure/aks/workload-identity-overview",
+        controls: ["MCSB IM-3"],
+      });
+    }
+  }
+  const run: ScanRun = {
+    id: "bench-scan-1",
+    startedAt: "2026-11-30T06:00:00.000Z",
+    finishedAt: "2026-11-30T06:10:00.000Z",
+    trigger: "cli",
+    scope: { subscriptions: [], managementGroups: [], clusters: [] },
+    tenantId: "00000000-0000-0000-0000-000000000000",
+    subscriptions: [...new Set(clusters.map((c) => c.subscriptionId))],
+    complete: true,
+    clusters,
+    counts: { clusters: clusters.length, clustersScanned: clusters.length, findings: findings.length, bySeverity: { high: 0, medium: 0, low: 0, info: 0 } },
+    requests: { resourceGraph: 0, arm: 0, graph: 0, kubernetes: 0 },
+    durationMs: 600_000,
+  };
+  for (const f of findings) run.counts.bySeverity[f.severity]++;
+  return { run, findings };
+}
+
+async function timeSave(store: FindingsStore, run: ScanRun, findings: Finding[]) {
+  const started = performance.now();
+  const result = await store.saveScan(run, findings);
+  return { seconds: (performance.now() - started) / 1000, ...result };
+}
+
+async function timeOpenHigh(store: FindingsStore) {
+  const started = performance.now();
+  let count = 0;
+  for await (const _ of store.allFindings({ status: "open", severity: "high" }, 1000)) count++;
+  return { seconds: (performance.now() - started) / 1000, count };
+}
+
+const azurite = await startAzurite();
+try {
+  const { run, findings } = fleet();
+  const connect = (prefix: string, writeMode: "transactions" | "single") =>
+    createFindingsStore({ kind: "connection-string", connectionString: azurite.connectionString, retentionDays: 90 }, { tablePrefix: prefix, writeMode, concurrency: 16 });
+
+  console.log(`wiscan store benchmark: ${findings.length} findings in ${run.clusters.length} clusters, Azurite in memory, Node ${process.version}`);
+  for (const [label, mode] of [["batched", "transactions"], ["unbatched", "single"]] as const) {
+    const store = await connect(`bench${mode === "single" ? "Single" : "Batch"}`, mode);
+    const save = await timeSave(store, run, findings);
+    console.log(
+      `${label.padEnd(10)} saved ${save.findings} findings as ${save.rows} rows in ${save.requests} requests, ${save.seconds.toFixed(1)} s: ` +
+        `${Math.round(save.rows / save.seconds)} entities/s, ${Math.round(save.findings / save.seconds)} findings/s`,
+    );
+    if (mode === "transactions") {
+      await timeOpenHigh(store); // warm-up
+      const query = await timeOpenHigh(store);
+      console.log(`open high-severity query: ${query.count} findings in ${(query.seconds * 1000).toFixed(0)} ms (all pages of 1000)`);
+      const first = performance.now();
+      await store.listFindings({ status: "open", severity: "high" }, { pageSize: 100 });
+      console.log(`open high-severity, first page of 100: ${(performance.now() - first).toFixed(0)} ms`);
+    }
+  }
+} finally {
+  await azurite.stop();
+}

@@ -1,0 +1,53 @@
+/**
+ * GET /api/findings and GET /api/findings/{id}: the stored findings for
+ * security teams, filtered, paged, as JSON or CSV.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import {
+  FINDING_QUERY_PARAMETERS,
+  findingsCsv,
+  PAGE_PARAMETERS,
+  parseFindingQuery,
+  parseFormat,
+  parsePageRequest,
+} from "../../shared/store/index.js";
+import { notFound, queryParameters, respond, routeParameter } from "./respond.js";
+import { findingsStore } from "./store-instance.js";
+
+/** Response header carrying the continuation token of a CSV page (a CSV body has no room for it). */
+export const CONTINUATION_HEADER = "x-continuation-token";
+
+export async function listFindings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const get = queryParameters(request, [...FINDING_QUERY_PARAMETERS, ...PAGE_PARAMETERS, "format"]);
+    const query = parseFindingQuery(get);
+    const page = parsePageRequest(get);
+    const format = parseFormat(get);
+    const result = await (await findingsStore()).listFindings(query, page);
+    const token = result.continuationToken;
+    if (format === "csv") {
+      return {
+        status: 200,
+        headers: {
+          "content-type": "text/csv; charset=utf-8",
+          "content-disposition": 'attachment; filename="wiscan-findings.csv"',
+          ...(token !== undefined && { [CONTINUATION_HEADER]: token }),
+        },
+        body: findingsCsv(result.items),
+      };
+    }
+    return { status: 200, jsonBody: { items: result.items, ...(token !== undefined && { continuationToken: token }) } };
+  });
+}
+
+export async function getFinding(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    queryParameters(request, []);
+    const id = routeParameter(request, "id");
+    const found = await (await findingsStore()).getFinding(id);
+    return found ? { status: 200, jsonBody: found } : notFound(`Finding ${id}`);
+  });
+}
+
+app.http("findings-list", { methods: ["GET"], authLevel: "function", route: "findings", handler: listFindings });
+app.http("findings-get", { methods: ["GET"], authLevel: "function", route: "findings/{id}", handler: getFinding });

@@ -1,0 +1,28 @@
+/** GET /api/scans (newest first) and GET /api/scans/{id} with counts and per-cluster health. */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { PAGE_PARAMETERS, parsePageRequest } from "../../shared/store/index.js";
+import { notFound, queryParameters, respond, routeParameter } from "./respond.js";
+import { findingsStore } from "./store-instance.js";
+
+export const DEFAULT_SCANS_PAGE_SIZE = 20;
+
+export async function listScans(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    const page = parsePageRequest(queryParameters(request, PAGE_PARAMETERS), DEFAULT_SCANS_PAGE_SIZE);
+    const result = await (await findingsStore()).listScans(page);
+    return { status: 200, jsonBody: result };
+  });
+}
+
+/** The store's view of one scan; the orchestration status is merged in by the scan-trigger functions. */
+export async function getScan(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  return respond(context, async () => {
+    queryParameters(request, []);
+    const id = routeParameter(request, "id");
+    const details = await (await findingsStore()).getScan(id);
+    return details ? { status: 200, jsonBody: details } : notFound(`Scan ${id}`);
+  });
+}
+
+app.http("scans-list", { methods: ["GET"], authLevel: "function", route: "scans", handler: listScans });
+app.http("scans-get", { methods: ["GET"], authLevel: "function", route: "scans/{id}", handler: getScan });

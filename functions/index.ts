@@ -1,0 +1,13 @@
+/**
+ * The Functions entry (package.json "main"): importing a module registers its
+ * functions with the host. Nothing here reads settings or creates clients;
+ * each function builds what it needs on its first invocation.
+ */
+// The findings, scans and suppressions query API.
+import "./http/index.js";
+// Scans: the weekly timer and POST /api/scans.
+import "./scans/timer.js";
+import "./scans/start.js";
+// The Durable fleet scan: orchestrations and activities.
+import "./durable/fleet-scan.js";
+import "./durable/activities/index.js";

@@ -1,0 +1,51 @@
+/**
+ * The engine's dependencies, one set per scan. A scan's activities run in
+ * different processes, so what the CLI learns along the way (the tenant, from
+ * the inventory) is handed in here from the staged inventory instead; and app
+ * registration lookups are cached per scan, never across weeks.
+ */
+import { DefaultAzureCredential } from "@azure/identity";
+import { createAzureClients, type AzureClients } from "../../shared/azure/index.js";
+import type { WiscanConfig } from "../../shared/config/index.js";
+import { createAzureScanDependencies } from "../../shared/engine/azure-dependencies.js";
+import type { ScanDependencies } from "../../shared/engine/index.js";
+
+export interface ScanDependenciesRequest {
+  scanId: string;
+  /** The scan's tenant, once its inventory knows it. */
+  tenantId?: string;
+}
+
+export type ScanDependenciesFactory = (request: ScanDependenciesRequest) => ScanDependencies;
+
+/** Scans whose dependencies (and their lookup caches) a worker keeps at once. */
+const KEPT = 2;
+
+export function scanDependenciesFactory(clients: AzureClients, config: WiscanConfig): ScanDependenciesFactory {
+  const perScan = new Map<string, ScanDependencies>();
+  return ({ scanId, tenantId }) => {
+    const key = `${scanId}|${tenantId ?? ""}`;
+    let dependencies = perScan.get(key);
+    if (!dependencies) {
+      const tenant = tenantId ?? config.tenantId;
+      dependencies = createAzureScanDependencies(clients, {
+        ...(tenant !== undefined && tenant !== "" && { tenantId: tenant }),
+        collect: {
+          requestTimeoutMs: config.scanner.clusterTimeoutSeconds * 1000,
+          logTailLines: config.scanner.logTailLines,
+          logMaxPods: config.scanner.logMaxPodsPerCluster,
+        },
+      });
+      perScan.set(key, dependencies);
+      while (perScan.size > KEPT) perScan.delete(perScan.keys().next().value!);
+    }
+    return dependencies;
+  };
+}
+
+/** Production: Azure, as the scanner's managed identity (AZURE_CLIENT_ID names a user-assigned one). */
+export function azureScanDependencies(config: WiscanConfig): ScanDependenciesFactory {
+  const managedIdentityClientId = config.scanner.managedIdentityClientId;
+  const credential = new DefaultAzureCredential(managedIdentityClientId !== undefined ? { managedIdentityClientId } : {});
+  return scanDependenciesFactory(createAzureClients({ credential }), config);
+}

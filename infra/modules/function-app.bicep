@@ -1,0 +1,190 @@
+// The scanner's Function App on the Flex Consumption plan (Linux, Node 22),
+// running as the scanner's user-assigned identity. Every connection is
+// identity-based: host storage (AzureWebJobsStorage__*), the deployment
+// package container, Application Insights, the findings tables and ACS.
+//
+// The app settings below are the whole collection (a deployment replaces it):
+// the host's own settings, then every scanner setting of
+// shared/config/settings.ts. test/infra/app-settings.test.ts keeps the two
+// lists in step; a setting left out here must be listed as optional in
+// docs/deploy.md.
+
+@description('Region of the plan and the app (must offer Flex Consumption).')
+param location string
+
+@description('Tags applied to the plan and the app.')
+param tags object
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Globally unique name of the Function App.')
+param appName string
+
+@description('Resource id of the scanner\'s user-assigned identity.')
+param identityId string
+
+@description('Client id of the scanner\'s user-assigned identity.')
+param identityClientId string
+
+@description('Name of the storage account that holds host state, the task hub and the findings.')
+param storageAccountName string
+
+@description('URL of the blob container that holds the deployment package.')
+param deploymentContainerUrl string
+
+@description('Application Insights connection string.')
+param applicationInsightsConnectionString string
+
+@description('Memory of each instance, in MB.')
+@allowed([
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+@description('Upper bound on instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('The values of the scanner\'s own settings (shared/config/settings.ts).')
+param scanner ScannerSettings
+
+@description('Values of the scanner settings, one field per setting of shared/config/settings.ts that the templates set.')
+type ScannerSettings = {
+  tenantId: string
+  clientId: string
+  subscriptions: string
+  managementGroups: string
+  schedule: string
+  concurrency: int
+  clusterTimeoutSeconds: int
+  logTailLines: int
+  logMaxPodsPerCluster: int
+  findingsStorageAccountUrl: string
+  retentionDays: int
+  mailTransport: 'acs' | 'none'
+  digestRecipients: string
+  digestSender: string
+  digestMaxFindings: int
+  acsEndpoint: string
+  probeScopes: string
+  runCommandScopes: string
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  // azd finds the app to deploy the `scanner` service of azure.yaml by this tag.
+  tags: union(tags, {
+    'azd-service-name': 'scanner'
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Key Vault references in app settings (e.g. SMTP_PASSWORD) resolve with the scanner's identity.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+// No publishing with user names and passwords: azd deploys with Entra ID.
+resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// Flex Consumption takes neither FUNCTIONS_WORKER_RUNTIME nor FUNCTIONS_EXTENSION_VERSION:
+// the runtime comes from functionAppConfig.runtime above.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    // Host storage and the Durable Functions task hub, through the scanner's identity.
+    AzureWebJobsStorage__accountName: storageAccountName
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    // Telemetry with Entra ID (local authentication is disabled on the component).
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    // The scanner (shared/config/settings.ts).
+    AZURE_TENANT_ID: scanner.tenantId
+    AZURE_CLIENT_ID: scanner.clientId
+    SCAN_SUBSCRIPTIONS: scanner.subscriptions
+    SCAN_MANAGEMENT_GROUPS: scanner.managementGroups
+    SCAN_SCHEDULE: scanner.schedule
+    SCAN_CONCURRENCY: string(scanner.concurrency)
+    CLUSTER_TIMEOUT_SECONDS: string(scanner.clusterTimeoutSeconds)
+    LOG_TAIL_LINES: string(scanner.logTailLines)
+    LOG_MAX_PODS_PER_CLUSTER: string(scanner.logMaxPodsPerCluster)
+    FINDINGS_STORAGE_ACCOUNT_URL: scanner.findingsStorageAccountUrl
+    RETENTION_DAYS: string(scanner.retentionDays)
+    MAIL_TRANSPORT: scanner.mailTransport
+    DIGEST_RECIPIENTS: scanner.digestRecipients
+    DIGEST_SENDER: scanner.digestSender
+    DIGEST_MAX_FINDINGS: string(scanner.digestMaxFindings)
+    FINDINGS_API_BASE_URL: 'https://${site.properties.defaultHostName}/api'
+    ACS_ENDPOINT: scanner.acsEndpoint
+    PROBE_SCOPES: scanner.probeScopes
+    RUN_COMMAND_SCOPES: scanner.runCommandScopes
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output findingsApiBaseUrl string = 'https://${site.properties.defaultHostName}/api'

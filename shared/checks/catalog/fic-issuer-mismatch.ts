@@ -1,0 +1,44 @@
+import { updateCredential } from "../commands.js";
+import { matchCredential } from "../credential-match.js";
+import { objectResource, defineCheck, evidence } from "../define.js";
+import { DOCS, MCSB } from "../links.js";
+import { CLIENT_ID_ANNOTATION, isGuid, serviceAccountSubject } from "../workload-identity.js";
+
+export const ficIssuerMismatch = defineCheck({
+  id: "fic.issuer-mismatch",
+  title: "Federated credential's issuer does not match the cluster's",
+  severityRule: "high",
+  risk: "Entra compares issuers exactly: a missing trailing slash, different case or a re-created cluster's old issuer gives AADSTS700211/AADSTS70021 and the workload gets no token.",
+  remediation: "Set the credential's issuer to the cluster's OIDC issuer URL exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it.",
+  docsUrl: DOCS.federationConsiderations,
+  controls: [MCSB.applicationIdentities],
+  evaluateCluster(view, snapshot, report) {
+    const { cluster } = snapshot;
+    const issuer = cluster.oidcIssuerUrl;
+    if (issuer === undefined || issuer === "") return [];
+    return snapshot.serviceAccounts.flatMap((sa) => {
+      const clientId = sa.annotations[CLIENT_ID_ANNOTATION];
+      if (clientId === undefined || !isGuid(clientId)) return [];
+      const principal = view.principalByClientId.get(clientId.toLowerCase());
+      if (principal === undefined || !principal.credentialsKnown) return [];
+      const subject = serviceAccountSubject(sa.namespace, sa.name);
+      const match = matchCredential(view, cluster, issuer, principal, subject);
+      if (match.kind !== "issuer-mismatch") return [];
+      return match.candidates.map(({ credential, difference }) =>
+        report({
+          severity: "high",
+          title:
+            difference === "different issuer"
+              ? "Federated credential trusts an issuer that is no longer this cluster's"
+              : `Federated credential's issuer differs from the cluster's by ${difference}`,
+          resource: objectResource(cluster, "ServiceAccount", sa.namespace, sa.name, principal, credential.name),
+          evidence: evidence({ expectedIssuer: issuer, foundIssuer: credential.issuer, differs: difference, subject, identity: principal.displayName }),
+          remediation: {
+            text: `Update credential ${credential.name} to the cluster's exact issuer; the change can take a few minutes to propagate.`,
+            command: updateCredential(principal, { name: credential.name, issuer, subject }, credential),
+          },
+        }),
+      );
+    });
+  },
+});

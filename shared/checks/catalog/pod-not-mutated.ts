@@ -1,0 +1,59 @@
+import type { PodSummary } from "../../cluster/model.js";
+import { clusterFacts, webhookBrokenOnCluster } from "../cluster-facts.js";
+import { objectResource, defineCheck, evidence } from "../define.js";
+import { DOCS } from "../links.js";
+import { PodTargets, examplePods, isLive, recreatePodsCommand } from "../pod-targets.js";
+import { TOKEN_EXCHANGE_AUDIENCE, hasUseLabel } from "../workload-identity.js";
+
+export const podNotMutated = defineCheck({
+  id: "pod.not-mutated",
+  title: "Labelled pods were not mutated by the webhook",
+  severityRule: "high",
+  risk: "A labelled pod without the projected token (audience api://AzureADTokenExchange) or AZURE_FEDERATED_TOKEN_FILE cannot authenticate; it was created before the webhook ran or while it failed, and stays that way until recreated.",
+  remediation: "Recreate the pods (rollout restart) now that the webhook runs.",
+  docsUrl: DOCS.troubleshooting,
+  controls: [],
+  evaluateCluster(_view, snapshot, report) {
+    const facts = clusterFacts(snapshot);
+    // A webhook that is off or broken right now is one cluster-level finding, not one per pod.
+    if (webhookBrokenOnCluster(facts)) return [];
+    const targets = new PodTargets(facts);
+    for (const pod of snapshot.pods) {
+      if (!hasUseLabel(pod.labels) || !isLive(pod) || facts.isExcludedNamespace(pod.namespace)) continue;
+      if (!isMutated(pod)) targets.addPod(pod);
+    }
+    return targets.list().map((target) => {
+      const oldest = target.pods.map((p) => p.creationTimestamp).filter((t): t is string => t !== undefined).sort()[0];
+      const first = target.pods[0];
+      const command = recreatePodsCommand(snapshot.cluster, target);
+      const text = "These pods were created without the webhook's changes (before it ran, or while it failed); recreate them so the running webhook mutates them.";
+      return report({
+        severity: "high",
+        resource: objectResource(snapshot.cluster, target.kind, target.namespace, target.name),
+        evidence: evidence({
+          pods: target.pods.length,
+          examplePods: examplePods(target.pods),
+          oldestPodCreated: oldest,
+          tokenVolume: first ? hasTokenVolume(first) : undefined,
+          federatedTokenFileEnv: first ? hasTokenFileEnv(first) : undefined,
+          webhookReadyNow: facts.readyWebhook,
+        }),
+        remediation: command !== undefined ? { text, command } : { text: `${text} This ${target.kind} cannot be restarted in place: recreate it.` },
+      });
+    });
+  },
+});
+
+/** Detected by the projection's audience: the volume's name changed in webhook v1.6.0. */
+function hasTokenVolume(pod: PodSummary): boolean {
+  return pod.projectedTokenVolumes.some((v) => v.audience === TOKEN_EXCHANGE_AUDIENCE);
+}
+
+function hasTokenFileEnv(pod: PodSummary): boolean {
+  // Sidecars injected by later webhooks lack the variable; one container carrying it proves the webhook ran.
+  return pod.containers.some((c) => c.env.AZURE_FEDERATED_TOKEN_FILE !== undefined);
+}
+
+function isMutated(pod: PodSummary): boolean {
+  return hasTokenVolume(pod) && hasTokenFileEnv(pod);
+}

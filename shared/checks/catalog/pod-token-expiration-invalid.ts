@@ -1,0 +1,80 @@
+import type { Finding } from "../../findings/index.js";
+import { clusterFacts } from "../cluster-facts.js";
+import { annotateServiceAccount, patchPodTemplate } from "../commands.js";
+import { objectResource, defineCheck, evidence } from "../define.js";
+import { DOCS } from "../links.js";
+import { PodTargets, type PodTarget } from "../pod-targets.js";
+import {
+  TOKEN_EXPIRATION_ANNOTATION,
+  TOKEN_EXPIRATION_MAX_SECONDS,
+  TOKEN_EXPIRATION_MIN_SECONDS,
+  hasUseLabel,
+  isValidTokenExpiration,
+} from "../workload-identity.js";
+
+const RANGE = `${TOKEN_EXPIRATION_MIN_SECONDS}..${TOKEN_EXPIRATION_MAX_SECONDS}`;
+
+export const podTokenExpirationInvalid = defineCheck({
+  id: "pod.token-expiration-invalid",
+  title: "Token expiration annotation is out of range",
+  severityRule: "medium",
+  risk: `The webhook rejects labelled pods whose ${TOKEN_EXPIRATION_ANNOTATION} is not integer seconds in ${RANGE}: the next rollout or scale-up creates no pods at all.`,
+  remediation: `Set the annotation to an integer between ${TOKEN_EXPIRATION_MIN_SECONDS} and ${TOKEN_EXPIRATION_MAX_SECONDS}, or remove it (default 3600).`,
+  docsUrl: DOCS.labelsAndAnnotations,
+  controls: [],
+  evaluateCluster(_view, snapshot, report) {
+    const facts = clusterFacts(snapshot);
+    const { cluster } = snapshot;
+    const findings: Finding[] = [];
+    const fixed = String(TOKEN_EXPIRATION_MIN_SECONDS);
+
+    for (const sa of snapshot.serviceAccounts) {
+      const value = sa.annotations[TOKEN_EXPIRATION_ANNOTATION];
+      if (value === undefined || isValidTokenExpiration(value)) continue;
+      findings.push(
+        report({
+          severity: "medium",
+          resource: objectResource(cluster, "ServiceAccount", sa.namespace, sa.name),
+          evidence: evidence({ annotation: TOKEN_EXPIRATION_ANNOTATION, found: value, allowed: RANGE }),
+          remediation: {
+            text: "Fix the service account's annotation; labelled pods without their own annotation inherit it and are rejected.",
+            command: annotateServiceAccount(cluster, sa.namespace, sa.name, TOKEN_EXPIRATION_ANNOTATION, fixed),
+          },
+        }),
+      );
+    }
+
+    // The webhook only sees labelled pods, so only labelled templates and pods can be rejected.
+    const targets = new PodTargets(facts);
+    const found = new Map<PodTarget, string>();
+    for (const w of snapshot.workloads) {
+      const value = w.template.annotations[TOKEN_EXPIRATION_ANNOTATION];
+      if (!facts.isTopLevel(w) || !hasUseLabel(w.template.labels) || value === undefined || isValidTokenExpiration(value)) continue;
+      found.set(targets.addWorkload(w), value);
+    }
+    for (const pod of snapshot.pods) {
+      const value = pod.annotations[TOKEN_EXPIRATION_ANNOTATION];
+      if (!hasUseLabel(pod.labels) || value === undefined || isValidTokenExpiration(value)) continue;
+      const target = targets.addPod(pod);
+      if (!found.has(target)) found.set(target, value);
+    }
+    for (const [target, value] of found) {
+      const { workload } = target;
+      findings.push(
+        report({
+          severity: "medium",
+          resource: objectResource(cluster, target.kind, target.namespace, target.name),
+          evidence: evidence({ annotation: TOKEN_EXPIRATION_ANNOTATION, found: value, allowed: RANGE, pods: target.pods.length }),
+          remediation:
+            workload !== undefined && workload.kind !== "Job" && workload.kind !== "ReplicaSet"
+              ? {
+                  text: "Fix the pod template's annotation; until then the webhook rejects every new pod.",
+                  command: patchPodTemplate(cluster, workload.kind, target.namespace, target.name, { annotations: { [TOKEN_EXPIRATION_ANNOTATION]: fixed } }),
+                }
+              : { text: `Fix the annotation in the ${target.kind}'s pod spec and recreate it.` },
+        }),
+      );
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,64 @@
+import { createCredential, credentialNameFor } from "../commands.js";
+import { matchCredential } from "../credential-match.js";
+import { objectResource, defineCheck, evidence } from "../define.js";
+import { DOCS, MCSB } from "../links.js";
+import { CLIENT_ID_ANNOTATION, FEDERATED_CREDENTIAL_LIMIT, isGuid, serviceAccountSubject } from "../workload-identity.js";
+
+export const saNoMatchingFic = defineCheck({
+  id: "sa.no-matching-fic",
+  title: "Service account has no federated credential for this cluster",
+  severityRule: "high",
+  risk: "Token exchange fails with AADSTS70021 (no matching federated identity record): the identity does not trust this cluster's issuer for this service account.",
+  remediation: "Create a federated credential on the identity with the cluster's exact issuer URL and subject system:serviceaccount:<namespace>:<name>.",
+  docsUrl: DOCS.federatedCredential,
+  controls: [MCSB.applicationIdentities],
+  evaluateCluster(view, snapshot, report) {
+    const { cluster } = snapshot;
+    const issuer = cluster.oidcIssuerUrl;
+    // Without an issuer there is nothing to trust: cluster.oidc-issuer-disabled says so.
+    if (issuer === undefined || issuer === "") return [];
+    return snapshot.serviceAccounts.flatMap((sa) => {
+      const clientId = sa.annotations[CLIENT_ID_ANNOTATION];
+      if (clientId === undefined || !isGuid(clientId)) return [];
+      // Unknown identities are sa.client-id-unknown; unread credentials prove nothing.
+      const principal = view.principalByClientId.get(clientId.toLowerCase());
+      if (principal === undefined || !principal.credentialsKnown) return [];
+      const subject = serviceAccountSubject(sa.namespace, sa.name);
+      const match = matchCredential(view, cluster, issuer, principal, subject);
+      if (match.kind !== "none") return [];
+      const nearest = match.nearest;
+      const atLimit = principal.credentials.length >= FEDERATED_CREDENTIAL_LIMIT;
+      const text = [
+        nearest?.otherCluster
+          ? `Credential ${nearest.credential.name} trusts cluster ${nearest.otherCluster.name} for this subject; keep it and add a separate one for this cluster.`
+          : nearest
+            ? `Credential ${nearest.credential.name} is close but does not match: its ${nearest.differs}. Entra compares issuer and subject exactly.`
+            : `${principal.displayName} has no credential for this cluster's issuer and this subject.`,
+        atLimit ? `The identity already holds ${principal.credentials.length} of ${FEDERATED_CREDENTIAL_LIMIT} credentials: remove an unused one first.` : "",
+      ]
+        .filter((t) => t !== "")
+        .join(" ");
+      return [
+        report({
+          severity: "high",
+          resource: objectResource(cluster, "ServiceAccount", sa.namespace, sa.name, principal),
+          evidence: evidence({
+            expectedIssuer: issuer,
+            expectedSubject: subject,
+            identity: principal.displayName,
+            identityKind: principal.kind,
+            credentials: principal.credentials.length,
+            nearestCredential: nearest?.credential.name,
+            nearestIssuer: nearest?.credential.issuer,
+            nearestSubject: nearest?.credential.subject,
+            differs: nearest?.differs,
+          }),
+          remediation: {
+            text: `${text} Then restart the workloads (new credentials can take a few minutes to propagate).`,
+            command: createCredential(principal, { name: credentialNameFor(cluster, sa.namespace, sa.name), issuer, subject }),
+          },
+        }),
+      ];
+    });
+  },
+});

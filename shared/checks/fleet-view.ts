@@ -1,0 +1,171 @@
+/**
+ * The fleet as the checks see it, indexed once per scan: identities and apps by
+ * client id, clusters by issuer, credentials by issuer, role assignments by
+ * principal. With 5,000 clusters no check may scan the inventory per cluster.
+ */
+import type {
+  AksCluster,
+  AppRegistration,
+  FederatedCredential,
+  Inventory,
+  ManagedIdentity,
+  RoleAssignment,
+} from "../inventory/model.js";
+import { isAksIssuer, looseIssuerKey } from "./workload-identity.js";
+
+/** A managed identity or an app registration, the two things a client-id annotation can name. */
+export type WorkloadPrincipal =
+  | {
+      kind: "managed-identity";
+      clientId: string;
+      tenantId: string;
+      displayName: string;
+      /** ARM id of the identity (FindingResource.identityId). */
+      identityId: string;
+      /** Object id that role assignments name. */
+      principalId?: string;
+      credentials: readonly FederatedCredential[];
+      /** False when the credentials could not be listed: absence proves nothing. */
+      credentialsKnown: boolean;
+      identity: ManagedIdentity;
+    }
+  | {
+      kind: "app-registration";
+      clientId: string;
+      tenantId: string;
+      displayName: string;
+      /** "app:<appId>", as FindingResource.identityId asks. */
+      identityId: string;
+      principalId?: string;
+      credentials: readonly FederatedCredential[];
+      credentialsKnown: boolean;
+      app: AppRegistration;
+    };
+
+export interface TrustedCredential {
+  principal: WorkloadPrincipal;
+  credential: FederatedCredential;
+}
+
+export interface FleetView {
+  inventory: Inventory;
+  principals: readonly WorkloadPrincipal[];
+  /** By lower-cased client id. A managed identity wins over an app registration with the same id. */
+  principalByClientId: ReadonlyMap<string, WorkloadPrincipal>;
+  /** By the exact issuer URL Azure reports: the comparison Entra makes. */
+  clusterByIssuer: ReadonlyMap<string, AksCluster>;
+  /** By issuer without trailing slash, lower-cased: only to tell a near miss from an unknown issuer. */
+  clustersByLooseIssuer: ReadonlyMap<string, readonly AksCluster[]>;
+  /** Credentials by their exact issuer. */
+  credentialsByIssuer: ReadonlyMap<string, readonly TrustedCredential[]>;
+  /** By lower-cased principal object id. */
+  roleAssignmentsByPrincipal: ReadonlyMap<string, readonly RoleAssignment[]>;
+  /** False when Resource Graph's role assignments could not be read. */
+  roleAssignmentsKnown: boolean;
+  /** False when app registrations could not be listed (Microsoft Graph). */
+  applicationsKnown: boolean;
+}
+
+/**
+ * Indexes the inventory once per scan.
+ *
+ * @example
+ * const view = buildFleetView(inventory);
+ * const { findings } = runClusterChecks(view, snapshot);
+ */
+export function buildFleetView(inventory: Inventory): FleetView {
+  const unreadCredentialsOf = new Set<string>();
+  let roleAssignmentsKnown = true;
+  let applicationsKnown = true;
+  // The inventory names operations in prose ("federatedIdentityCredentials",
+  // "applications", "roleAssignments"); match loosely so a renamed operation
+  // errs on the side of "could not see", never on a false finding.
+  for (const error of inventory.errors) {
+    const op = error.operation.toLowerCase();
+    if (op.includes("federated")) {
+      if (error.resource !== undefined) unreadCredentialsOf.add(error.resource.toLowerCase());
+    } else if (op.includes("role")) {
+      roleAssignmentsKnown = false;
+    } else if (op.includes("application")) {
+      applicationsKnown = false;
+    }
+  }
+
+  const principals: WorkloadPrincipal[] = [];
+  const principalByClientId = new Map<string, WorkloadPrincipal>();
+  for (const app of inventory.applications) {
+    const principal: WorkloadPrincipal = {
+      kind: "app-registration",
+      clientId: app.appId,
+      tenantId: app.tenantId,
+      displayName: app.displayName,
+      identityId: `app:${app.appId}`,
+      ...(app.servicePrincipalId !== undefined && { principalId: app.servicePrincipalId }),
+      credentials: app.federatedCredentials,
+      credentialsKnown: !unreadCredentialsOf.has(app.appId.toLowerCase()) && !unreadCredentialsOf.has(app.objectId.toLowerCase()),
+      app,
+    };
+    principals.push(principal);
+    principalByClientId.set(app.appId.toLowerCase(), principal);
+  }
+  for (const identity of inventory.identities) {
+    const principal: WorkloadPrincipal = {
+      kind: "managed-identity",
+      clientId: identity.clientId,
+      tenantId: identity.tenantId,
+      displayName: identity.name,
+      identityId: identity.id,
+      principalId: identity.principalId,
+      credentials: identity.federatedCredentials,
+      credentialsKnown: identity.federatedCredentialsKnown && !unreadCredentialsOf.has(identity.id.toLowerCase()),
+      identity,
+    };
+    principals.push(principal);
+    principalByClientId.set(identity.clientId.toLowerCase(), principal);
+  }
+
+  const clusterByIssuer = new Map<string, AksCluster>();
+  const clustersByLooseIssuer = new Map<string, AksCluster[]>();
+  for (const cluster of inventory.clusters) {
+    if (cluster.oidcIssuerUrl === undefined || cluster.oidcIssuerUrl === "") continue;
+    clusterByIssuer.set(cluster.oidcIssuerUrl, cluster);
+    push(clustersByLooseIssuer, looseIssuerKey(cluster.oidcIssuerUrl), cluster);
+  }
+
+  const credentialsByIssuer = new Map<string, TrustedCredential[]>();
+  for (const principal of principals) {
+    for (const credential of principal.credentials) push(credentialsByIssuer, credential.issuer, { principal, credential });
+  }
+
+  const roleAssignmentsByPrincipal = new Map<string, RoleAssignment[]>();
+  for (const assignment of inventory.roleAssignments) {
+    push(roleAssignmentsByPrincipal, assignment.principalId.toLowerCase(), assignment);
+  }
+
+  return {
+    inventory,
+    principals,
+    principalByClientId,
+    clusterByIssuer,
+    clustersByLooseIssuer,
+    credentialsByIssuer,
+    roleAssignmentsByPrincipal,
+    roleAssignmentsKnown,
+    applicationsKnown,
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/**
+ * Credentials for AKS clusters (a scanned cluster's issuer, or an AKS issuer
+ * URL). Credentials for GitHub Actions and other issuers follow other rules
+ * for subject and audience and are left alone.
+ */
+export function trustsAksIssuer(view: FleetView, issuer: string): boolean {
+  return view.clusterByIssuer.has(issuer) || view.clustersByLooseIssuer.has(looseIssuerKey(issuer)) || isAksIssuer(issuer);
+}

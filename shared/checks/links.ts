@@ -1,0 +1,24 @@
+/** Documentation the findings link to. */
+export const DOCS = {
+  overview: "https://learn.microsoft.com/azure/aks/workload-identity-overview",
+  deploy: "https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster",
+  oidcIssuer: "https://learn.microsoft.com/azure/aks/use-oidc-issuer",
+  troubleshooting: "https://azure.github.io/azure-workload-identity/docs/troubleshooting.html",
+  labelsAndAnnotations: "https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html",
+  federatedCredential: "https://azure.github.io/azure-workload-identity/docs/topics/federated-identity-credential.html",
+  federationConsiderations: "https://learn.microsoft.com/entra/workload-id/workload-identity-federation-considerations",
+  helmInstall: "https://azure.github.io/azure-workload-identity/docs/installation/mutating-admission-webhook.html",
+  rbacBestPractices: "https://learn.microsoft.com/azure/role-based-access-control/best-practices",
+  privateClusters: "https://learn.microsoft.com/azure/aks/private-clusters",
+  kubernetesRbac: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+} as const;
+
+/** Microsoft cloud security benchmark controls, ids as published. */
+export const MCSB = {
+  /** IM-1: Use centralized identity and authentication system. */
+  centralizedIdentity: "MCSB IM-1",
+  /** IM-3: Manage application identities securely and automatically. */
+  applicationIdentities: "MCSB IM-3",
+  /** PA-7: Follow just enough administration (least privilege) principle. */
+  leastPrivilege: "MCSB PA-7",
+} as const;

@@ -1,0 +1,53 @@
+/**
+ * The demo: the fleet simulator started in this process with the demo fleet
+ * (or --fleet DIR), and Azure clients pointed at it. Loaded only for --demo,
+ * so that the production path never imports the simulator.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { resolve, join } from "node:path";
+import type { AzureClients } from "../azure/index.js";
+import type { ScanOutcome } from "../engine/index.js";
+import { toScanReport } from "../report/index.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { TOOL_VERSION } from "./version.js";
+
+export interface Demo {
+  fleetDir: string;
+  clusterCount: number;
+  armEndpoint: string;
+  clients: AzureClients;
+  outputPath(name: string): string;
+  writeReport(path: string, outcome: ScanOutcome): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the demo writes its files: out/demo under the working directory (git-ignored). */
+export const DEMO_OUTPUT_DIR = "out/demo";
+
+export async function startDemo(fleetDir: string | undefined): Promise<Demo> {
+  const simulator = await import("../../simulator/index.js");
+  const { createSimulatorClients } = await import("../../simulator/clients.js");
+  const { demoFleetDir } = await import("../../simulator/demo-fleet.js");
+  const dir = resolve(fleetDir ?? demoFleetDir());
+  let fleet;
+  try {
+    fleet = await simulator.loadFleet(dir);
+  } catch (error) {
+    if (error instanceof simulator.FleetValidationError) throw new CliError(EXIT.usage, error.message);
+    throw error;
+  }
+  const outDir = resolve(DEMO_OUTPUT_DIR);
+  await mkdir(outDir, { recursive: true });
+  const sim = await simulator.startSimulator({ fleet, outDir });
+  return {
+    fleetDir: dir,
+    clusterCount: fleet.azure.managedClusters.length,
+    armEndpoint: sim.armEndpoint,
+    clients: createSimulatorClients(sim),
+    outputPath: (name) => join(outDir, name),
+    async writeReport(path, outcome) {
+      await writeFile(path, JSON.stringify(toScanReport(outcome.scan, outcome.findings, TOOL_VERSION), null, 2) + "\n", "utf8");
+    },
+    close: () => sim.close(),
+  };
+}

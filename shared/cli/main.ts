@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/**
+ * The `wiscan` command line. Every failure a person can fix ends with a message
+ * and a documented exit code (README, "CLI exit codes"); anything else is a bug.
+ */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/index.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { TOOL_VERSION } from "./version.js";
+import { scanAction } from "./scan-action.js";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(): Command {
+  const program = new Command("wiscan")
+    .description("Scan AKS clusters for workload identity misconfigurations")
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+
+  program
+    .command("scan")
+    .description("Scan clusters with your Azure credential (az login), or the simulated fleet with --demo")
+    .option("--subscription <id>", "subscription to scan (repeatable; default: every subscription you can see)", collect)
+    .option("--cluster <name-or-id>", "only this cluster, by name or resource id (repeatable)", collect)
+    .option("--concurrency <n>", "clusters scanned at once (default: SCAN_CONCURRENCY or 32)")
+    .option("--output <format>", "table, json or csv (default: table on a terminal, json otherwise)")
+    .option("--out <file>", "write the results to a file instead of stdout")
+    .option("--html <file>", "also write an HTML report")
+    .option("--fail-on <severity>", "exit with code 5 when a finding is at least this severe (high, medium, low, info)")
+    .option("--check <id>", "run only these checks (repeatable or comma-separated)", collect)
+    .option("--skip-check <id>", "skip these checks (repeatable or comma-separated)", collect)
+    .option("--demo", "scan the built-in simulated fleet instead of Azure")
+    .option("--fleet <dir>", "with --demo: a fleet description directory (docs/fleet-format.md)")
+    .action(scanAction);
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: "user" });
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the message; help and version are not failures.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`wiscan: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`wiscan: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`wiscan: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.unexpected;
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    // Through npm's bin link argv[1] is the link; compare real paths.
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`wiscan: ${String(error)}\n`);
+      process.exitCode = EXIT.unexpected;
+    },
+  );
+}

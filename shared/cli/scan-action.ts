@@ -1,0 +1,81 @@
+/**
+ * Wires `wiscan scan` to its clients: the user's Azure credential, or with
+ * --demo the fleet simulator (started here, in this process, and stopped at
+ * the end). Everything after the clients is the same code path.
+ */
+import { DefaultAzureCredential } from "@azure/identity";
+import { createAzureClients, ARM_SCOPE, type AzureClients } from "../azure/index.js";
+import { environmentWithLocalSettings, loadConfig, type WiscanConfig } from "../config/index.js";
+import { createAzureScanDependencies } from "../engine/azure-dependencies.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { runScanCommand, type ScanCommandResult } from "./scan-command.js";
+import { parseScanOptions, type RawScanOptions, type ScanCommandOptions } from "./scan-options.js";
+import { startDemo } from "./demo.js";
+
+export async function scanAction(raw: RawScanOptions): Promise<void> {
+  const options = parseScanOptions(raw, process.stdout.isTTY === true);
+  const config = loadConfig(environmentWithLocalSettings(process.env));
+  const result = options.demo ? await scanDemo(options, config) : await scanAzure(options, config);
+  for (const file of result.files) process.stderr.write(`wrote ${file.purpose}: ${file.path}\n`);
+  process.exitCode = result.exitCode;
+}
+
+async function scanAzure(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
+  const credential = new DefaultAzureCredential(
+    config.scanner.managedIdentityClientId !== undefined ? { managedIdentityClientId: config.scanner.managedIdentityClientId } : {},
+  );
+  try {
+    await credential.getToken(ARM_SCOPE);
+  } catch (error) {
+    throw new CliError(
+      EXIT.noCredential,
+      `no Azure credential: sign in with "az login" (or set AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET, or run on Azure with a managed identity). ${firstLine(error)}`,
+    );
+  }
+  const clients = createAzureClients({ credential });
+  return runWithClients(options, config, clients, "cli");
+}
+
+async function scanDemo(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
+  const demo = await startDemo(options.fleet);
+  try {
+    process.stderr.write(`demo: simulated fleet from ${demo.fleetDir} (${demo.clusterCount} clusters), Azure endpoint ${demo.armEndpoint}\n`);
+    const withDemoFiles: ScanCommandOptions = {
+      ...options,
+      html: options.html ?? demo.outputPath("report.html"),
+    };
+    const result = await runWithClients(withDemoFiles, config, demo.clients, "demo");
+    if (options.out === undefined) {
+      // The table went to the terminal; keep the machine-readable report too.
+      const jsonPath = demo.outputPath("findings.json");
+      await demo.writeReport(jsonPath, result.outcome);
+      result.files.unshift({ purpose: "findings (json)", path: jsonPath });
+    }
+    return result;
+  } finally {
+    await demo.close();
+  }
+}
+
+function runWithClients(options: ScanCommandOptions, config: WiscanConfig, clients: AzureClients, trigger: "cli" | "demo"): Promise<ScanCommandResult> {
+  const dependencies = createAzureScanDependencies(clients, {
+    ...(config.tenantId !== undefined && { tenantId: config.tenantId }),
+    collect: {
+      requestTimeoutMs: config.scanner.clusterTimeoutSeconds * 1000,
+      logTailLines: config.scanner.logTailLines,
+      logMaxPods: config.scanner.logMaxPodsPerCluster,
+    },
+  });
+  return runScanCommand(options, {
+    dependencies,
+    trigger,
+    concurrency: config.scanner.concurrency,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? "";
+}

@@ -1,0 +1,106 @@
+/**
+ * `wiscan scan`: run the engine, then write results where the options say.
+ * Results go to stdout (or --out), progress and the summary to stderr, so that
+ * `wiscan scan --output json | jq` works.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { scanFleet, ScanError, type ScanDependencies, type ScanOutcome } from "../engine/index.js";
+import { SEVERITIES, type Finding } from "../findings/model.js";
+import { formatFindingsTable, renderHtmlReport, toScanReport } from "../report/index.js";
+import { findingsToCsv } from "../report/csv.js";
+import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
+import { terminalProgress } from "./progress.js";
+import type { FailOn, ScanCommandOptions } from "./scan-options.js";
+import { TOOL_VERSION } from "./version.js";
+
+export interface ScanRunContext {
+  dependencies: ScanDependencies;
+  trigger: "cli" | "demo";
+  concurrency: number;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export interface ScanCommandResult {
+  outcome: ScanOutcome;
+  exitCode: ExitCode;
+  /** Files written, by purpose, for the closing message. */
+  files: Array<{ purpose: string; path: string }>;
+}
+
+export async function runScanCommand(options: ScanCommandOptions, context: ScanRunContext): Promise<ScanCommandResult> {
+  const progress = terminalProgress(context.stderr);
+  let outcome: ScanOutcome;
+  try {
+    outcome = await scanFleet(context.dependencies, {
+      scope: { subscriptions: options.subscriptions, managementGroups: [], clusters: options.clusters },
+      concurrency: options.concurrency ?? context.concurrency,
+      trigger: context.trigger,
+      checks: { include: options.include, skip: options.skip },
+      onClusterDone: (done, total, findings) => progress.update(done, total, findings),
+    });
+  } catch (error) {
+    if (error instanceof ScanError) {
+      throw new CliError(error.code === "no-credential" ? EXIT.noCredential : error.code === "nothing-to-scan" ? EXIT.nothingToScan : EXIT.usage, error.message);
+    }
+    throw error;
+  } finally {
+    progress.finish();
+  }
+
+  const files: ScanCommandResult["files"] = [];
+  const rendered = renderResults(options.output, outcome);
+  if (options.out !== undefined) {
+    await writeFileCreatingDir(options.out, rendered);
+    files.push({ purpose: `findings (${options.output})`, path: options.out });
+  } else {
+    context.stdout.write(rendered);
+  }
+  if (options.html !== undefined) {
+    await writeFileCreatingDir(options.html, renderHtmlReport(outcome.scan, outcome.findings));
+    files.push({ purpose: "HTML report", path: options.html });
+  }
+  context.stderr.write(summaryLine(outcome));
+  for (const failure of outcome.checkFailures) {
+    context.stderr.write(`warning: check ${failure.checkId} failed on one cluster and was skipped there: ${failure.message}\n`);
+  }
+  return { outcome, exitCode: exitCodeFor(outcome.findings, options.failOn), files };
+}
+
+function renderResults(format: ScanCommandOptions["output"], outcome: ScanOutcome): string {
+  switch (format) {
+    case "table":
+      return formatFindingsTable(outcome.findings, process.stdout.columns ?? 160);
+    case "json":
+      return JSON.stringify(toScanReport(outcome.scan, outcome.findings, TOOL_VERSION), null, 2) + "\n";
+    case "csv":
+      return findingsToCsv(outcome.findings, outcome.scan);
+  }
+}
+
+export function exitCodeFor(findings: readonly Finding[], failOn: FailOn | undefined): ExitCode {
+  if (failOn === undefined) return EXIT.ok;
+  const threshold = SEVERITIES.indexOf(failOn);
+  return findings.some((f) => SEVERITIES.indexOf(f.severity) <= threshold) ? EXIT.findingsAtThreshold : EXIT.ok;
+}
+
+function summaryLine({ scan }: ScanOutcome): string {
+  const s = scan.counts.bySeverity;
+  const unscanned = scan.counts.clusters - scan.counts.clustersScanned;
+  return (
+    `\n${scan.counts.findings} findings (${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info) ` +
+    `in ${scan.counts.clusters} clusters across ${scan.subscriptions.length} subscriptions` +
+    `${unscanned > 0 ? `; ${unscanned} clusters could not be scanned (see scan.* findings)` : ""}; ` +
+    `${(scan.durationMs / 1000).toFixed(1)} s, ${totalRequests(scan.requests)} requests.\n`
+  );
+}
+
+function totalRequests(r: ScanOutcome["scan"]["requests"]): number {
+  return r.resourceGraph + r.arm + r.graph + r.kubernetes;
+}
+
+async function writeFileCreatingDir(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content, "utf8");
+}

@@ -1,0 +1,94 @@
+/**
+ * The scan command's options, validated into one typed value before anything
+ * runs, so that a typo costs a usage error rather than a half-finished scan.
+ */
+import { selectChecks, UnknownCheckError } from "../checks/index.js";
+import { CliError, EXIT } from "./exit-codes.js";
+
+export const OUTPUT_FORMATS = ["table", "json", "csv"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export const FAIL_ON = ["high", "medium", "low", "info"] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+export interface RawScanOptions {
+  subscription?: string[];
+  cluster?: string[];
+  concurrency?: string;
+  output?: string;
+  out?: string;
+  html?: string;
+  failOn?: string;
+  check?: string[];
+  skipCheck?: string[];
+  demo?: boolean;
+  fleet?: string;
+}
+
+export interface ScanCommandOptions {
+  subscriptions: string[];
+  clusters: string[];
+  concurrency?: number;
+  output: OutputFormat;
+  out?: string;
+  html?: string;
+  failOn?: FailOn;
+  /** Check ids or families ("fic", "fic.*"). */
+  include: string[];
+  skip: string[];
+  demo: boolean;
+  fleet?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseScanOptions(raw: RawScanOptions, stdoutIsTerminal: boolean): ScanCommandOptions {
+  const problems: string[] = [];
+  const subscriptions = raw.subscription ?? [];
+  for (const s of subscriptions) if (!GUID.test(s)) problems.push(`--subscription "${s}" is not a subscription id (a GUID)`);
+
+  let concurrency: number | undefined;
+  if (raw.concurrency !== undefined) {
+    concurrency = Number(raw.concurrency);
+    if (!/^\d+$/.test(raw.concurrency) || concurrency < 1 || concurrency > 1000) {
+      problems.push(`--concurrency must be a whole number from 1 to 1000 (got "${raw.concurrency}")`);
+    }
+  }
+  const output = raw.output ?? (stdoutIsTerminal ? "table" : "json");
+  if (!isOneOf(OUTPUT_FORMATS, output)) problems.push(`--output must be one of ${OUTPUT_FORMATS.join(", ")} (got "${output}")`);
+  if (raw.failOn !== undefined && !isOneOf(FAIL_ON, raw.failOn)) {
+    problems.push(`--fail-on must be one of ${FAIL_ON.join(", ")} (got "${raw.failOn}")`);
+  }
+  const include = checkIds("--check", raw.check ?? [], problems);
+  const skip = checkIds("--skip-check", raw.skipCheck ?? [], problems);
+  if (raw.fleet !== undefined && !raw.demo) problems.push("--fleet only applies with --demo");
+
+  if (problems.length > 0) throw new CliError(EXIT.usage, problems.join("\n"));
+  return {
+    subscriptions,
+    clusters: raw.cluster ?? [],
+    ...(concurrency !== undefined && { concurrency }),
+    output: output as OutputFormat,
+    ...(raw.out !== undefined && { out: raw.out }),
+    ...(raw.html !== undefined && { html: raw.html }),
+    ...(raw.failOn !== undefined && { failOn: raw.failOn as FailOn }),
+    include,
+    skip,
+    demo: raw.demo ?? false,
+    ...(raw.fleet !== undefined && { fleet: raw.fleet }),
+  };
+}
+
+function checkIds(flag: string, values: string[], problems: string[]): string[] {
+  const ids = values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  try {
+    selectChecks({ include: ids });
+  } catch (error) {
+    if (!(error instanceof UnknownCheckError)) throw error;
+    for (const id of error.unknown) problems.push(`${flag} "${id}" is not a check id or family (see docs/checks.md)`);
+  }
+  return ids;
+}
+
+function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}

@@ -1,0 +1,348 @@
+/**
+ * Collects one cluster's snapshot through its API server: namespaces first
+ * (which also tells whether the server can be reached at all), then service
+ * accounts (they decide which pods and workloads matter), then pods, workload
+ * controllers, services and the webhook's objects side by side, then recent
+ * logs of a bounded number of workload-identity pods.
+ *
+ * Lists are paged; only slim summaries of the objects that touch workload
+ * identity are kept, so memory stays bounded on a cluster with 20,000 pods.
+ * Every failure becomes a CollectionError in the snapshot; nothing is thrown.
+ */
+import type { V1ListMeta } from "@kubernetes/client-node";
+import type { AksCluster } from "../inventory/model.js";
+import type { ClusterAccess } from "./access.js";
+import { aadstsEvidence } from "./aadsts.js";
+import { isExpiredContinue, type RequestTarget } from "./errors.js";
+import { KubeSession } from "./kube-session.js";
+import { WORKLOAD_KINDS, type AadstsLogEvidence, type ClusterSnapshot, type CollectionError, type PodSummary, type WorkloadKind, type WorkloadSummary } from "./model.js";
+import {
+  USE_LABEL,
+  WEBHOOK_DEPLOYMENT_NAME,
+  isWorkloadIdentityServiceAccount,
+  namespaceSummary,
+  podSummary,
+  podTouchesWorkloadIdentity,
+  serviceAccountKey,
+  serviceAccountSummary,
+  serviceSummary,
+  webhookDeployment,
+  workloadIdentityWebhook,
+  workloadSummary,
+  workloadTouchesWorkloadIdentity,
+} from "./summarize.js";
+
+export interface CollectOptions {
+  /** The checks' "now"; defaults to the start of collection. */
+  now?: Date;
+  /** Items per list page (the `limit` parameter). */
+  pageSize?: number;
+  requestTimeoutMs?: number;
+  /** Log lines read per container (tailLines); 0 reads no logs at all. */
+  logTailLines?: number;
+  /** How far back logs are read (sinceSeconds). */
+  logSinceSeconds?: number;
+  /** Pods whose logs are read, at most; 0 reads no logs at all. */
+  logMaxPods?: number;
+  /** Requests in flight at once against the API server. */
+  concurrency?: number;
+}
+
+export const COLLECT_DEFAULTS = {
+  pageSize: 500,
+  requestTimeoutMs: 30_000,
+  logTailLines: 200,
+  logSinceSeconds: 24 * 60 * 60,
+  logMaxPods: 50,
+  concurrency: 4,
+} as const;
+
+/** A list restarted more often than this after expired continue tokens gives up with the 410. */
+const MAX_LIST_RESTARTS = 3;
+/** Bytes read per container log at most: a single huge line must not blow memory. */
+const LOG_LIMIT_BYTES = 512 * 1024;
+const HELM_WEBHOOK_NAMESPACE = "azure-workload-identity-system";
+
+/**
+ * @example
+ *   const snapshot = await collectClusterSnapshot(cluster, access, { pageSize: 500 });
+ *   if (snapshot.errors.length > 0) console.log(snapshot.errors.map((e) => `${e.kind} ${e.verb} ${e.resource}`));
+ */
+export async function collectClusterSnapshot(cluster: AksCluster, access: ClusterAccess, options: CollectOptions = {}): Promise<ClusterSnapshot> {
+  const started = performance.now();
+  const settings = { ...COLLECT_DEFAULTS, ...definedOnly(options) };
+  const session = new KubeSession(access, { requestTimeoutMs: settings.requestTimeoutMs, concurrency: settings.concurrency, retries: 2 });
+  const snapshot = snapshotWithoutAccess(cluster, [], settings.now ?? new Date());
+  snapshot.accessPath = "direct";
+  const lists = new Lists(session, settings.pageSize, snapshot.errors);
+
+  // The first request doubles as a reachability probe: when it cannot get through, nothing else will.
+  const namespacesError = await lists.collect({ resource: "namespaces", verb: "list", group: "" }, (page) => session.core.listNamespace(page), (namespace) => {
+    snapshot.namespaces.push(namespaceSummary(namespace));
+  }, () => {
+    snapshot.namespaces.length = 0;
+  });
+  if (namespacesError && isFatal(namespacesError)) {
+    if (!session.reached) snapshot.accessPath = "none";
+    return finish(snapshot, session, lists, started);
+  }
+
+  await lists.collect({ resource: "serviceaccounts", verb: "list", group: "" }, (page) => session.core.listServiceAccountForAllNamespaces(page), (account) => {
+    snapshot.serviceAccounts.push(serviceAccountSummary(account));
+  }, () => {
+    snapshot.serviceAccounts.length = 0;
+  });
+  const workloadIdentityAccounts = new Set(
+    snapshot.serviceAccounts.filter(isWorkloadIdentityServiceAccount).map((account) => serviceAccountKey(account.namespace, account.name)),
+  );
+
+  const workloadsByKind = new Map<WorkloadKind, WorkloadSummary[]>(WORKLOAD_KINDS.map((kind) => [kind, []]));
+  const keepWorkload = (kind: WorkloadKind) => (object: Parameters<typeof workloadSummary>[1]) => {
+    const summary = workloadSummary(kind, object);
+    if (workloadTouchesWorkloadIdentity(summary, workloadIdentityAccounts)) workloadsByKind.get(kind)?.push(summary);
+  };
+  const resetWorkloads = (kind: WorkloadKind) => () => {
+    workloadsByKind.set(kind, []);
+  };
+  let podsSeen = 0;
+
+  const [, deploymentsError] = await Promise.all([
+    lists.collect(
+      { resource: "pods", verb: "list", group: "" },
+      (page) => session.core.listPodForAllNamespaces(page),
+      (pod) => {
+        podsSeen += 1;
+        const summary = podSummary(pod);
+        if (podTouchesWorkloadIdentity(summary, workloadIdentityAccounts)) snapshot.pods.push(summary);
+      },
+      () => {
+        podsSeen = 0;
+        snapshot.pods.length = 0;
+      },
+      () => {
+        lists.podPages += 1;
+      },
+    ),
+    lists.collect(
+      { resource: "deployments", verb: "list", group: "apps" },
+      (page) => session.apps.listDeploymentForAllNamespaces(page),
+      (deployment) => {
+        const webhook = webhookDeployment(deployment);
+        if (webhook) snapshot.webhookDeployments.push(webhook);
+        keepWorkload("Deployment")(deployment);
+      },
+      () => {
+        snapshot.webhookDeployments.length = 0;
+        resetWorkloads("Deployment")();
+      },
+    ),
+    lists.collect({ resource: "statefulsets", verb: "list", group: "apps" }, (page) => session.apps.listStatefulSetForAllNamespaces(page), keepWorkload("StatefulSet"), resetWorkloads("StatefulSet")),
+    lists.collect({ resource: "daemonsets", verb: "list", group: "apps" }, (page) => session.apps.listDaemonSetForAllNamespaces(page), keepWorkload("DaemonSet"), resetWorkloads("DaemonSet")),
+    lists.collect({ resource: "replicasets", verb: "list", group: "apps" }, (page) => session.apps.listReplicaSetForAllNamespaces(page), keepWorkload("ReplicaSet"), resetWorkloads("ReplicaSet")),
+    lists.collect({ resource: "jobs", verb: "list", group: "batch" }, (page) => session.batch.listJobForAllNamespaces(page), keepWorkload("Job"), resetWorkloads("Job")),
+    lists.collect({ resource: "cronjobs", verb: "list", group: "batch" }, (page) => session.batch.listCronJobForAllNamespaces(page), keepWorkload("CronJob"), resetWorkloads("CronJob")),
+    lists.collect(
+      { resource: "services", verb: "list", group: "" },
+      (page) => session.core.listServiceForAllNamespaces(page),
+      (service) => {
+        const summary = serviceSummary(service);
+        if (Object.keys(summary.annotations).length > 0) snapshot.services.push(summary);
+      },
+      () => {
+        snapshot.services.length = 0;
+      },
+    ),
+    lists.collect(
+      { resource: "mutatingwebhookconfigurations", verb: "list", group: "admissionregistration.k8s.io" },
+      (page) => session.admission.listMutatingWebhookConfiguration(page),
+      (configuration) => {
+        const webhook = workloadIdentityWebhook(configuration);
+        if (webhook) snapshot.mutatingWebhooks.push(webhook);
+      },
+      () => {
+        snapshot.mutatingWebhooks.length = 0;
+      },
+    ),
+  ]);
+  snapshot.workloads = WORKLOAD_KINDS.flatMap((kind) => workloadsByKind.get(kind) ?? []);
+  snapshot.stats.podsSeen = podsSeen;
+
+  // Without the right to list deployments everywhere, the webhook's two known homes can still be read one by one.
+  if (deploymentsError) await findWebhookDeployments(session, snapshot, lists);
+
+  snapshot.logEvidence = await collectLogEvidence(session, snapshot.pods, settings, lists);
+  return finish(snapshot, session, lists, started);
+}
+
+/** An empty snapshot for a cluster whose API server was never asked (no credential, no address). */
+export function snapshotWithoutAccess(cluster: AksCluster, errors: CollectionError[], now: Date = new Date()): ClusterSnapshot {
+  return {
+    cluster,
+    collectedAt: now.toISOString(),
+    accessPath: "none",
+    namespaces: [],
+    serviceAccounts: [],
+    pods: [],
+    workloads: [],
+    services: [],
+    webhookDeployments: [],
+    mutatingWebhooks: [],
+    logEvidence: [],
+    errors: [...errors],
+    stats: { requests: 0, podPages: 0, podsSeen: 0, durationMs: 0 },
+  };
+}
+
+type Page = { limit: number; _continue?: string };
+type ListResponse<T> = { items: T[]; metadata?: V1ListMeta };
+
+/** Paged lists with restart on expired continue tokens; failures land in the snapshot's errors. */
+class Lists {
+  podPages = 0;
+
+  constructor(
+    private readonly session: KubeSession,
+    private readonly pageSize: number,
+    private readonly errors: CollectionError[],
+  ) {}
+
+  /**
+   * Reads every page into `add`. On 410 Gone (the continue token expired),
+   * `reset` drops what this list gathered and the list starts over, so that
+   * nothing is lost or counted twice. Returns the error that ended it, if any.
+   */
+  async collect<T>(
+    target: RequestTarget,
+    fetchPage: (page: Page) => Promise<ListResponse<T>>,
+    add: (item: T) => void,
+    reset: () => void,
+    onPage?: () => void,
+  ): Promise<CollectionError | undefined> {
+    let continueToken: string | undefined;
+    let restarts = 0;
+    for (;;) {
+      const page: Page = { limit: this.pageSize, ...(continueToken !== undefined && { _continue: continueToken }) };
+      const result = await this.session.call(target, () => fetchPage(page));
+      if (!result.ok) {
+        if (continueToken !== undefined && isExpiredContinue(result.error) && restarts < MAX_LIST_RESTARTS) {
+          restarts += 1;
+          continueToken = undefined;
+          reset();
+          continue;
+        }
+        this.record(result.error);
+        return result.error;
+      }
+      onPage?.();
+      for (const item of result.value.items) add(item);
+      continueToken = result.value.metadata?._continue || undefined;
+      if (continueToken === undefined) return undefined;
+    }
+  }
+
+  /** One entry per failure kind and target: 50 forbidden log reads are one finding's worth of evidence. */
+  record(error: CollectionError): void {
+    const duplicate = this.errors.some(
+      (known) => known.kind === error.kind && known.resource === error.resource && known.verb === error.verb && known.namespace === error.namespace,
+    );
+    if (!duplicate) this.errors.push(error);
+  }
+}
+
+/** Failures after which no other request can succeed either. */
+function isFatal(error: CollectionError): boolean {
+  return error.kind === "unreachable" || error.kind === "unauthorized" || error.kind === "timeout";
+}
+
+async function findWebhookDeployments(session: KubeSession, snapshot: ClusterSnapshot, lists: Lists): Promise<void> {
+  for (const namespace of ["kube-system", HELM_WEBHOOK_NAMESPACE]) {
+    const target = { resource: "deployments", verb: "get", group: "apps", namespace };
+    const result = await session.call(target, () => session.apps.readNamespacedDeployment({ name: WEBHOOK_DEPLOYMENT_NAME, namespace }));
+    if (result.ok) {
+      const webhook = webhookDeployment(result.value);
+      if (webhook) snapshot.webhookDeployments.push(webhook);
+    } else if (result.error.httpStatus !== 404) {
+      lists.record(result.error);
+    }
+  }
+}
+
+interface LogSettings {
+  logTailLines: number;
+  logSinceSeconds: number;
+  logMaxPods: number;
+  concurrency: number;
+}
+
+/**
+ * Reads recent logs of labelled pods, one pod per owner first (replicas of
+ * one ReplicaSet fail alike), and keeps only the AADSTS codes found.
+ */
+async function collectLogEvidence(session: KubeSession, pods: readonly PodSummary[], settings: LogSettings, lists: Lists): Promise<AadstsLogEvidence[]> {
+  if (settings.logTailLines <= 0 || settings.logMaxPods <= 0) return [];
+  const reads = logCandidates(pods, settings.logMaxPods).flatMap((pod) =>
+    pod.containers.map((container) => ({ namespace: pod.namespace, pod: pod.name, container: container.name })),
+  );
+  const evidence: AadstsLogEvidence[] = [];
+  const deniedNamespaces = new Set<string>();
+  let stopped = false;
+
+  const worker = async (): Promise<void> => {
+    for (let read = reads.shift(); read !== undefined && !stopped; read = reads.shift()) {
+      if (deniedNamespaces.has(read.namespace)) continue;
+      const { namespace, pod, container } = read;
+      const target = { resource: "pods/log", verb: "get", group: "", namespace };
+      const result = await session.call(target, () =>
+        session.core.readNamespacedPodLog({
+          namespace,
+          name: pod,
+          container,
+          tailLines: settings.logTailLines,
+          sinceSeconds: settings.logSinceSeconds,
+          limitBytes: LOG_LIMIT_BYTES,
+          timestamps: true,
+        }),
+      );
+      if (result.ok) {
+        evidence.push(...aadstsEvidence(namespace, pod, container, result.value));
+        continue;
+      }
+      // 400: the container has not started; 404: the pod is gone. Neither says anything about access.
+      if (result.error.httpStatus === 400 || result.error.httpStatus === 404) continue;
+      lists.record(result.error);
+      if (result.error.kind === "forbidden") deniedNamespaces.add(namespace);
+      else if (isFatal(result.error)) stopped = true;
+    }
+  };
+  await Promise.all(Array.from({ length: settings.concurrency }, worker));
+  return evidence.sort(
+    (a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod) || a.container.localeCompare(b.container) || a.code.localeCompare(b.code),
+  );
+}
+
+function logCandidates(pods: readonly PodSummary[], max: number): PodSummary[] {
+  const labelled = pods.filter((pod) => pod.labels[USE_LABEL] === "true" && pod.phase !== "Pending");
+  const firstOfOwner: PodSummary[] = [];
+  const rest: PodSummary[] = [];
+  const owners = new Set<string>();
+  for (const pod of labelled) {
+    const owner = pod.owner ? `${pod.namespace}/${pod.owner.kind}/${pod.owner.name}` : `${pod.namespace}/Pod/${pod.name}`;
+    if (owners.has(owner)) rest.push(pod);
+    else {
+      owners.add(owner);
+      firstOfOwner.push(pod);
+    }
+  }
+  return [...firstOfOwner, ...rest].slice(0, max);
+}
+
+function finish(snapshot: ClusterSnapshot, session: KubeSession, lists: Lists, started: number): ClusterSnapshot {
+  snapshot.stats.requests = session.requests;
+  snapshot.stats.podPages = lists.podPages;
+  snapshot.stats.durationMs = Math.round(performance.now() - started);
+  return snapshot;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,9 @@
+/**
+ * Cluster snapshot collection: how to reach a cluster's API server
+ * (resolveClusterAccess) and what to read from it (collectClusterSnapshot).
+ */
+export type * from "./model.js";
+export { COLLECTION_ERROR_KINDS, WEBHOOK_ENV_NAMES, WORKLOAD_KINDS } from "./model.js";
+export { AKS_SERVER_APP_ID, accessFromKubeconfig, resolveClusterAccess, type ClusterAccess, type ClusterAccessResult, type ClusterCredentialsSource } from "./access.js";
+export { COLLECT_DEFAULTS, collectClusterSnapshot, snapshotWithoutAccess, type CollectOptions } from "./collect.js";
+export { aadstsEvidence } from "./aadsts.js";

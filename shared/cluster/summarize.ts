@@ -1,0 +1,281 @@
+/**
+ * Slim projections of Kubernetes objects into the snapshot's types, and the
+ * rules deciding which objects touch workload identity (only those are kept).
+ * Nothing secret survives: of the environment only the webhook's variables,
+ * of annotations only `azure.workload.identity/*`.
+ */
+import type {
+  V1Container,
+  V1CronJob,
+  V1DaemonSet,
+  V1Deployment,
+  V1Job,
+  V1LabelSelector,
+  V1MutatingWebhookConfiguration,
+  V1Namespace,
+  V1ObjectMeta,
+  V1Pod,
+  V1PodTemplateSpec,
+  V1ReplicaSet,
+  V1Service,
+  V1ServiceAccount,
+  V1StatefulSet,
+  V1Volume,
+} from "@kubernetes/client-node";
+import {
+  WEBHOOK_ENV_NAMES,
+  type Annotations,
+  type ContainerSummary,
+  type Labels,
+  type MutatingWebhookSummary,
+  type NamespaceSummary,
+  type OwnerRef,
+  type PodSummary,
+  type ProjectedTokenVolume,
+  type ServiceAccountSummary,
+  type ServiceSummary,
+  type WebhookDeployment,
+  type WebhookEnvName,
+  type WorkloadKind,
+  type WorkloadSummary,
+} from "./model.js";
+
+export const WORKLOAD_IDENTITY_PREFIX = "azure.workload.identity/";
+export const USE_LABEL = "azure.workload.identity/use";
+export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+export const WEBHOOK_DEPLOYMENT_NAME = "azure-wi-webhook-controller-manager";
+export const WEBHOOK_ENTRY_NAME = "mutation.azure-workload-identity.io";
+
+const webhookEnvNames: ReadonlySet<string> = new Set(WEBHOOK_ENV_NAMES);
+
+export function namespaceSummary(namespace: V1Namespace): NamespaceSummary {
+  return { name: namespace.metadata?.name ?? "", labels: copy(namespace.metadata?.labels) };
+}
+
+export function serviceAccountSummary(account: V1ServiceAccount): ServiceAccountSummary {
+  return {
+    namespace: account.metadata?.namespace ?? "",
+    name: account.metadata?.name ?? "",
+    labels: copy(account.metadata?.labels),
+    annotations: copy(account.metadata?.annotations),
+  };
+}
+
+/** A service account whose pods use workload identity, or were meant to: an annotation or label of the project's prefix. */
+export function isWorkloadIdentityServiceAccount(account: ServiceAccountSummary): boolean {
+  return hasPrefixedKey(account.annotations) || hasPrefixedKey(account.labels);
+}
+
+export const serviceAccountKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/**
+ * A pod touches workload identity when it is labelled or annotated for it,
+ * runs as a workload-identity service account, or was mutated by the webhook.
+ */
+export function podTouchesWorkloadIdentity(pod: PodSummary, workloadIdentityAccounts: ReadonlySet<string>): boolean {
+  return (
+    hasPrefixedKey(pod.labels) ||
+    Object.keys(pod.annotations).length > 0 ||
+    workloadIdentityAccounts.has(serviceAccountKey(pod.namespace, pod.serviceAccountName)) ||
+    pod.projectedTokenVolumes.some((volume) => volume.audience === TOKEN_EXCHANGE_AUDIENCE) ||
+    pod.containers.some((container) => container.env.AZURE_FEDERATED_TOKEN_FILE !== undefined)
+  );
+}
+
+export function podSummary(pod: V1Pod): PodSummary {
+  const metadata = pod.metadata ?? {};
+  const spec = pod.spec;
+  const owner = ownerOf(metadata);
+  return {
+    namespace: metadata.namespace ?? "",
+    name: metadata.name ?? "",
+    labels: copy(metadata.labels),
+    annotations: workloadIdentityAnnotations(metadata.annotations),
+    serviceAccountName: spec?.serviceAccountName ?? spec?.serviceAccount ?? "default",
+    hostNetwork: spec?.hostNetwork === true,
+    ...(metadata.creationTimestamp && { creationTimestamp: isoString(metadata.creationTimestamp) }),
+    ...(pod.status?.phase && { phase: pod.status.phase }),
+    ...(owner && { owner }),
+    containers: [
+      ...(spec?.initContainers ?? []).map((container) => containerSummary(container, true)),
+      ...(spec?.containers ?? []).map((container) => containerSummary(container, false)),
+    ],
+    projectedTokenVolumes: (spec?.volumes ?? []).flatMap(projectedTokens),
+  };
+}
+
+function containerSummary(container: V1Container, init: boolean): ContainerSummary {
+  const env: Partial<Record<WebhookEnvName, string>> = {};
+  for (const variable of container.env ?? []) {
+    if (webhookEnvNames.has(variable.name)) env[variable.name as WebhookEnvName] = variable.valueFrom ? "" : (variable.value ?? "");
+  }
+  return { name: container.name, init, env, mountPaths: (container.volumeMounts ?? []).map((mount) => mount.mountPath) };
+}
+
+function projectedTokens(volume: V1Volume): ProjectedTokenVolume[] {
+  return (volume.projected?.sources ?? []).flatMap((source) => {
+    const token = source.serviceAccountToken;
+    if (!token) return [];
+    return [
+      {
+        volumeName: volume.name,
+        ...(token.audience !== undefined && { audience: token.audience }),
+        ...(token.expirationSeconds !== undefined && { expirationSeconds: token.expirationSeconds }),
+        path: token.path,
+      },
+    ];
+  });
+}
+
+type Workload = V1Deployment | V1StatefulSet | V1DaemonSet | V1ReplicaSet | V1Job | V1CronJob;
+
+export function workloadSummary(kind: WorkloadKind, workload: Workload): WorkloadSummary {
+  const metadata = workload.metadata ?? {};
+  const template = templateOf(kind, workload);
+  const owner = ownerOf(metadata);
+  const { replicas, readyReplicas } = replicasOf(kind, workload);
+  return {
+    kind,
+    namespace: metadata.namespace ?? "",
+    name: metadata.name ?? "",
+    labels: copy(metadata.labels),
+    annotations: workloadIdentityAnnotations(metadata.annotations),
+    ...(owner && { owner }),
+    template: {
+      labels: copy(template?.metadata?.labels),
+      annotations: workloadIdentityAnnotations(template?.metadata?.annotations),
+      serviceAccountName: template?.spec?.serviceAccountName ?? template?.spec?.serviceAccount ?? "default",
+      hostNetwork: template?.spec?.hostNetwork === true,
+    },
+    ...(replicas !== undefined && { replicas }),
+    ...(readyReplicas !== undefined && { readyReplicas }),
+  };
+}
+
+export function workloadTouchesWorkloadIdentity(workload: WorkloadSummary, workloadIdentityAccounts: ReadonlySet<string>): boolean {
+  return (
+    hasPrefixedKey(workload.labels) ||
+    Object.keys(workload.annotations).length > 0 ||
+    hasPrefixedKey(workload.template.labels) ||
+    Object.keys(workload.template.annotations).length > 0 ||
+    workloadIdentityAccounts.has(serviceAccountKey(workload.namespace, workload.template.serviceAccountName))
+  );
+}
+
+function templateOf(kind: WorkloadKind, workload: Workload): V1PodTemplateSpec | undefined {
+  switch (kind) {
+    case "CronJob":
+      return (workload as V1CronJob).spec?.jobTemplate?.spec?.template;
+    case "Deployment":
+    case "StatefulSet":
+    case "DaemonSet":
+    case "ReplicaSet":
+    case "Job":
+      return (workload as Exclude<Workload, V1CronJob>).spec?.template;
+  }
+}
+
+function replicasOf(kind: WorkloadKind, workload: Workload): { replicas?: number; readyReplicas?: number } {
+  switch (kind) {
+    case "Deployment":
+    case "StatefulSet":
+    case "ReplicaSet": {
+      const { spec, status } = workload as V1Deployment | V1StatefulSet | V1ReplicaSet;
+      return { replicas: spec?.replicas ?? 1, ...(status?.readyReplicas !== undefined && { readyReplicas: status.readyReplicas }) };
+    }
+    case "DaemonSet": {
+      const { status } = workload as V1DaemonSet;
+      return { ...(status && { replicas: status.desiredNumberScheduled, readyReplicas: status.numberReady }) };
+    }
+    case "Job":
+    case "CronJob":
+      return {};
+  }
+}
+
+export function serviceSummary(service: V1Service): ServiceSummary {
+  return {
+    namespace: service.metadata?.namespace ?? "",
+    name: service.metadata?.name ?? "",
+    annotations: workloadIdentityAnnotations(service.metadata?.annotations),
+  };
+}
+
+/** The webhook's controller: the AKS add-on in kube-system, a Helm (or static) install anywhere else. */
+export function webhookDeployment(deployment: V1Deployment): WebhookDeployment | undefined {
+  const metadata = deployment.metadata ?? {};
+  if (metadata.name !== WEBHOOK_DEPLOYMENT_NAME) return undefined;
+  const namespace = metadata.namespace ?? "";
+  return {
+    namespace,
+    name: WEBHOOK_DEPLOYMENT_NAME,
+    source: namespace === "kube-system" ? "aks-addon" : "helm",
+    replicas: deployment.spec?.replicas ?? 1,
+    // The API leaves readyReplicas out when no replica is ready.
+    readyReplicas: deployment.status?.readyReplicas ?? 0,
+  };
+}
+
+/**
+ * A MutatingWebhookConfiguration that carries the workload identity webhook,
+ * recognised by its entry name or by an objectSelector on the use label (its
+ * object name differs between the add-on and Helm).
+ */
+export function workloadIdentityWebhook(configuration: V1MutatingWebhookConfiguration): MutatingWebhookSummary | undefined {
+  const webhooks = (configuration.webhooks ?? []).filter(
+    (webhook) =>
+      webhook.name === WEBHOOK_ENTRY_NAME ||
+      webhook.objectSelector?.matchLabels?.[USE_LABEL] !== undefined ||
+      (webhook.objectSelector?.matchExpressions ?? []).some((expression) => expression.key === USE_LABEL),
+  );
+  if (webhooks.length === 0) return undefined;
+  return {
+    configurationName: configuration.metadata?.name ?? "",
+    webhooks: webhooks.map((webhook) => {
+      const service = webhook.clientConfig.service;
+      return {
+        name: webhook.name,
+        objectSelectorLabels: selectorLabels(webhook.objectSelector),
+        ...(service && { service: { namespace: service.namespace, name: service.name } }),
+        ...(webhook.failurePolicy && { failurePolicy: webhook.failurePolicy }),
+      };
+    }),
+  };
+}
+
+/** matchLabels, plus single-value `In` expressions, which select exactly like a label. */
+function selectorLabels(selector: V1LabelSelector | undefined): Labels {
+  const labels: Record<string, string> = { ...(selector?.matchLabels ?? {}) };
+  for (const expression of selector?.matchExpressions ?? []) {
+    const [only] = expression.values ?? [];
+    if (expression.operator === "In" && expression.values?.length === 1 && only !== undefined) labels[expression.key] = only;
+  }
+  return labels;
+}
+
+function ownerOf(metadata: V1ObjectMeta): OwnerRef | undefined {
+  const references = metadata.ownerReferences ?? [];
+  const owner = references.find((reference) => reference.controller === true) ?? references[0];
+  return owner && { kind: owner.kind, name: owner.name };
+}
+
+function workloadIdentityAnnotations(annotations: Record<string, string> | undefined): Annotations {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(annotations ?? {})) if (key.startsWith(WORKLOAD_IDENTITY_PREFIX)) kept[key] = value;
+  return kept;
+}
+
+function hasPrefixedKey(record: Readonly<Record<string, string>>): boolean {
+  for (const key in record) if (key.startsWith(WORKLOAD_IDENTITY_PREFIX)) return true;
+  return false;
+}
+
+function copy(record: Record<string, string> | undefined): Record<string, string> {
+  return { ...(record ?? {}) };
+}
+
+/** client-node turns timestamps into Dates; the snapshot keeps ISO strings, second precision as the API prints them. */
+function isoString(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace(/\.000Z$/, "Z");
+}

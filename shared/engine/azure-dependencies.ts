@@ -1,0 +1,63 @@
+/**
+ * The engine's ScanDependencies on real Azure clients: the production path, and
+ * the demo's and tests' path too, with the same clients pointed at the fleet
+ * simulator. Only the clients differ; nothing here knows which it talks to.
+ */
+import type { AzureClients } from "../azure/index.js";
+import { collectClusterSnapshot, resolveClusterAccess, snapshotWithoutAccess, type CollectOptions } from "../cluster/index.js";
+import { collectApplications, collectInventory, type ApplicationsResult } from "../inventory/index.js";
+import type { RequestCounts } from "../inventory/model.js";
+import type { ScanDependencies } from "./dependencies.js";
+
+export interface AzureScanSettings {
+  /** Tenant of identities and app registrations; default: the one the inventory finds. */
+  tenantId?: string;
+  /** Parallel federated-credential and Graph reads during the inventory. */
+  inventoryConcurrency?: number;
+  collect?: CollectOptions;
+}
+
+export function createAzureScanDependencies(clients: AzureClients, settings: AzureScanSettings = {}): ScanDependencies & { requestCounts(): RequestCounts } {
+  let tenantId = settings.tenantId ?? "";
+  // Several clusters name the same app registration: look each client id up once per scan.
+  const applicationLookups = new Map<string, Promise<ApplicationsResult>>();
+
+  return {
+    async inventory(scope) {
+      const inventory = await collectInventory(clients, {
+        ...(scope.subscriptions.length > 0 && { subscriptions: scope.subscriptions }),
+        ...(scope.managementGroups.length > 0 && { managementGroups: scope.managementGroups }),
+        ...(settings.tenantId !== undefined && { tenantId: settings.tenantId }),
+        ...(settings.inventoryConcurrency !== undefined && { concurrency: settings.inventoryConcurrency }),
+      });
+      tenantId = inventory.tenantId;
+      return inventory;
+    },
+
+    async applications(clientIds) {
+      const ids = [...new Set(clientIds.map((id) => id.toLowerCase()))];
+      const missing = ids.filter((id) => !applicationLookups.has(id));
+      if (missing.length > 0) {
+        const lookup = collectApplications(clients.graph, missing, { tenantId });
+        for (const id of missing) applicationLookups.set(id, lookup);
+      }
+      const results = await Promise.all([...new Set(ids.map((id) => applicationLookups.get(id)!))]);
+      const wanted = new Set(ids);
+      return {
+        applications: results.flatMap((r) => r.applications).filter((a) => wanted.has(a.appId.toLowerCase())),
+        errors: results.flatMap((r) => r.errors),
+      };
+    },
+
+    async snapshot(cluster) {
+      const access = await resolveClusterAccess(cluster, {
+        containerService: clients.containerService(cluster.subscriptionId),
+        credential: clients.credential,
+      });
+      if (!access.ok) return snapshotWithoutAccess(cluster, [access.error]);
+      return collectClusterSnapshot(cluster, access.access, settings.collect ?? {});
+    },
+
+    requestCounts: () => clients.requestCounter.snapshot(),
+  };
+}

@@ -1,0 +1,6 @@
+export { scanFleet, selectClusters, type ScanOptions, type ScanOutcome } from "./scan-fleet.js";
+export { scanCluster, namedClientIds, withApplications, failedSnapshot, type ClusterScanResult } from "./scan-cluster.js";
+export { clusterHealth } from "./cluster-health.js";
+export { ScanError, type ScanErrorCode } from "./errors.js";
+export { newScanId } from "./scan-id.js";
+export type { ScanDependencies } from "./dependencies.js";

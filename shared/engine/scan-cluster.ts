@@ -1,0 +1,97 @@
+/**
+ * One cluster, start to finish: snapshot, app registrations its service accounts
+ * name, checks, usage summary. The snapshot lives and dies here, so memory stays
+ * bounded however large the fleet; the Durable scan-cluster activity calls this too.
+ */
+import type { ClusterSnapshot } from "../cluster/model.js";
+import type { AksCluster, AppRegistration, InventoryError } from "../inventory/model.js";
+import type { Finding } from "../findings/model.js";
+import type { ClusterHealth } from "../scan/model.js";
+import { buildFleetView, runClusterChecks, summarizeClusterUsage, type CheckSelection, type ClusterUsage, type FleetView } from "../checks/index.js";
+import { CLIENT_ID_ANNOTATION, isGuid } from "../checks/workload-identity.js";
+import type { ScanDependencies } from "./dependencies.js";
+import { clusterHealth } from "./cluster-health.js";
+
+export interface ClusterScanResult {
+  findings: Finding[];
+  health: ClusterHealth;
+  usage: ClusterUsage;
+  /** App registrations this cluster's service accounts name, for the fleet checks at the end. */
+  applications: AppRegistration[];
+  applicationErrors: InventoryError[];
+  /** Checks that threw: a bug to report, never a reason to lose the cluster's other findings. */
+  checkFailures: Array<{ checkId: string; message: string }>;
+}
+
+export async function scanCluster(
+  deps: ScanDependencies,
+  view: FleetView,
+  cluster: AksCluster,
+  selection: CheckSelection = {},
+): Promise<ClusterScanResult> {
+  const snapshot = await snapshotOrFailure(deps, cluster);
+  const unknown = namedClientIds(snapshot).filter((id) => !view.principalByClientId.has(id));
+  const resolved = unknown.length > 0 ? await deps.applications(unknown) : { applications: [], errors: [] };
+  const clusterView = withApplications(view, resolved.applications, resolved.errors);
+  const { findings, failures } = runClusterChecks(clusterView, snapshot, selection);
+  return {
+    findings,
+    health: clusterHealth(snapshot, findings.length),
+    usage: summarizeClusterUsage(snapshot),
+    applications: resolved.applications,
+    applicationErrors: resolved.errors,
+    checkFailures: failures,
+  };
+}
+
+/** Lower-cased client ids that service accounts of this cluster name. */
+export function namedClientIds(snapshot: ClusterSnapshot): string[] {
+  const ids = new Set<string>();
+  for (const sa of snapshot.serviceAccounts) {
+    const id = sa.annotations[CLIENT_ID_ANNOTATION];
+    if (id !== undefined && isGuid(id.trim())) ids.add(id.trim().toLowerCase());
+  }
+  return [...ids].sort();
+}
+
+/**
+ * The fleet view plus app registrations found for one cluster. Rebuilt rather
+ * than mutated, so that one cluster's lookups never change another's verdicts.
+ */
+export function withApplications(view: FleetView, applications: readonly AppRegistration[], errors: readonly InventoryError[]): FleetView {
+  if (applications.length === 0 && errors.length === 0) return view;
+  const inventory = view.inventory;
+  return buildFleetView({
+    ...inventory,
+    applications: [...inventory.applications, ...applications],
+    errors: [...inventory.errors, ...errors],
+  });
+}
+
+async function snapshotOrFailure(deps: ScanDependencies, cluster: AksCluster): Promise<ClusterSnapshot> {
+  try {
+    return await deps.snapshot(cluster);
+  } catch (error) {
+    // The collector reports failures inside the snapshot; reaching here is a bug,
+    // and a bug in one cluster's collection must not sink the fleet's scan.
+    return failedSnapshot(cluster, error);
+  }
+}
+
+export function failedSnapshot(cluster: AksCluster, error: unknown): ClusterSnapshot {
+  return {
+    cluster,
+    collectedAt: new Date().toISOString(),
+    accessPath: "none",
+    namespaces: [],
+    serviceAccounts: [],
+    pods: [],
+    workloads: [],
+    services: [],
+    webhookDeployments: [],
+    mutatingWebhooks: [],
+    logEvidence: [],
+    errors: [{ kind: "error", resource: "cluster", verb: "scan", message: error instanceof Error ? error.message : String(error) }],
+    stats: { requests: 0, podPages: 0, podsSeen: 0, durationMs: 0 },
+  };
+}

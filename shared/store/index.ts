@@ -1,0 +1,19 @@
+export * from "./model.js";
+export { FindingsStore, type FindingsStoreOptions, type FindingsTables } from "./store.js";
+export { createFindingsStore, tableNames, DEFAULT_TABLE_PREFIX, type StoreConnectionOptions } from "./factory.js";
+export { InvalidParameterError, StoreNotConfiguredError } from "./errors.js";
+export {
+  parseFindingQuery,
+  parsePageRequest,
+  parseFormat,
+  parseNewSuppression,
+  rejectUnknownParameters,
+  FINDING_QUERY_PARAMETERS,
+  PAGE_PARAMETERS,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  type OutputFormat,
+  type ParameterSource,
+} from "./params.js";
+export { findingsCsv, csvHeader, csvRows, CSV_COLUMNS } from "./csv.js";
+export { effectiveStatus } from "./lifecycle.js";

@@ -1,0 +1,479 @@
+/**
+ * The findings store on Table Storage. Five tables:
+ *
+ * | table          | PartitionKey                    | RowKey                          | holds                                  |
+ * |----------------|---------------------------------|---------------------------------|----------------------------------------|
+ * | Scans          | "scan"                          | newest-first time + scan id     | one row per finished scan              |
+ * |                | "scan|" + scan id               | "cluster|" + cluster id, "fleet"| per-cluster health, fleet marker       |
+ * | Findings       | "c|" + cluster id / "f|" + sub  | finding id                      | current state of every finding         |
+ * | ActiveFindings | severity                        | check id + "|" + finding id     | copy of open and suppressed findings   |
+ * | FindingHistory | "h00".."h15" (hash of id)       | finding id + "|" + time + scan  | one row per scan that saw or resolved  |
+ * |                |                                 | finding id                      | locator: the finding's partition       |
+ * | Suppressions   | "suppression"                   | suppression id                  | suppressions                           |
+ *
+ * Writes go history first, then the active view, then the current state: the
+ * current state is what a retry reads to decide what is left to do, so it is
+ * written last and every earlier write is repeated until it lands.
+ * docs/store.md explains how each query is served.
+ */
+import { odata, type TableClient } from "@azure/data-tables";
+import { randomUUID } from "node:crypto";
+import pLimit from "p-limit";
+import type { Finding } from "../findings/model.js";
+import type { ClusterHealth, ScanRun } from "../scan/model.js";
+import { addCounts, NO_WRITES, writeAll, statusOf, type WriteAction, type WriteCount, type WriteMode } from "./batch.js";
+import {
+  activeRowKey,
+  checkKey,
+  findingRowKey,
+  clusterHealthEntity,
+  clusterHealthFromEntity,
+  clusterHealthRowKey,
+  clusterScope,
+  FLEET_MARKER_ROW,
+  findingEntity,
+  findingFromEntity,
+  fleetMarkerEntity,
+  fleetScope,
+  historyEntity,
+  historyFromEntity,
+  locatorEntity,
+  SCAN_PARTITION,
+  scanDetailsPartition,
+  scanEntity,
+  scanFromEntity,
+  SUPPRESSION_PARTITION,
+  suppressionEntity,
+  suppressionFromEntity,
+  TENANT_SCOPE,
+  type Row,
+} from "./entities.js";
+import { encodeKey, historyBucket, prefixRange } from "./keys.js";
+import { effectiveStatus, observe, resolveAbsent, scanInstant, withSuppression } from "./lifecycle.js";
+import type {
+  CleanupResult,
+  FindingQuery,
+  FindingWithHistory,
+  NewSuppression,
+  Page,
+  PageRequest,
+  SaveResult,
+  ScanDetails,
+  ScanRef,
+  ScanSummary,
+  StoredFinding,
+  Suppression,
+} from "./model.js";
+import { decodeContinuation, encodeContinuation } from "./paging.js";
+import { planFindingQuery, queryFingerprint } from "./query.js";
+import { applicableSuppression } from "./suppression.js";
+
+export interface FindingsTables {
+  scans: TableClient;
+  findings: TableClient;
+  active: TableClient;
+  history: TableClient;
+  suppressions: TableClient;
+}
+
+export interface FindingsStoreOptions {
+  /** "single" writes entity by entity; only the benchmark wants it. */
+  writeMode?: WriteMode;
+  /** Requests in flight at once. */
+  concurrency?: number;
+  /** The clock for suppression expiry; tests move it. Scan rows are dated by the scan, never by this. */
+  now?: () => Date;
+}
+
+/** Service pages read at most per API page when the filter leaves pages empty. */
+const MAX_SERVICE_PAGES_PER_PAGE = 10;
+
+export class FindingsStore {
+  private readonly writeMode: WriteMode;
+  private readonly concurrency: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly tables: FindingsTables,
+    options: FindingsStoreOptions = {},
+  ) {
+    this.writeMode = options.writeMode ?? "transactions";
+    this.concurrency = options.concurrency ?? 8;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Creates the tables when missing; safe to call on every start. */
+  async ensureTables(): Promise<void> {
+    await Promise.all(Object.values(this.tables).map((t) => t.createTable()));
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Saves what one cluster's scan found, and the cluster's health. Idempotent:
+   * calling it again with the same arguments, or after it failed half-way,
+   * leaves the same rows. Resolves nothing; completeScan does.
+   *
+   * @example
+   * await store.saveClusterFindings({ id: run.id, startedAt: run.startedAt }, health, findings);
+   */
+  async saveClusterFindings(scan: ScanRef, health: ClusterHealth, findings: readonly Finding[]): Promise<SaveResult> {
+    const suppressions = await this.listSuppressions();
+    const written = await this.saveScope(scan, clusterScope(health.clusterId), findings, suppressions);
+    // Written last: its presence tells completeScan the cluster's findings are all in.
+    await this.tables.scans.upsertEntity(clusterHealthEntity(scan.id, scanInstant(scan), health, true), "Replace");
+    return result(findings.length, written, ONE_ROW);
+  }
+
+  /** Saves findings not tied to one cluster (identities, app registrations), per subscription. Idempotent. */
+  async saveFleetFindings(scan: ScanRef, findings: readonly Finding[]): Promise<SaveResult> {
+    const suppressions = await this.listSuppressions();
+    const byScope = groupBy(findings, (f) => fleetScope(f.resource.subscriptionId));
+    const counts = await Promise.all([...byScope].map(([scope, group]) => this.saveScope(scan, scope, group, suppressions)));
+    await this.tables.scans.upsertEntity(fleetMarkerEntity(scan.id, scanInstant(scan), findings.length), "Replace");
+    return result(findings.length, ...counts, ONE_ROW);
+  }
+
+  /**
+   * Finalizes a scan: resolves the findings it no longer saw, in the clusters
+   * it scanned completely (status "ok" and findings saved) and, when the whole
+   * scan was complete and not limited to some clusters, at fleet level; then
+   * writes the scan row. A cluster that could not be scanned resolves nothing.
+   */
+  async completeScan(run: ScanRun): Promise<SaveResult> {
+    const scan: ScanRef = { id: run.id, startedAt: run.startedAt };
+    const at = scanInstant(scan);
+    const saved = await this.savedParts(run.id);
+
+    // Clusters reported but never saved still get a health row, marked as such.
+    const missing = run.clusters.filter((h) => !saved.clusters.has(clusterHealthRowKey(h.clusterId)));
+    const healthRows = await writeAll(
+      this.tables.scans,
+      missing.map((h) => ({ kind: "upsert", row: clusterHealthEntity(run.id, at, h, false) })),
+      this.writeOptions(),
+    );
+
+    const scopes = run.clusters
+      .filter((h) => h.status === "ok" && saved.clusters.has(clusterHealthRowKey(h.clusterId)))
+      .map((h) => clusterScope(h.clusterId));
+    if (run.complete && run.scope.clusters.length === 0 && saved.fleet) {
+      scopes.push(...run.subscriptions.map((s) => fleetScope(s)));
+      const wholeTenant = run.scope.subscriptions.length === 0 && run.scope.managementGroups.length === 0;
+      if (wholeTenant) scopes.push(TENANT_SCOPE);
+    }
+
+    const limit = pLimit(Math.max(1, Math.floor(this.concurrency / 2)));
+    const counts = await Promise.all([...new Set(scopes)].map((scope) => limit(() => this.resolveScope(scan, scope))));
+
+    await this.tables.scans.upsertEntity(scanEntity(run), "Replace");
+    return result(0, healthRows, ...counts, ONE_ROW);
+  }
+
+  /**
+   * Everything for one scan at once, as the CLI runs it: each cluster's
+   * findings, the fleet-level findings, then completeScan.
+   */
+  async saveScan(run: ScanRun, findings: readonly Finding[]): Promise<SaveResult> {
+    const scan: ScanRef = { id: run.id, startedAt: run.startedAt };
+    const clusterIds = new Set(run.clusters.map((h) => h.clusterId.toLowerCase()));
+    const perCluster = groupBy(
+      findings.filter((f) => f.resource.clusterId !== undefined && clusterIds.has(f.resource.clusterId.toLowerCase())),
+      (f) => f.resource.clusterId!.toLowerCase(),
+    );
+    const fleet = findings.filter((f) => f.resource.clusterId === undefined || !clusterIds.has(f.resource.clusterId.toLowerCase()));
+
+    const limit = pLimit(4);
+    const results = await Promise.all(
+      run.clusters.map((h) => limit(() => this.saveClusterFindings(scan, h, perCluster.get(h.clusterId.toLowerCase()) ?? []))),
+    );
+    const fleetResult = await this.saveFleetFindings(scan, fleet);
+    const completed = await this.completeScan(run);
+    return result(findings.length, ...results, fleetResult, completed);
+  }
+
+  private async saveScope(scan: ScanRef, scope: string, findings: readonly Finding[], suppressions: readonly Suppression[]): Promise<WriteCount> {
+    const previous = await this.readScope(scope);
+    const now = this.now();
+    const at = scanInstant(scan);
+    const history: WriteAction[] = [];
+    const active: WriteAction[] = [];
+    const current: WriteAction[] = [];
+
+    for (const finding of dedupeById(findings)) {
+      const before = previous.get(finding.id);
+      const { next, event, status } = observe(before, finding, scan, applicableSuppression(finding, suppressions, now));
+      const bucket = historyBucket(finding.id);
+      history.push({ kind: "upsert", row: historyEntity(bucket, finding, scan.id, at, event, status, scope) });
+      if (!before) history.push({ kind: "upsert", row: locatorEntity(bucket, finding.id, scope) });
+      if (!next) continue;
+      if (before && before.status !== "resolved" && before.severity !== next.severity) {
+        active.push({ kind: "delete", partitionKey: before.severity, rowKey: activeRowKey(before.checkId, before.id) });
+      }
+      active.push({ kind: "upsert", row: findingEntity(next, scope, next.severity, activeRowKey(next.checkId, next.id)) });
+      current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
+    }
+    return this.writePhases(history, active, current);
+  }
+
+  private async resolveScope(scan: ScanRef, scope: string): Promise<WriteCount> {
+    const at = scanInstant(scan);
+    const history: WriteAction[] = [];
+    const active: WriteAction[] = [];
+    const current: WriteAction[] = [];
+    for (const before of (await this.readScope(scope, odata`status ne ${"resolved"}`)).values()) {
+      const next = resolveAbsent(before, scan);
+      if (!next) continue;
+      history.push({ kind: "upsert", row: historyEntity(historyBucket(before.id), before, scan.id, at, "resolved", "resolved", scope) });
+      active.push({ kind: "delete", partitionKey: before.severity, rowKey: activeRowKey(before.checkId, before.id) });
+      current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
+    }
+    return this.writePhases(history, active, current);
+  }
+
+  private async writePhases(history: WriteAction[], active: WriteAction[], current: WriteAction[]): Promise<WriteCount> {
+    const options = this.writeOptions();
+    const h = await writeAll(this.tables.history, history, options);
+    const a = await writeAll(this.tables.active, active, options);
+    const c = await writeAll(this.tables.findings, current, options);
+    return addCounts(h, a, c);
+  }
+
+  private writeOptions() {
+    return { mode: this.writeMode, concurrency: this.concurrency };
+  }
+
+  private async readScope(scope: string, extraFilter?: string): Promise<Map<string, StoredFinding>> {
+    const filter = odata`PartitionKey eq ${scope}` + (extraFilter ? ` and ${extraFilter}` : "");
+    const found = new Map<string, StoredFinding>();
+    for await (const e of this.tables.findings.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const f = findingFromEntity(e as Row);
+      found.set(f.id, f);
+    }
+    return found;
+  }
+
+  private async savedParts(scanId: string): Promise<{ clusters: Set<string>; fleet: boolean }> {
+    const clusters = new Set<string>();
+    let fleet = false;
+    const filter = odata`PartitionKey eq ${scanDetailsPartition(scanId)}`;
+    for await (const e of this.tables.scans.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      if (e["findingsSaved"] !== true) continue;
+      if (e.rowKey === FLEET_MARKER_ROW) fleet = true;
+      else clusters.add(e.rowKey!);
+    }
+    return { clusters, fleet };
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /**
+   * One page of findings matching the query, best served table first (see
+   * planFindingQuery). Statuses are as of now: an expired suppression shows as open.
+   *
+   * @example
+   * const page = await store.listFindings({ status: "open", severity: "high" }, { pageSize: 100 });
+   */
+  async listFindings(query: FindingQuery, page: PageRequest): Promise<Page<StoredFinding>> {
+    const now = this.now();
+    const plan = planFindingQuery(query, now);
+    const fingerprint = queryFingerprint(query);
+    const table = plan.table === "active" ? this.tables.active : this.tables.findings;
+    let serviceToken = page.continuationToken === undefined ? undefined : decodeContinuation(page.continuationToken, fingerprint);
+
+    const items: StoredFinding[] = [];
+    // The service may return short or empty pages with a token when a filter skips many rows;
+    // a few more requests spare the caller an empty page.
+    for (let i = 0; i < MAX_SERVICE_PAGES_PER_PAGE && items.length === 0; i++) {
+      const pages = table
+        .listEntities<Record<string, unknown>>({ queryOptions: plan.filter ? { filter: plan.filter } : {} })
+        .byPage({ maxPageSize: page.pageSize, ...(serviceToken !== undefined && { continuationToken: serviceToken }) });
+      const result = await pages.next();
+      if (result.done) {
+        serviceToken = undefined;
+        break;
+      }
+      for (const e of result.value) {
+        const f = findingFromEntity(e as Row);
+        items.push({ ...f, status: effectiveStatus(f, now) });
+      }
+      serviceToken = result.value.continuationToken;
+      if (serviceToken === undefined) break;
+    }
+    return { items, ...(serviceToken !== undefined && { continuationToken: encodeContinuation(fingerprint, serviceToken) }) };
+  }
+
+  /** Every finding matching the query, page after page (CSV export, CLI). */
+  async *allFindings(query: FindingQuery, pageSize = 1000): AsyncGenerator<StoredFinding> {
+    let token: string | undefined;
+    do {
+      const page = await this.listFindings(query, { pageSize, ...(token !== undefined && { continuationToken: token }) });
+      yield* page.items;
+      token = page.continuationToken;
+    } while (token !== undefined);
+  }
+
+  /** One finding with its history (oldest first), or undefined when the store never saw it. */
+  async getFinding(findingId: string): Promise<FindingWithHistory | undefined> {
+    const bucket = historyBucket(findingId);
+    const locatorKey = findingRowKey(findingId);
+    const { lower, upper } = prefixRange(`${locatorKey}|`);
+    const filter = odata`PartitionKey eq ${bucket} and (RowKey eq ${locatorKey} or (RowKey ge ${lower} and RowKey lt ${upper}))`;
+    let scope: string | undefined;
+    const history = [];
+    for await (const e of this.tables.history.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      if (e.rowKey === locatorKey) scope = String(e["scope"]);
+      else history.push(historyFromEntity(e as Row));
+    }
+    if (scope === undefined) return undefined;
+    const row = await this.getRow(this.tables.findings, scope, locatorKey);
+    if (!row) return undefined;
+    const finding = findingFromEntity(row);
+    return { finding: { ...finding, status: effectiveStatus(finding, this.now()) }, history };
+  }
+
+  /** Finished scans, newest first. */
+  async listScans(page: PageRequest): Promise<Page<ScanSummary>> {
+    const fingerprint = "scans";
+    const serviceToken = page.continuationToken === undefined ? undefined : decodeContinuation(page.continuationToken, fingerprint);
+    const result = await this.tables.scans
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${SCAN_PARTITION}` } })
+      .byPage({ maxPageSize: page.pageSize, ...(serviceToken !== undefined && { continuationToken: serviceToken }) })
+      .next();
+    if (result.done) return { items: [] };
+    const next = result.value.continuationToken;
+    return {
+      items: result.value.map((e) => scanFromEntity(e as Row)),
+      ...(next !== undefined && { continuationToken: encodeContinuation(fingerprint, next) }),
+    };
+  }
+
+  /**
+   * A scan with its per-cluster health. While a scan is still running only the
+   * clusters saved so far are known and `scan` is absent; undefined means the
+   * store knows nothing of this id. The orchestration status is added by the caller.
+   */
+  async getScan(scanId: string): Promise<(Omit<ScanDetails, "scan"> & { scan?: ScanSummary }) | undefined> {
+    const [scanRows, detailRows] = await Promise.all([
+      collect(this.tables.scans.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${SCAN_PARTITION} and scanId eq ${scanId}` } })),
+      collect(this.tables.scans.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${scanDetailsPartition(scanId)}` } })),
+    ]);
+    const scanRow = scanRows[0];
+    if (!scanRow && detailRows.length === 0) return undefined;
+    const fleetRow = detailRows.find((e) => e.rowKey === FLEET_MARKER_ROW);
+    return {
+      ...(scanRow && { scan: scanFromEntity(scanRow as Row) }),
+      clusters: detailRows.filter((e) => e.rowKey !== FLEET_MARKER_ROW).map((e) => clusterHealthFromEntity(e as Row)),
+      fleetFindingsSaved: fleetRow?.["findingsSaved"] === true,
+    };
+  }
+
+  // ---------------------------------------------------------------- suppressions
+
+  /** Every suppression, expired ones included (they show why a finding was hidden in the past). */
+  async listSuppressions(): Promise<Suppression[]> {
+    const rows = await collect(
+      this.tables.suppressions.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${SUPPRESSION_PARTITION}` } }),
+    );
+    return rows.map((e) => suppressionFromEntity(e as Row));
+  }
+
+  /** Stores a suppression and applies it to the open findings it matches, without waiting for a scan. */
+  async createSuppression(input: NewSuppression): Promise<Suppression> {
+    const suppression: Suppression = { ...input, id: randomUUID(), createdAt: this.now().toISOString() };
+    await this.tables.suppressions.createEntity(suppressionEntity(suppression));
+    await this.reapplySuppressions(suppression.checkId);
+    return suppression;
+  }
+
+  /** Removes a suppression; the findings it hid become open again (or fall under another). False when unknown. */
+  async deleteSuppression(id: string): Promise<boolean> {
+    const existing = await this.getRow(this.tables.suppressions, SUPPRESSION_PARTITION, encodeKey(id));
+    if (!existing) return false;
+    const { checkId } = suppressionFromEntity(existing);
+    try {
+      await this.tables.suppressions.deleteEntity(SUPPRESSION_PARTITION, encodeKey(id));
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+    await this.reapplySuppressions(checkId);
+    return true;
+  }
+
+  /** Re-evaluates the open and suppressed findings of one check against the suppressions now in force. */
+  private async reapplySuppressions(checkId: string): Promise<void> {
+    const now = this.now();
+    const suppressions = await this.listSuppressions();
+    const { lower, upper } = prefixRange(`${checkKey(checkId)}|`);
+    const active: WriteAction[] = [];
+    const current: WriteAction[] = [];
+    for await (const e of this.tables.active.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`RowKey ge ${lower} and RowKey lt ${upper}` },
+    })) {
+      const before = findingFromEntity(e as Row);
+      const next = withSuppression(before, applicableSuppression(before, suppressions, now));
+      if (next.status === before.status && next.suppression?.id === before.suppression?.id) continue;
+      const scope = String(e["scope"]);
+      active.push({ kind: "upsert", row: findingEntity(next, scope, next.severity, activeRowKey(next.checkId, next.id)) });
+      current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
+    }
+    await this.writePhases([], active, current);
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /**
+   * Deletes scan-level rows (scans, per-cluster health, history) of scans that
+   * started more than retentionDays ago. The current state of every finding,
+   * and where to find it, are kept.
+   */
+  async deleteScansOlderThan(retentionDays: number): Promise<CleanupResult> {
+    const cutoff = new Date(this.now().getTime() - retentionDays * 86_400_000);
+    const scanRows = await collect(
+      this.tables.scans.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`startedAt lt ${cutoff}`, select: ["PartitionKey", "RowKey"] } }),
+    );
+    const historyRows = await collect(
+      this.tables.history.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`at lt ${cutoff}`, select: ["PartitionKey", "RowKey"] } }),
+    );
+    const asDelete = (e: { partitionKey?: string; rowKey?: string }): WriteAction => ({ kind: "delete", partitionKey: e.partitionKey!, rowKey: e.rowKey! });
+    await writeAll(this.tables.scans, scanRows.map(asDelete), this.writeOptions());
+    await writeAll(this.tables.history, historyRows.map(asDelete), this.writeOptions());
+    return { scans: scanRows.filter((e) => e.partitionKey === SCAN_PARTITION).length, rows: scanRows.length + historyRows.length };
+  }
+
+  private async getRow(table: TableClient, partitionKey: string, rowKey: string): Promise<Row | undefined> {
+    try {
+      return (await table.getEntity<Record<string, unknown>>(partitionKey, rowKey)) as Row;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+}
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of iterable) all.push(item);
+  return all;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+function dedupeById(findings: readonly Finding[]): Finding[] {
+  return [...new Map(findings.map((f) => [f.id, f])).values()];
+}
+
+const ONE_ROW: WriteCount = { requests: 1, rows: 1 };
+
+function result(findings: number, ...counts: Array<WriteCount | SaveResult>): SaveResult {
+  const total = addCounts(NO_WRITES, ...counts.map((c) => ({ requests: c.requests, rows: c.rows })));
+  return { findings, ...total };
+}

@@ -1,0 +1,65 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { CHECKS } from "../../shared/checks/index.js";
+import { CHECK_IDS } from "../../shared/findings/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..");
+const catalogDir = join(root, "shared", "checks", "catalog");
+/** Not implemented yet: a later issue. */
+const NOT_YET = ["probe.token-exchange-failed"];
+const KNOWN_CONTROLS = ["MCSB IM-1", "MCSB IM-3", "MCSB PA-7"];
+
+describe("the check registry", () => {
+  it("has unique ids, every one from the catalog, and every catalog id but the live probe", () => {
+    const ids = CHECKS.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(CHECK_IDS).toContain(id);
+    expect([...ids].sort()).toEqual(CHECK_IDS.filter((id) => !NOT_YET.includes(id)).sort());
+  });
+
+  it("keeps each check in the catalog file named after its id, one check per file", async () => {
+    const files = readdirSync(catalogDir).filter((f) => f.endsWith(".ts"));
+    expect(files.length).toBe(CHECKS.length);
+    for (const file of files) {
+      const module = (await import(join(catalogDir, file))) as Record<string, unknown>;
+      const checks = Object.values(module).filter((v): v is { id: string } => typeof v === "object" && v !== null && "id" in v);
+      expect(checks, file).toHaveLength(1);
+      expect(file).toBe(`${checks[0]!.id.replace(".", "-")}.ts`);
+      expect(CHECKS, `${file} is not registered`).toContain(checks[0]);
+    }
+  });
+
+  it("gives every check a title, severity rule, risk, remediation, documentation link and known controls", () => {
+    for (const check of CHECKS) {
+      expect(check.title.length, check.id).toBeGreaterThan(10);
+      expect(check.severityRule, check.id).toMatch(/\b(high|medium|low|info)\b/);
+      expect(check.risk.length, check.id).toBeGreaterThan(30);
+      expect(check.remediation.length, check.id).toBeGreaterThan(20);
+      expect(check.docsUrl, check.id).toMatch(/^https:\/\//);
+      for (const control of check.controls) expect(KNOWN_CONTROLS, check.id).toContain(control);
+      expect(check.evaluateCluster ?? check.evaluateFleet, check.id).toBeTypeOf("function");
+    }
+  });
+
+  it("has a test where each check fires and one where it stays quiet", () => {
+    const sources = readdirSync(here)
+      .filter((f) => f.endsWith(".test.ts"))
+      .map((f) => readFileSync(join(here, f), "utf8"))
+      .join("\n");
+    for (const check of CHECKS) {
+      expect(sources, `no fires("${check.id}", ...)`).toContain(`fires("${check.id}"`);
+      expect(sources, `no quiet("${check.id}", ...)`).toContain(`quiet("${check.id}"`);
+    }
+  });
+
+  it("lists every check in docs/checks.md with its severity rule", () => {
+    const docs = readFileSync(join(root, "docs", "checks.md"), "utf8");
+    for (const check of CHECKS) {
+      expect(docs, check.id).toContain(`### \`${check.id}\``);
+      expect(docs, `${check.id} severity rule`).toContain(check.severityRule);
+    }
+  });
+});
