@@ -91,7 +91,7 @@ function summaryLine({ scan }: ScanOutcome): string {
   return (
     `\n${scan.counts.findings} findings (${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info) ` +
     `in ${scan.counts.clusters} clusters across ${scan.subscriptions.length} subscriptions` +
-    `${unscanned > 0 ? `; ${unscanned} clusters could not be scanned (see scan.* findings)` : ""}; ` +
+    `${unscanned > 0 ? `; ${unscanned} ${unscanned === 1 ? "cluster" : "clusters"} could not be scanned (see scan.* findings)` : ""}; ` +
     `${(scan.durationMs / 1000).toFixed(1)} s, ${totalRequests(scan.requests)} requests.\n`
   );
 }

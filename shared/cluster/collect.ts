@@ -74,7 +74,7 @@ export async function collectClusterSnapshot(cluster: AksCluster, access: Cluste
   const session = new KubeSession(access, { requestTimeoutMs: settings.requestTimeoutMs, concurrency: settings.concurrency, retries: 2 });
   const snapshot = snapshotWithoutAccess(cluster, [], settings.now ?? new Date());
   snapshot.accessPath = "direct";
-  const lists = new Lists(session, settings.pageSize, snapshot.errors);
+  const lists = new ListCollector(session, settings.pageSize, snapshot.errors);
 
   // The first request doubles as a reachability probe: when it cannot get through, nothing else will.
   const namespacesError = await lists.collect({ resource: "namespaces", verb: "list", group: "" }, (page) => session.core.listNamespace(page), (namespace) => {
@@ -197,7 +197,7 @@ type Page = { limit: number; _continue?: string };
 type ListResponse<T> = { items: T[]; metadata?: V1ListMeta };
 
 /** Paged lists with restart on expired continue tokens; failures land in the snapshot's errors. */
-class Lists {
+class ListCollector {
   podPages = 0;
 
   constructor(
@@ -254,7 +254,7 @@ function isFatal(error: CollectionError): boolean {
   return error.kind === "unreachable" || error.kind === "unauthorized" || error.kind === "timeout";
 }
 
-async function findWebhookDeployments(session: KubeSession, snapshot: ClusterSnapshot, lists: Lists): Promise<void> {
+async function findWebhookDeployments(session: KubeSession, snapshot: ClusterSnapshot, lists: ListCollector): Promise<void> {
   for (const namespace of ["kube-system", HELM_WEBHOOK_NAMESPACE]) {
     const target = { resource: "deployments", verb: "get", group: "apps", namespace };
     const result = await session.call(target, () => session.apps.readNamespacedDeployment({ name: WEBHOOK_DEPLOYMENT_NAME, namespace }));
@@ -278,7 +278,7 @@ interface LogSettings {
  * Reads recent logs of labelled pods, one pod per owner first (replicas of
  * one ReplicaSet fail alike), and keeps only the AADSTS codes found.
  */
-async function collectLogEvidence(session: KubeSession, pods: readonly PodSummary[], settings: LogSettings, lists: Lists): Promise<AadstsLogEvidence[]> {
+async function collectLogEvidence(session: KubeSession, pods: readonly PodSummary[], settings: LogSettings, lists: ListCollector): Promise<AadstsLogEvidence[]> {
   if (settings.logTailLines <= 0 || settings.logMaxPods <= 0) return [];
   const reads = logCandidates(pods, settings.logMaxPods).flatMap((pod) =>
     pod.containers.map((container) => ({ namespace: pod.namespace, pod: pod.name, container: container.name })),
@@ -336,7 +336,7 @@ function logCandidates(pods: readonly PodSummary[], max: number): PodSummary[] {
   return [...firstOfOwner, ...rest].slice(0, max);
 }
 
-function finish(snapshot: ClusterSnapshot, session: KubeSession, lists: Lists, started: number): ClusterSnapshot {
+function finish(snapshot: ClusterSnapshot, session: KubeSession, lists: ListCollector, started: number): ClusterSnapshot {
   snapshot.stats.requests = session.requests;
   snapshot.stats.podPages = lists.podPages;
   snapshot.stats.durationMs = Math.round(performance.now() - started);

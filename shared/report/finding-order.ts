@@ -21,7 +21,15 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
 /** Where a finding is, in one short human-readable string. */
 export function findingLocation(f: Finding): string {
   const r = f.resource;
-  const object = r.namespace ? `${r.namespace}/${r.name}` : r.name;
   const place = r.cluster ? `${r.cluster}: ` : "";
-  return `${place}${r.kind} ${object}${r.credentialName ? ` (credential ${r.credentialName})` : ""}`;
+  if (r.kind === "FederatedCredential") return `${place}FederatedCredential ${identityName(f)}/${r.name}`;
+  const object = r.namespace ? `${r.namespace}/${r.name}` : r.name;
+  const credential = r.credentialName && r.credentialName !== r.name ? ` (credential ${identityName(f)}/${r.credentialName})` : "";
+  return `${place}${r.kind} ${object}${credential}`;
+}
+
+/** The identity's name: the last segment of its ARM id, or the app id of an app registration. */
+function identityName(f: Finding): string {
+  const id = f.resource.identityId ?? f.resource.identityClientId ?? "";
+  return id.startsWith("app:") ? id : (id.split("/").pop() ?? id);
 }

@@ -17,7 +17,7 @@ import { createAuthenticator, isForbidden, type Caller, type KubernetesAccessRul
 import { apiGroup, coreVersions, groupList, resourceList, versionInfo } from "./discovery.js";
 import { podLog } from "./logs.js";
 import { decodeContinue, encodeContinue, EXPIRED_CONTINUE_MESSAGE } from "./paging.js";
-import { findResourceType, resourceType, type ResourceType } from "./resources.js";
+import { apiVersionOf, findResourceType, resourceType, type ResourceType } from "./resources.js";
 import { parseFieldSelector, parseLabelSelector, SelectorError, type ObjectPredicate } from "./selectors.js";
 import {
   badRequest,
@@ -70,8 +70,6 @@ export interface KubernetesApi {
   /** The static token of the cluster-user credential of a cluster without Entra ID integration. */
   bearerTokenFor(clusterName: string): string;
   hasCluster(clusterName: string): boolean;
-  /** Simulates a compaction: every continue token issued so far for the cluster answers 410 Expired. */
-  expireContinueTokens(clusterName: string): void;
 }
 
 export function createKubernetesApi(fleet: FleetDescription, options: KubernetesApiOptions): KubernetesApi {
@@ -84,7 +82,6 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
   const authenticator = createAuthenticator(managedClusters, options.tokens);
   // Indexed on first use and kept: a benchmark fleet of 5,000 clusters starts instantly.
   const stores = new Map<string, ClusterStore>();
-  const epochs = new Map<string, number>();
 
   const storeOf = (cluster: string): ClusterStore | undefined => {
     let store = stores.get(cluster);
@@ -158,20 +155,19 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
     }
     const index = store.resources[type.resource];
     const [rangeStart, rangeEnd] = rangeOf(index, type.namespaced ? scope : undefined);
-    const epoch = epochs.get(context.cluster) ?? 0;
     const nowMs = now().getTime();
 
     let position = rangeStart;
     const continueToken = query.get("continue");
     if (continueToken) {
-      const check = decodeContinue(continueToken, { resource: type.resource, epoch, nowMs, ttlMs });
+      const check = decodeContinue(continueToken, { resource: type.resource, nowMs, ttlMs });
       if (!check.ok && check.reason === "invalid") {
         sendStatus(res, badRequest(check.message));
         return;
       }
       if (!check.ok || takeForcedExpiry(context.cluster, type.resource)) {
         // As the real server does: 410 with a token that continues inconsistently from the same key.
-        const inconsistent = encodeContinue({ rv: store.resourceVersion, start: check.start, r: type.resource, e: epoch, t: nowMs });
+        const inconsistent = encodeContinue({ rv: store.resourceVersion, start: check.start, r: type.resource, t: nowMs });
         sendStatus(res, statusObject(410, "Expired", EXPIRED_CONTINUE_MESSAGE, undefined, inconsistent));
         return;
       }
@@ -192,7 +188,7 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
     const filtered = labelPredicate !== undefined || fieldPredicate !== undefined;
     const metadata: Record<string, unknown> = { resourceVersion: String(store.resourceVersion) };
     if (next) {
-      metadata.continue = encodeContinue({ rv: store.resourceVersion, start: keyOf(next), r: type.resource, e: epoch, t: nowMs });
+      metadata.continue = encodeContinue({ rv: store.resourceVersion, start: keyOf(next), r: type.resource, t: nowMs });
       if (!filtered) metadata.remainingItemCount = rangeEnd - position;
     }
     sendObjects(context, type, page, metadata);
@@ -203,7 +199,7 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
       sendJsonText(context.res, 200, JSON.stringify(toTable(type.resource, objects, metadata, includeObjectOf(context.query), now())));
       return;
     }
-    const apiVersion = type.group === "" ? type.version : `${type.group}/${type.version}`;
+    const apiVersion = apiVersionOf(type);
     const items = objects.map((object) => JSON.stringify(object)).join(",");
     sendJsonText(
       context.res,
@@ -310,9 +306,6 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
   return {
     bearerTokenFor: (clusterName) => authenticator.staticToken(clusterName),
     hasCluster: (clusterName) => fleet.clusters.has(clusterName),
-    expireContinueTokens(clusterName) {
-      epochs.set(clusterName, (epochs.get(clusterName) ?? 0) + 1);
-    },
 
     async handle(req, res, clusterName, path, fault) {
       const store = storeOf(clusterName);

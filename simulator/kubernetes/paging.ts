@@ -1,9 +1,9 @@
 /**
  * Continue tokens, shaped like the real API server's (base64 of a small JSON
  * document with the list resourceVersion and the key to start from). They
- * expire when they grow older than the configured lifetime, when the cluster's
- * history is "compacted", or when a fault says so: the client then gets
- * 410 Gone with reason Expired and must restart its list.
+ * expire when they grow older than the configured lifetime (the real server
+ * loses the snapshot at etcd compaction) or when a fault says so: the client
+ * then gets 410 Gone with reason Expired and must restart its list.
  */
 
 interface ContinuePayload {
@@ -13,8 +13,6 @@ interface ContinuePayload {
   start: string;
   /** Resource the token belongs to: a token is only valid for the list it came from. */
   r: string;
-  /** Compaction epoch of the cluster when the token was issued. */
-  e: number;
   /** Issued at, milliseconds since the epoch. */
   t: number;
 }
@@ -30,7 +28,7 @@ export function encodeContinue(payload: Omit<ContinuePayload, "v">): string {
 
 export function decodeContinue(
   token: string,
-  expected: { resource: string; epoch: number; nowMs: number; ttlMs: number },
+  expected: { resource: string; nowMs: number; ttlMs: number },
 ): ContinueCheck {
   let payload: Partial<ContinuePayload>;
   try {
@@ -44,7 +42,7 @@ export function decodeContinue(
   if (payload.r !== expected.resource) {
     return { ok: false, reason: "invalid", message: "continue key is not valid: key provided with continue does not match the requested list" };
   }
-  const stale = payload.e !== expected.epoch || typeof payload.t !== "number" || expected.nowMs - payload.t > expected.ttlMs;
+  const stale = typeof payload.t !== "number" || expected.nowMs - payload.t > expected.ttlMs;
   return stale
     ? { ok: false, reason: "expired", start: payload.start, resourceVersion: payload.rv }
     : { ok: true, start: payload.start, resourceVersion: payload.rv };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { collectClusterSnapshot, resolveClusterAccess, type ClusterAccess, type ClusterSnapshot } from "../../shared/cluster/index.js";
+import { accessFromKubeconfig, collectClusterSnapshot, resolveClusterAccess, type ClusterAccess, type ClusterSnapshot } from "../../shared/cluster/index.js";
 import type { AksCluster } from "../../shared/inventory/model.js";
 import type { Simulator, SimulatorOptions } from "../../simulator/index.js";
 import { generatedCluster, loadMiniFleet, MINI_FLEET_DIR, withCluster } from "../simulator/kubernetes/fleets.js";
@@ -225,6 +225,22 @@ describe("collection errors", () => {
     const snapshot = await snapshotOf(simulator, shopCluster);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.stats.podsSeen).toBe(6);
+  });
+
+  it("reports a credential that cannot get a token as unauthorized", async () => {
+    const simulator = await start();
+    const failing = { getToken: () => Promise.reject(new Error("AADSTS7000215: Invalid client secret provided.")) };
+    const result = accessFromKubeconfig(entraCluster, simulator.kubeconfigFor("entra-aks"), failing);
+    if (!result.ok) throw new Error(result.error.message);
+    const snapshot = await collectClusterSnapshot(entraCluster, result.access, { now: NOW });
+    expect(snapshot.accessPath).toBe("none");
+    expect(snapshot.errors).toEqual([
+      expect.objectContaining({
+        kind: "unauthorized",
+        resource: "namespaces",
+        message: "could not get a token for 6dae42f8-4368-4678-94ff-3960e28e3630/.default: AADSTS7000215: Invalid client secret provided.",
+      }),
+    ]);
   });
 
   it("reports a refused token as unauthorized without the token in any message", async () => {

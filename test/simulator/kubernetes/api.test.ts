@@ -1,33 +1,64 @@
-import { ApiException, AppsV1Api, CoreV1Api, VersionApi, type V1Status } from "@kubernetes/client-node";
+import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, VersionApi, type V1Status } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AKS_SERVER_APP_ID } from "../../../simulator/kubernetes/index.js";
-import { kubeConfigFor, rawRequest } from "./clients.js";
+import type { Simulator, SimulatorOptions } from "../../../simulator/index.js";
+import { accessToken, httpsRequest, startFleetSimulator, type RawResponse } from "../../support/simulator.js";
 import { generatedCluster, loadMiniFleet, withCluster } from "./fleets.js";
-import { serveKubernetes, type KubernetesTestServer } from "./serve-kubernetes.js";
 
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const NOW = new Date("2026-11-29T12:00:00Z");
 
-let server: KubernetesTestServer;
+let server: Simulator;
 let shop: CoreV1Api;
 let shopToken: string;
 
+async function startWithBigCluster(options: Partial<SimulatorOptions> = {}, pods = 25): Promise<Simulator> {
+  const fleet = withCluster(await loadMiniFleet(), "big-aks", generatedCluster(pods, { namespaces: 3, labelledEvery: 5 }));
+  return startFleetSimulator({ fleet, ...options });
+}
+
 beforeAll(async () => {
-  const fleet = withCluster(await loadMiniFleet(), "big-aks", generatedCluster(25, { namespaces: 3, labelledEvery: 5 }));
-  server = await serveKubernetes(fleet, {
-    now: () => NOW,
-    forbidden: [
-      { cluster: "shop-aks", resource: "mutatingwebhookconfigurations", verb: "list" },
-      { cluster: "shop-aks", resource: "pods/log", namespace: "batch-jobs" },
-    ],
+  server = await startWithBigCluster({
+    kubernetes: {
+      now: () => NOW,
+      forbidden: [
+        { cluster: "shop-aks", resource: "mutatingwebhookconfigurations", verb: "list" },
+        { cluster: "shop-aks", resource: "pods/log", namespace: "batch-jobs" },
+      ],
+    },
   });
-  shopToken = server.api.bearerTokenFor("shop-aks");
-  shop = kubeConfigFor(server, "shop-aks", shopToken).makeApiClient(CoreV1Api);
+  shopToken = tokenOf(server, "shop-aks");
+  shop = kubeConfigFor(server, "shop-aks").makeApiClient(CoreV1Api);
 });
 
 afterAll(async () => {
   await server.close();
 });
+
+/** The simulator's kubeconfig for one cluster, loaded in memory. */
+function kubeConfigFor(simulator: Simulator, cluster: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(simulator.kubeconfigFor(cluster));
+  return kubeConfig;
+}
+
+function tokenOf(simulator: Simulator, cluster: string): string {
+  const token = kubeConfigFor(simulator, cluster).getCurrentUser()?.token;
+  if (!token) throw new Error(`no token for ${cluster}`);
+  return token;
+}
+
+function rawRequest(simulator: Simulator, cluster: string, path: string, options: { token?: string; accept?: string } = {}): Promise<RawResponse> {
+  return httpsRequest(simulator, `${simulator.kubernetesEndpoint}/clusters/${cluster}${path}`, {
+    headers: {
+      ...(options.token !== undefined && { authorization: `Bearer ${options.token}` }),
+      ...(options.accept !== undefined && { accept: options.accept }),
+    },
+  });
+}
+
+function claimsOf(jwt: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<string, unknown>;
+}
 
 async function failure(promise: Promise<unknown>): Promise<{ code: number; status: V1Status }> {
   try {
@@ -44,7 +75,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: number; statu
 
 describe("discovery", () => {
   it("reports the cluster's Kubernetes version", async () => {
-    const version = await kubeConfigFor(server, "shop-aks", shopToken).makeApiClient(VersionApi).getCode();
+    const version = await kubeConfigFor(server, "shop-aks").makeApiClient(VersionApi).getCode();
     expect(version.gitVersion).toBe("v1.30.6");
   });
 
@@ -55,7 +86,7 @@ describe("discovery", () => {
   });
 
   it("lists the apps, batch and admissionregistration groups", async () => {
-    const groups = (await rawRequest(server, "shop-aks", "/apis", { token: shopToken })).json<{ groups: Array<{ name: string }> }>();
+    const groups = (await rawRequest(server, "shop-aks", "/apis", { token: shopToken })).body as { groups: Array<{ name: string }> };
     expect(groups.groups.map((g) => g.name).sort()).toEqual(["admissionregistration.k8s.io", "apps", "batch"]);
   });
 });
@@ -88,13 +119,13 @@ describe("lists and gets", () => {
   });
 
   it("serves deployments from the apps group", async () => {
-    const apps = kubeConfigFor(server, "shop-aks", shopToken).makeApiClient(AppsV1Api);
+    const apps = kubeConfigFor(server, "shop-aks").makeApiClient(AppsV1Api);
     const deployments = await apps.listNamespacedDeployment({ namespace: "kube-system" });
     expect(deployments.items.map((d) => d.metadata?.name)).toEqual(["azure-wi-webhook-controller-manager"]);
   });
 
   it("pages a list with limit and continue, counting what remains", async () => {
-    const big = kubeConfigFor(server, "big-aks", server.api.bearerTokenFor("big-aks")).makeApiClient(CoreV1Api);
+    const big = kubeConfigFor(server, "big-aks").makeApiClient(CoreV1Api);
     const first = await big.listPodForAllNamespaces({ limit: 10 });
     expect(first.items).toHaveLength(10);
     expect(first.metadata?.remainingItemCount).toBe(15);
@@ -133,40 +164,30 @@ describe("selectors", () => {
 });
 
 describe("expired continue tokens", () => {
-  it("answers 410 Expired once the cluster's history is compacted", async () => {
-    const token = server.api.bearerTokenFor("big-aks");
-    const big = kubeConfigFor(server, "big-aks", token).makeApiClient(CoreV1Api);
-    const first = await big.listPodForAllNamespaces({ limit: 10 });
-    server.api.expireContinueTokens("big-aks");
-    const { code, status } = await failure(big.listPodForAllNamespaces({ limit: 10, _continue: first.metadata?._continue }));
-    expect(code).toBe(410);
-    expect(status).toMatchObject({ kind: "Status", reason: "Expired", code: 410 });
-    expect(status.message).toContain("The provided continue parameter is too old");
-    expect(status.metadata?._continue ?? (status.metadata as Record<string, unknown> | undefined)?.continue).toBeTruthy();
-  });
-
-  it("expires a continue token older than its lifetime", async () => {
+  it("expires a continue token older than its lifetime with 410 Expired", async () => {
     let now = NOW;
-    const fleet = withCluster(await loadMiniFleet(), "big-aks", generatedCluster(20));
-    const ttlServer = await serveKubernetes(fleet, { now: () => now, continueTokenTtlMs: 60_000 });
+    const ttlServer = await startWithBigCluster({ kubernetes: { now: () => now, continueTokenTtlMs: 60_000 } }, 20);
     try {
-      const big = kubeConfigFor(ttlServer, "big-aks", ttlServer.api.bearerTokenFor("big-aks")).makeApiClient(CoreV1Api);
+      const big = kubeConfigFor(ttlServer, "big-aks").makeApiClient(CoreV1Api);
       const first = await big.listPodForAllNamespaces({ limit: 5 });
       now = new Date(NOW.getTime() + 61_000);
-      expect((await failure(big.listPodForAllNamespaces({ limit: 5, _continue: first.metadata?._continue }))).code).toBe(410);
+      const { code, status } = await failure(big.listPodForAllNamespaces({ limit: 5, _continue: first.metadata?._continue }));
+      expect(code).toBe(410);
+      expect(status).toMatchObject({ kind: "Status", reason: "Expired", code: 410 });
+      expect(status.message).toContain("The provided continue parameter is too old");
     } finally {
       await ttlServer.close();
     }
   });
 
-  it("expires as many continue tokens as a fault asks for", async () => {
-    const fleet = withCluster(await loadMiniFleet(), "big-aks", generatedCluster(20));
-    const faultServer = await serveKubernetes(fleet, { expireContinue: [{ cluster: "big-aks", resource: "pods", count: 1 }] });
+  it("expires as many continue tokens as the option asks for, after letting some through", async () => {
+    const faultServer = await startWithBigCluster({ kubernetes: { expireContinue: [{ cluster: "big-aks", resource: "pods", after: 1, count: 1 }] } }, 20);
     try {
-      const big = kubeConfigFor(faultServer, "big-aks", faultServer.api.bearerTokenFor("big-aks")).makeApiClient(CoreV1Api);
+      const big = kubeConfigFor(faultServer, "big-aks").makeApiClient(CoreV1Api);
       const first = await big.listPodForAllNamespaces({ limit: 5 });
-      expect((await failure(big.listPodForAllNamespaces({ limit: 5, _continue: first.metadata?._continue }))).code).toBe(410);
-      const retried = await big.listPodForAllNamespaces({ limit: 5, _continue: first.metadata?._continue });
+      const second = await big.listPodForAllNamespaces({ limit: 5, _continue: first.metadata?._continue });
+      expect((await failure(big.listPodForAllNamespaces({ limit: 5, _continue: second.metadata?._continue }))).code).toBe(410);
+      const retried = await big.listPodForAllNamespaces({ limit: 5, _continue: second.metadata?._continue });
       expect(retried.items).toHaveLength(5);
     } finally {
       await faultServer.close();
@@ -178,26 +199,25 @@ describe("authentication and authorization", () => {
   it("answers 401 Unauthorized without a token or with another cluster's token", async () => {
     const none = await rawRequest(server, "shop-aks", "/api/v1/pods");
     expect(none.status).toBe(401);
-    expect(none.json()).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
-    const other = await rawRequest(server, "shop-aks", "/api/v1/pods", { token: server.api.bearerTokenFor("big-aks") });
+    expect(none.body).toMatchObject({ kind: "Status", reason: "Unauthorized", code: 401 });
+    const other = await rawRequest(server, "shop-aks", "/api/v1/pods", { token: tokenOf(server, "big-aks") });
     expect(other.status).toBe(401);
   });
 
   it("accepts an Entra token for the AKS server application on an Entra cluster, and refuses the static token when local accounts are off", async () => {
-    const exp = Math.floor(NOW.getTime() / 1000) + 3600;
-    const entraToken = server.tokens.sign({ aud: AKS_SERVER_APP_ID, tid: TENANT, oid: "9f1e2d3c-4b5a-4697-8a1b-2c3d4e5f6a7b", exp });
+    const entraToken = await accessToken(server, `${AKS_SERVER_APP_ID}/.default`);
     const ok = await rawRequest(server, "entra-aks", "/api/v1/namespaces/payments/serviceaccounts", { token: entraToken });
     expect(ok.status).toBe(200);
-    expect((await rawRequest(server, "entra-aks", "/api/v1/pods", { token: server.api.bearerTokenFor("entra-aks") })).status).toBe(401);
-    const wrongAudience = server.tokens.sign({ aud: "https://management.azure.com", tid: TENANT, exp });
-    expect((await rawRequest(server, "entra-aks", "/api/v1/pods", { token: wrongAudience })).status).toBe(401);
+    expect((await rawRequest(server, "entra-aks", "/api/v1/pods", { token: shopToken })).status).toBe(401);
+    const armToken = await accessToken(server);
+    expect((await rawRequest(server, "entra-aks", "/api/v1/pods", { token: armToken })).status).toBe(401);
     expect((await rawRequest(server, "shop-aks", "/api/v1/pods", { token: entraToken })).status).toBe(401);
   });
 
   it("refuses a forbidden list at the cluster scope with the real API server's message", async () => {
     const response = await rawRequest(server, "shop-aks", "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations", { token: shopToken });
     expect(response.status).toBe(403);
-    expect(response.json()).toMatchObject({
+    expect(response.body).toMatchObject({
       kind: "Status",
       reason: "Forbidden",
       code: 403,
@@ -250,8 +270,7 @@ describe("TokenRequest", () => {
       body: { spec: { audiences: ["api://AzureADTokenExchange"], expirationSeconds: 3600 } },
     });
     const token = answer.status?.token ?? "";
-    const claims = server.tokens.verify(token, NOW);
-    expect(claims).toMatchObject({
+    expect(claimsOf(token)).toMatchObject({
       iss: "https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/5c0b6e0e-2f1f-4a3b-9a53-3c6f5b1e7d21/",
       sub: "system:serviceaccount:shop:orders",
       aud: ["api://AzureADTokenExchange"],
@@ -275,7 +294,7 @@ describe("kubectl tables", () => {
       token: shopToken,
       accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json",
     });
-    const table = response.json<{ kind: string; columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[]; object: { metadata: { namespace: string } } }> }>();
+    const table = response.body as { kind: string; columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[]; object: { metadata: { namespace: string } } }> };
     expect(table.kind).toBe("Table");
     expect(table.columnDefinitions.filter((_, i) => i < 5).map((c) => c.name)).toEqual(["Name", "Ready", "Status", "Restarts", "Age"]);
     expect(table.rows.find((row) => row.cells[0] === "legacy-report-5f6d7c8b9-abcde")?.cells.slice(1, 5)).toEqual(["0/1", "CrashLoopBackOff", 12, "7d4h"]);

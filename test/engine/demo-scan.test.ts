@@ -1,0 +1,168 @@
+/**
+ * The whole pipeline against the demo fleet: the simulator in this process,
+ * the production Azure and Kubernetes clients pointed at it, the engine's
+ * scanFleet, and the answer key test/fleets/demo/expected-findings.json.
+ * Nothing of ours is mocked.
+ */
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAzureScanDependencies } from "../../shared/engine/azure-dependencies.js";
+import { scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
+import { CHECK_IDS, type Finding } from "../../shared/findings/index.js";
+import type { Simulator } from "../../simulator/index.js";
+import { clientsFor, startFleetSimulator } from "../support/simulator.js";
+
+const DEMO_DIR = fileURLToPath(new URL("../fleets/demo", import.meta.url));
+
+interface ExpectedFinding {
+  checkId: string;
+  cluster?: string;
+  namespace?: string;
+  kind: string;
+  name: string;
+  credentialName?: string;
+  why: string;
+}
+
+interface AnswerKey {
+  cleanClusters: string[];
+  findings: ExpectedFinding[];
+}
+
+type Keyed = Pick<ExpectedFinding, "checkId" | "cluster" | "namespace" | "kind" | "name" | "credentialName">;
+
+/** What the answer key pins down about a finding: the check and the resource, not the wording. */
+const keyOf = (f: Keyed) => [f.checkId, f.cluster ?? "-", f.namespace ?? "-", f.kind, f.name, f.credentialName ?? "-"].join(" | ");
+const keyOfFinding = (f: Finding) =>
+  keyOf({ checkId: f.checkId, ...f.resource });
+
+let sim: Simulator;
+let answers: AnswerKey;
+let first: ScanOutcome;
+let second: ScanOutcome;
+
+async function scan(): Promise<ScanOutcome> {
+  return scanFleet(createAzureScanDependencies(clientsFor(sim)), {
+    scope: { subscriptions: [], managementGroups: [], clusters: [] },
+    concurrency: 8,
+    trigger: "demo",
+  });
+}
+
+beforeAll(async () => {
+  answers = JSON.parse(await readFile(`${DEMO_DIR}/expected-findings.json`, "utf8")) as AnswerKey;
+  sim = await startFleetSimulator({ fleetDir: DEMO_DIR });
+  first = await scan();
+  second = await scan();
+});
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+describe("a scan of the demo fleet", () => {
+  it("reports exactly the findings of the answer key", () => {
+    const found = new Set(first.findings.map(keyOfFinding));
+    const expected = new Set(answers.findings.map(keyOf));
+    const missing = [...expected].filter((k) => !found.has(k)).sort();
+    const unexpected = [...found].filter((k) => !expected.has(k)).sort();
+    const diff = [
+      ...missing.map((k) => `  missing:    ${k}`),
+      ...unexpected.map((k) => `  unexpected: ${k}`),
+    ].join("\n");
+    expect(diff, `scan vs expected-findings.json (checkId | cluster | namespace | kind | name | credential)\n${diff}\n`).toBe("");
+    // Neither side holds a key twice, so equal sets mean equal lists.
+    expect(first.findings).toHaveLength(found.size);
+  });
+
+  it("runs every check without a failure", () => {
+    expect(first.checkFailures).toEqual([]);
+  });
+
+  it("finds nothing on the clean clusters", () => {
+    expect(answers.cleanClusters.length).toBeGreaterThan(0);
+    for (const clean of answers.cleanClusters) {
+      expect(first.findings.filter((f) => f.resource.cluster === clean), clean).toEqual([]);
+      expect(first.scan.clusters.find((c) => c.cluster === clean)?.status, clean).toBe("ok");
+    }
+  });
+
+  it("exercises every check of the catalog except the opt-in live probe", () => {
+    const fired = new Set(first.findings.map((f) => f.checkId));
+    const silent = CHECK_IDS.filter((id) => id !== "probe.token-exchange-failed" && !fired.has(id));
+    expect(silent).toEqual([]);
+  });
+
+  it("gives every problem the same finding id in two scans", () => {
+    const ids = (outcome: ScanOutcome) => new Map(outcome.findings.map((f) => [keyOfFinding(f), f.id]));
+    expect(ids(second)).toEqual(ids(first));
+    expect(new Set(first.findings.map((f) => f.id)).size).toBe(first.findings.length);
+  });
+
+  it("quotes every value from a cluster or from Azure in the commands it offers", () => {
+    const commands = first.findings.flatMap((f) => (f.remediation.command ? [{ finding: keyOfFinding(f), command: f.remediation.command }] : []));
+    expect(commands.length).toBeGreaterThan(20);
+    const problems = commands.flatMap(({ finding, command }) => unsafeSegments(command).map((s) => `${finding}: ${s}`));
+    expect(problems).toEqual([]);
+    // Names with anything but [a-z0-9.-] are quoted; the plain ones may stand bare.
+    for (const f of first.findings) {
+      const command = f.remediation.command;
+      if (command === undefined) continue;
+      for (const value of [f.resource.namespace, f.resource.name, f.resource.cluster, f.resource.credentialName]) {
+        if (value === undefined || !command.includes(value)) continue;
+        const bare = bareSegments(command).filter((s) => s.includes(value));
+        if (!/^[a-z0-9.-]+$/.test(value)) expect(bare, `${keyOfFinding(f)}: ${value} unquoted in ${command}`).toEqual([]);
+      }
+    }
+  });
+});
+
+/**
+ * A POSIX shell's view of a command: words made of bare, '...' and "..."
+ * segments. Bare segments may hold no character the shell would expand or
+ * interpret; double quotes may only hold our `${NAME:?hint}` placeholders.
+ */
+function unsafeSegments(command: string): string[] {
+  const problems: string[] = [];
+  for (const segment of segments(command)) {
+    if (segment.kind === "bare" && !/^[A-Za-z0-9_./:@%+,=-]+$/.test(segment.text)) problems.push(`bare ${JSON.stringify(segment.text)}`);
+    if (segment.kind === "double" && !/^\$\{[A-Z_]+:\?[^"$`\\{}]*\}$/.test(segment.text)) problems.push(`double-quoted ${JSON.stringify(segment.text)}`);
+    if (segment.kind === "unterminated") problems.push(`unterminated quote ${JSON.stringify(segment.text)}`);
+  }
+  return problems;
+}
+
+function bareSegments(command: string): string[] {
+  return segments(command).filter((s) => s.kind === "bare").map((s) => s.text);
+}
+
+interface Segment {
+  kind: "bare" | "single" | "double" | "unterminated";
+  text: string;
+}
+
+function segments(command: string): Segment[] {
+  const out: Segment[] = [];
+  let i = 0;
+  while (i < command.length) {
+    const c = command[i]!;
+    if (c === " " || c === "\n" || c === "\t") {
+      i += 1;
+    } else if (c === "'" || c === '"') {
+      const end = command.indexOf(c, i + 1);
+      if (end < 0) {
+        out.push({ kind: "unterminated", text: command.slice(i) });
+        break;
+      }
+      out.push({ kind: c === "'" ? "single" : "double", text: command.slice(i + 1, end) });
+      i = end + 1;
+    } else {
+      let end = i;
+      while (end < command.length && !" \n\t'\"".includes(command[end]!)) end += 1;
+      out.push({ kind: "bare", text: command.slice(i, end) });
+      i = end;
+    }
+  }
+  return out;
+}
