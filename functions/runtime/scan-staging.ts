@@ -34,7 +34,8 @@ export interface StagedClusterResult {
 }
 
 export const STAGING_TABLE_SUFFIX = "ScanStaging";
-const PART_BYTES = 60_000;
+// 48,000 bytes are 64,000 characters of base64 on the wire, under the 64 KiB a property may hold however it is measured.
+const PART_BYTES = 48_000;
 const PARTS_PER_ROW = 8;
 const INVENTORY = "inventory";
 const CLUSTER_PREFIX = "cluster|";

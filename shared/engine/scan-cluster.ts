@@ -3,7 +3,7 @@
  * name, checks, usage summary. The snapshot lives and dies here, so memory stays
  * bounded however large the fleet; the Durable scan-cluster activity calls this too.
  */
-import type { ClusterSnapshot } from "../cluster/model.js";
+import { snapshotWithoutAccess, type ClusterSnapshot } from "../cluster/index.js";
 import type { AksCluster, AppRegistration, InventoryError } from "../inventory/model.js";
 import type { Finding } from "../findings/model.js";
 import type { ClusterHealth } from "../scan/model.js";
@@ -79,19 +79,6 @@ async function snapshotOrFailure(deps: ScanDependencies, cluster: AksCluster): P
 }
 
 export function failedSnapshot(cluster: AksCluster, error: unknown): ClusterSnapshot {
-  return {
-    cluster,
-    collectedAt: new Date().toISOString(),
-    accessPath: "none",
-    namespaces: [],
-    serviceAccounts: [],
-    pods: [],
-    workloads: [],
-    services: [],
-    webhookDeployments: [],
-    mutatingWebhooks: [],
-    logEvidence: [],
-    errors: [{ kind: "error", resource: "cluster", verb: "scan", message: error instanceof Error ? error.message : String(error) }],
-    stats: { requests: 0, podPages: 0, podsSeen: 0, durationMs: 0 },
-  };
+  const message = error instanceof Error ? error.message : String(error);
+  return snapshotWithoutAccess(cluster, [{ kind: "error", resource: "cluster", verb: "scan", message }]);
 }

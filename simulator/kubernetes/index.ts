@@ -69,7 +69,6 @@ export interface KubernetesApi {
   handle(req: IncomingMessage, res: ServerResponse, clusterName: string, path: string, fault?: KubernetesFault): Promise<void>;
   /** The static token of the cluster-user credential of a cluster without Entra ID integration. */
   bearerTokenFor(clusterName: string): string;
-  hasCluster(clusterName: string): boolean;
 }
 
 export function createKubernetesApi(fleet: FleetDescription, options: KubernetesApiOptions): KubernetesApi {
@@ -305,7 +304,6 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
 
   return {
     bearerTokenFor: (clusterName) => authenticator.staticToken(clusterName),
-    hasCluster: (clusterName) => fleet.clusters.has(clusterName),
 
     async handle(req, res, clusterName, path, fault) {
       const store = storeOf(clusterName);

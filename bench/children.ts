@@ -1,0 +1,51 @@
+/** Starts the benchmark's child processes (compiled siblings of this file) and waits for their one answer. */
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { FleetSpec, ScanJob, ScanMeasurement, ScannerChildMessage, SimulatorChildMessage } from "./protocol.js";
+
+export type ReadySimulator = Extract<SimulatorChildMessage, { type: "ready" }> & { close(): Promise<void> };
+
+/** A simulator serving a generated fleet in a process of its own; close() ends it. */
+export async function startSimulatorChild(spec: FleetSpec): Promise<ReadySimulator> {
+  // A 5,000-cluster fleet takes about a gigabyte in the simulator: give it room.
+  const child = fork(childPath("simulator-child.js"), [], { execArgv: ["--max-old-space-size=8192"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const message = await firstMessage<SimulatorChildMessage>(child, { type: "start", spec });
+  if (message.type === "error") {
+    child.kill();
+    throw new Error(`simulator child: ${message.message}`);
+  }
+  return {
+    ...message,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.send({ type: "close" });
+      }),
+  };
+}
+
+/** One scan in a fresh scanner process, so that its peak RSS is its own. */
+export async function runScannerChild(job: ScanJob): Promise<ScanMeasurement> {
+  const child = fork(childPath("scanner-child.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const message = await firstMessage<ScannerChildMessage>(child, job);
+  if (message.type === "error") throw new Error(`scanner child: ${message.message}`);
+  return message.measurement;
+}
+
+function firstMessage<T>(child: ChildProcess, request: unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`child process ended (exit code ${code}) before answering`));
+    child.once("exit", onExit);
+    child.once("error", reject);
+    child.once("message", (message) => {
+      child.off("exit", onExit);
+      resolve(message as T);
+    });
+    child.send(request as object);
+  });
+}
+
+function childPath(name: string): string {
+  return fileURLToPath(new URL(`./${name}`, import.meta.url));
+}

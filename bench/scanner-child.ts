@@ -1,0 +1,73 @@
+/**
+ * The benchmark's scanner process: one scan of the fleet the simulator child
+ * serves, with the real engine and the real SDK clients, measured from the
+ * inside (requests by kind, peak RSS, CPU). A fresh process per scan makes
+ * the peak RSS that scan's own.
+ */
+import { createAzureScanDependencies, scanFleet } from "../shared/engine/index.js";
+import { createSimulatorClients } from "../simulator/clients.js";
+import { startRequestTally } from "./request-tally.js";
+import type { ScanJob, ScanMeasurement, ScannerChildMessage } from "./protocol.js";
+
+process.once("message", (job: ScanJob) => {
+  scan(job).then(
+    (measurement) => finish({ type: "done", measurement }),
+    (error: unknown) => finish({ type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
+});
+
+function finish(message: ScannerChildMessage): void {
+  process.send?.(message, () => process.exit(0));
+}
+
+async function scan(job: ScanJob): Promise<ScanMeasurement> {
+  const tally = startRequestTally(new URL(job.kubernetesEndpoint).host);
+  // maxRSS is the kernel's peak for the whole process; sampling too catches a peak the kernel rounds.
+  let sampledPeak = 0;
+  const sampler = setInterval(() => {
+    sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
+  }, 50);
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  let inventoryMs = 0;
+
+  const clients = createSimulatorClients(job.connection);
+  const azure = createAzureScanDependencies(clients, {
+    inventoryConcurrency: job.inventoryConcurrency,
+    collect: { concurrency: job.kubernetesConcurrency, pageSize: job.pageSize },
+  });
+  const dependencies = {
+    ...azure,
+    inventory: async (scope: Parameters<typeof azure.inventory>[0]) => {
+      const inventory = await azure.inventory(scope);
+      inventoryMs = performance.now() - started;
+      return inventory;
+    },
+  };
+  const outcome = await scanFleet(dependencies, {
+    scope: { subscriptions: [], managementGroups: [], clusters: [] },
+    concurrency: job.concurrency,
+    trigger: "cli",
+  });
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
+  tally.stop();
+
+  return {
+    wallMs,
+    inventoryMs,
+    requests: tally.kinds,
+    newConnections: tally.newConnections,
+    armReads: tally.armReads,
+    podPages: tally.podPages,
+    logReads: tally.logReads,
+    findings: outcome.findings.length,
+    clusters: outcome.scan.counts.clusters,
+    clustersScanned: outcome.scan.counts.clustersScanned,
+    checkFailures: outcome.checkFailures.length,
+    peakRssBytes: Math.max(process.resourceUsage().maxRSS * 1024, sampledPeak),
+    cpuUserMs: cpu.user / 1000,
+    cpuSystemMs: cpu.system / 1000,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The Durable fleet scan from end to end, without the Functions host: the
+ * orchestrations run episode by episode in the package's replay engine (see
+ * durable-test-host.ts), and every activity they schedule is the registered
+ * activity handler itself, called with a real InvocationContext. Behind the
+ * activities: the production Azure and Kubernetes clients pointed at the fleet
+ * simulator serving the demo fleet, and the findings store on Azurite.
+ */
+import azfn from "@azure/functions";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { FleetScanInput, FleetScanResult } from "../../../functions/durable/model.js";
+import { FLEET_SCAN_ORCHESTRATOR, SCAN_CLUSTER_ACTIVITY } from "../../../functions/durable/names.js";
+import { scanDependenciesFactory } from "../../../functions/runtime/scan-dependencies.js";
+import { useScanRuntime } from "../../../functions/runtime/scan-runtime.js";
+import { createScanStaging, type ScanStaging } from "../../../functions/runtime/scan-staging.js";
+import { loadConfig, type WiscanConfig } from "../../../shared/config/index.js";
+import { createFindingsStore, type FindingsStore, type StoredFinding } from "../../../shared/store/index.js";
+import type { Simulator } from "../../../simulator/index.js";
+import { clientsFor, startFleetSimulator } from "../../support/simulator.js";
+import { captureFunctions, DurableTestHost, type ActivityOutcome, type RegisteredFunctions } from "./durable-test-host.js";
+
+const { InvocationContext } = azfn;
+const DEMO_DIR = fileURLToPath(new URL("../../fleets/demo", import.meta.url));
+
+interface ExpectedFinding {
+  checkId: string;
+  cluster?: string;
+  namespace?: string;
+  kind: string;
+  name: string;
+  credentialName?: string;
+}
+type Keyed = Pick<ExpectedFinding, "checkId" | "cluster" | "namespace" | "kind" | "name" | "credentialName">;
+const keyOf = (f: Keyed) => [f.checkId, f.cluster ?? "-", f.namespace ?? "-", f.kind, f.name, f.credentialName ?? "-"].join(" | ");
+const keyOfStored = (f: StoredFinding) => keyOf({ checkId: f.checkId, ...f.resource });
+
+let sim: Simulator;
+let store: FindingsStore;
+let staging: ScanStaging;
+let functions: RegisteredFunctions;
+let expected: Set<string>;
+const logs: Array<{ functionName: string; line: string }> = [];
+
+/** Runs every activity the orchestration schedules through its registered handler; `fail` can make an attempt crash first. */
+function activities(fail?: (name: string, input: unknown, attempt: number) => string | undefined) {
+  return async (name: string, input: unknown, attempt: number): Promise<ActivityOutcome> => {
+    const injected = fail?.(name, input, attempt);
+    if (injected !== undefined) return { ok: false, error: injected };
+    const registered = functions.get(name);
+    if (!registered) throw new Error(`activity ${name} is not registered`);
+    const context = new InvocationContext({
+      functionName: name,
+      invocationId: `${name}-${attempt}`,
+      logHandler: (_level, ...args) => logs.push({ functionName: name, line: args.map(String).join(" ") }),
+    });
+    try {
+      return { ok: true, value: await registered.handler(input, context) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}
+
+async function runScan(scanId: string, fail?: Parameters<typeof activities>[0]): Promise<FleetScanResult> {
+  const input: FleetScanInput = { trigger: "timer", scope: { subscriptions: [], managementGroups: [], clusters: [] }, sendDigest: true };
+  const root = await new DurableTestHost(functions, activities(fail), new Date(Date.now())).run(FLEET_SCAN_ORCHESTRATOR, input, scanId);
+  expect(root.error).toBeUndefined();
+  return root.output as FleetScanResult;
+}
+
+async function openFindings(): Promise<StoredFinding[]> {
+  const all: StoredFinding[] = [];
+  for await (const f of store.allFindings({ status: "open" })) all.push(f);
+  return all;
+}
+
+let first: FleetScanResult;
+let second: FleetScanResult;
+const FIRST = "20261130T060000Z-timer";
+const SECOND = "20261207T060000Z-timer";
+
+beforeAll(async () => {
+  const answers = JSON.parse(await readFile(`${DEMO_DIR}/expected-findings.json`, "utf8")) as { findings: ExpectedFinding[] };
+  expected = new Set(answers.findings.map(keyOf));
+  sim = await startFleetSimulator({ fleetDir: DEMO_DIR });
+  const config: WiscanConfig = loadConfig({});
+  const storeSettings = { kind: "connection-string" as const, connectionString: inject("azuriteTables"), retentionDays: 90 };
+  store = await createFindingsStore(storeSettings, { tablePrefix: "fnE2e" });
+  staging = await createScanStaging(storeSettings, { tablePrefix: "fnE2e" });
+  useScanRuntime({ dependencies: scanDependenciesFactory(clientsFor(sim), config), store, staging });
+  functions = await captureFunctions(async () => {
+    await import("../../../functions/durable/fleet-scan.js");
+    await import("../../../functions/durable/activities/index.js");
+  });
+  first = await runScan(FIRST);
+  second = await runScan(SECOND);
+}, 180_000);
+
+afterAll(async () => {
+  useScanRuntime(undefined);
+  await sim?.close();
+});
+
+describe("the Durable fleet scan of the demo fleet", () => {
+  it("saves exactly the findings of the demo fleet's answer key in the store", async () => {
+    expect(first).toMatchObject({ scanId: FIRST, outcome: "completed", clusters: 10 });
+    const found = new Set((await openFindings()).map(keyOfStored));
+    const missing = [...expected].filter((k) => !found.has(k)).sort();
+    const unexpected = [...found].filter((k) => !expected.has(k)).sort();
+    expect([...missing.map((k) => `missing: ${k}`), ...unexpected.map((k) => `unexpected: ${k}`)]).toEqual([]);
+  });
+
+  it("records the scan with the health of every cluster and counts that match the store", async () => {
+    const details = await store.getScan(FIRST);
+    expect(details?.scan).toBeDefined();
+    expect(details!.clusters).toHaveLength(10);
+    expect(details!.clusters.every((c) => c.findingsSaved)).toBe(true);
+    expect(details!.fleetFindingsSaved).toBe(true);
+    expect(details!.scan!.counts.findings).toBe(expected.size);
+    expect(first.summary!.findings).toBe(expected.size);
+    // The demo fleet forbids listing pods on analytics-batch: a partial cluster makes the scan incomplete.
+    expect(details!.clusters.find((c) => c.cluster === "analytics-batch")?.status).not.toBe("ok");
+    expect(first.summary!.complete).toBe(false);
+  });
+
+  it("finds everything new on the first scan and nothing new or resolved on the second", () => {
+    expect(first.comparison).toEqual({ new: expected.size, reopened: 0, stillOpen: 0, resolved: 0 });
+    expect(second.comparison).toEqual({ new: 0, reopened: 0, stillOpen: expected.size, resolved: 0 });
+  });
+
+  it("calls the digest step, which says why nothing was delivered", () => {
+    expect(first.digest).toEqual({ status: "skipped", reason: "digest delivery is not available in this version" });
+  });
+
+  it("drops the staged inventory when the scan ends", async () => {
+    expect(await staging.getInventory(FIRST)).toBeUndefined();
+    expect(await staging.clusterResults(FIRST)).toEqual([]);
+  });
+
+  it("logs one JSON object per line, with the scan id and the cluster on every line of a cluster's activity, and no secret", () => {
+    const clusterLines = logs.filter((l) => l.functionName === SCAN_CLUSTER_ACTIVITY).map((l) => JSON.parse(l.line) as Record<string, unknown>);
+    expect(clusterLines.length).toBeGreaterThanOrEqual(20);
+    for (const line of clusterLines) {
+      expect(line["scanId"]).toMatch(/^2026\d{4}T060000Z-timer$/);
+      expect(line["cluster"]).toEqual(expect.any(String));
+    }
+    for (const { line } of logs) {
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
+      expect(line).not.toContain(sim.scanner.clientSecret);
+      expect(line).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./); // a JWT
+      expect(line).not.toMatch(/AccountKey=|client-key-data|BEGIN (RSA |EC )?PRIVATE KEY/);
+    }
+  });
+
+  it("turns a cluster whose scan crashes on every attempt into a scan.cluster-unreachable finding, and keeps scanning the rest", async () => {
+    const crashingId = "20261214T060000Z-timer";
+    const result = await runScan(crashingId, (name, input) =>
+      name === SCAN_CLUSTER_ACTIVITY && (input as { index: number }).index === 0 ? "worker recycled while scanning" : undefined,
+    );
+    expect(result.outcome).toBe("completed");
+    expect(result.tally).toMatchObject({ clusters: 10, gaveUp: 1, unsaved: 0 });
+    const details = await store.getScan(crashingId);
+    const failed = details!.clusters.find((c) => c.status === "error");
+    expect(failed?.reason).toContain("worker recycled while scanning");
+    const unreachable = (await openFindings()).filter((f) => f.checkId === "scan.cluster-unreachable" && f.resource.clusterId === failed!.clusterId);
+    expect(unreachable).toHaveLength(1);
+    expect(String(unreachable[0]!.evidence["firstFailure"])).toContain("worker recycled while scanning");
+    // Nothing in that cluster was resolved: it was not scanned.
+    expect(result.comparison!.resolved).toBe(0);
+  });
+});
