@@ -95,7 +95,8 @@ export interface CaseResult {
   /** Load averages (1, 5, 15 min) before and after the scan: the machine is shared. */
   loadBefore: number[];
   loadAfter: number[];
-  simulator: { generateMs: number; rssBytes: number };
+  /** The simulator child: fleet generation time, RSS once serving, CPU time over its whole life. */
+  simulator: { generateMs: number; rssBytes: number; cpuMs?: number };
   /** Requests the checks need: every attempt except retries. */
   neededRequests: number;
   expected: { resourceGraphPages: number; podPages: number };

@@ -3,23 +3,28 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { FleetSpec, ScanJob, ScanMeasurement, ScannerChildMessage, SimulatorChildMessage } from "./protocol.js";
 
-export type ReadySimulator = Extract<SimulatorChildMessage, { type: "ready" }> & { close(): Promise<void> };
+export type SimulatorStats = Omit<Extract<SimulatorChildMessage, { type: "closed" }>, "type">;
+export type ReadySimulator = Extract<SimulatorChildMessage, { type: "ready" }> & { close(): Promise<SimulatorStats | undefined> };
 
 /** A simulator serving a generated fleet in a process of its own; close() ends it. */
 export async function startSimulatorChild(spec: FleetSpec): Promise<ReadySimulator> {
   // A 5,000-cluster fleet takes about a gigabyte in the simulator: give it room.
   const child = fork(childPath("simulator-child.js"), [], { execArgv: ["--max-old-space-size=8192"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const message = await firstMessage<SimulatorChildMessage>(child, { type: "start", spec });
-  if (message.type === "error") {
+  if (message.type !== "ready") {
     child.kill();
-    throw new Error(`simulator child: ${message.message}`);
+    throw new Error(`simulator child: ${message.type === "error" ? message.message : "unexpected answer"}`);
   }
   return {
     ...message,
     close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
+      new Promise<SimulatorStats | undefined>((resolve) => {
+        if (child.exitCode !== null) return resolve(undefined);
+        let stats: SimulatorStats | undefined;
+        child.once("message", (answer: SimulatorChildMessage) => {
+          if (answer.type === "closed") stats = { cpuMs: answer.cpuMs, requests: answer.requests };
+        });
+        child.once("exit", () => resolve(stats));
         child.send({ type: "close" });
       }),
   };

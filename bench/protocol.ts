@@ -46,6 +46,7 @@ export interface ParseSample {
 
 export type SimulatorChildMessage =
   | { type: "ready"; connection: SimulatorConnection; kubernetesEndpoint: string; facts: FleetFacts; samples: ParseSample[]; generateMs: number; rssBytes: number }
+  | { type: "closed"; cpuMs: number; requests: Record<string, number> }
   | { type: "error"; message: string };
 
 export type ParentToSimulatorMessage = { type: "start"; spec: FleetSpec } | { type: "close" };
@@ -70,6 +71,8 @@ export interface KindTally {
   retries: number;
   /** Response body bytes (content-length). */
   bytes: number;
+  /** Requests that opened a new TCP + TLS connection. */
+  connections: number;
 }
 
 export interface ScanMeasurement {

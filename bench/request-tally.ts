@@ -23,7 +23,7 @@ export interface RequestTally {
 /** Starts counting; `kubernetesHost` is the host:port of the simulated API servers. */
 export function startRequestTally(kubernetesHost: string): RequestTally {
   const tally: RequestTally = {
-    kinds: Object.fromEntries(REQUEST_KINDS.map((k) => [k, { requests: 0, retries: 0, bytes: 0 }])) as Record<RequestKind, KindTally>,
+    kinds: Object.fromEntries(REQUEST_KINDS.map((k) => [k, { requests: 0, retries: 0, bytes: 0, connections: 0 }])) as Record<RequestKind, KindTally>,
     newConnections: 0,
     armReads: 0,
     podPages: 0,
@@ -40,7 +40,10 @@ export function startRequestTally(kubernetesHost: string): RequestTally {
     const status = response.statusCode ?? 0;
     if (status === 429 || status >= 500) entry.retries += 1;
     entry.bytes += Number(response.headers["content-length"] ?? 0) || 0;
-    if (!request.reusedSocket) tally.newConnections += 1;
+    if (!request.reusedSocket) {
+      tally.newConnections += 1;
+      entry.connections += 1;
+    }
     if (kind === "arm" && request.method === "GET") tally.armReads += 1;
     if (kind === "kubernetes") {
       const resource = path.split("?")[0] ?? "";

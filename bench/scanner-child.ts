@@ -4,7 +4,8 @@
  * inside (requests by kind, peak RSS, CPU). A fresh process per scan makes
  * the peak RSS that scan's own.
  */
-import { createAzureScanDependencies, scanFleet } from "../shared/engine/index.js";
+import { scanFleet } from "../shared/engine/index.js";
+import { createAzureScanDependencies } from "../shared/engine/azure-dependencies.js";
 import { createSimulatorClients } from "../simulator/clients.js";
 import { startRequestTally } from "./request-tally.js";
 import type { ScanJob, ScanMeasurement, ScannerChildMessage } from "./protocol.js";

@@ -32,6 +32,8 @@ process.on("message", (message: ParentToSimulatorMessage) => {
   if (message.type === "start") {
     start(message.spec).then(send, (error: unknown) => send({ type: "error", message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
   } else {
+    const cpu = process.cpuUsage();
+    send({ type: "closed", cpuMs: (cpu.user + cpu.system) / 1000, requests: simulator?.requestCounts() ?? {} });
     void (simulator?.close() ?? Promise.resolve()).finally(() => process.exit(0));
   }
 });

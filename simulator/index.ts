@@ -188,7 +188,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
             return;
           }
         }
-        handleArm(ctx, method, url, res);
+        handleArm(ctx, method, url, res, body);
         return;
       }
       case "kubernetes":

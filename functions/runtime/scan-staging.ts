@@ -21,6 +21,8 @@ import type { AppRegistration, Inventory, InventoryError } from "../../shared/in
 
 /** The inventory of a scan and the clusters it scans, in the order the orchestration addresses them. */
 export interface StagedInventory {
+  /** The start of the run that staged it: a restarted scan (same id) must not read an earlier run's inventory. */
+  scanStartedAt: string;
   inventory: Inventory;
   clusterIds: string[];
 }
@@ -39,6 +41,8 @@ const PART_BYTES = 48_000;
 const PARTS_PER_ROW = 8;
 const INVENTORY = "inventory";
 const CLUSTER_PREFIX = "cluster|";
+/** Between a document's name and its row number ("#" is one of the characters a key may not hold). */
+const PART_SEPARATOR = "@";
 const SCAN_ID = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}$/;
 
 interface HeaderRow {
@@ -80,7 +84,7 @@ export class ScanStaging {
     const filter = odata`PartitionKey eq ${partition} and RowKey ge ${lower} and RowKey lt ${upper}`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       const key = row.rowKey!;
-      const at = key.indexOf("#");
+      const at = key.indexOf(PART_SEPARATOR);
       if (at < 0) headers.set(key, row as unknown as HeaderRow);
       else {
         const name = key.slice(0, at);
@@ -119,7 +123,7 @@ export class ScanStaging {
     await Promise.all(
       Array.from({ length: rows }, (_, r) =>
         limit(() => {
-          const entity: Record<string, unknown> = { partitionKey: partition, rowKey: `${name}#${String(r).padStart(5, "0")}` };
+          const entity: Record<string, unknown> = { partitionKey: partition, rowKey: `${name}${PART_SEPARATOR}${String(r).padStart(5, "0")}` };
           const slice = bytes.subarray(r * rowBytes, (r + 1) * rowBytes);
           for (let p = 0; p * PART_BYTES < slice.length; p++) {
             entity[`d${p}`] = new Uint8Array(slice.subarray(p * PART_BYTES, (p + 1) * PART_BYTES));
@@ -142,7 +146,7 @@ export class ScanStaging {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
-    const { lower, upper } = prefixRange(`${name}#`);
+    const { lower, upper } = prefixRange(`${name}${PART_SEPARATOR}`);
     const rows = new Map<number, Record<string, unknown>>();
     const filter = odata`PartitionKey eq ${partition} and RowKey ge ${lower} and RowKey lt ${upper}`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {

@@ -6,10 +6,13 @@
  */
 import { buildFleetView, type FleetView } from "../../shared/checks/index.js";
 import type { AksCluster, Inventory } from "../../shared/inventory/model.js";
+import type { ScanRef } from "../../shared/store/model.js";
 import type { ScanStaging } from "./scan-staging.js";
 
 export interface StagedScan {
   inventory: Inventory;
+  /** Ids of the clusters this scan covers, lower-cased. */
+  clusterIds: ReadonlySet<string>;
   view: FleetView;
   clusterCount: number;
   /** The cluster at a position of the scan's cluster list. */
@@ -20,23 +23,28 @@ export interface StagedScan {
 const KEPT = 2;
 const cache = new Map<string, Promise<StagedScan>>();
 
-export function stagedScan(staging: ScanStaging, scanId: string): Promise<StagedScan> {
-  const cached = cache.get(scanId);
+export function stagedScan(staging: ScanStaging, scan: ScanRef): Promise<StagedScan> {
+  const key = `${scan.id}|${scan.startedAt}`;
+  const cached = cache.get(key);
   if (cached) return cached;
-  const loading = load(staging, scanId);
-  cache.set(scanId, loading);
-  loading.catch(() => cache.delete(scanId));
+  const loading = load(staging, scan);
+  cache.set(key, loading);
+  loading.catch(() => cache.delete(key));
   while (cache.size > KEPT) cache.delete(cache.keys().next().value!);
   return loading;
 }
 
-export function forgetStagedScan(scanId: string): void {
-  cache.delete(scanId);
+export function forgetStagedScan(scan: ScanRef): void {
+  cache.delete(`${scan.id}|${scan.startedAt}`);
 }
 
-async function load(staging: ScanStaging, scanId: string): Promise<StagedScan> {
+async function load(staging: ScanStaging, scan: ScanRef): Promise<StagedScan> {
+  const scanId = scan.id;
   const staged = await staging.getInventory(scanId);
   if (staged === undefined) throw new Error(`no staged inventory for scan ${scanId}: the inventory step has not run, or the scan was cleaned up`);
+  if (staged.scanStartedAt !== scan.startedAt) {
+    throw new Error(`the staged inventory of scan ${scanId} belongs to the run started at ${staged.scanStartedAt}, not to this one (${scan.startedAt})`);
+  }
   const byId = new Map(staged.inventory.clusters.map((c) => [c.id.toLowerCase(), c]));
   const clusters = staged.clusterIds.map((id) => {
     const cluster = byId.get(id.toLowerCase());
@@ -45,6 +53,7 @@ async function load(staging: ScanStaging, scanId: string): Promise<StagedScan> {
   });
   return {
     inventory: staged.inventory,
+    clusterIds: new Set(staged.clusterIds.map((id) => id.toLowerCase())),
     view: buildFleetView(staged.inventory),
     clusterCount: clusters.length,
     cluster(index) {

@@ -24,6 +24,8 @@ export interface FindingDraft {
   resource: FindingResource;
   evidence: Evidence;
   remediation: Remediation;
+  /** Defaults to the check's docsUrl; set when one page section fits this finding better (scan.forbidden's permission anchors). */
+  docsUrl?: string;
 }
 
 export type Report = (draft: FindingDraft) => Finding;
@@ -43,6 +45,13 @@ export interface CheckMetadata {
   docsUrl: string;
   /** Compliance controls the check evidences, e.g. "MCSB IM-3". */
   controls: readonly string[];
+  /**
+   * Fleet checks that stay silent about a federated credential this check
+   * already reported on a cluster (resource with identityId and
+   * credentialName): one problem, one finding. The cluster's claims reach the
+   * fleet checks through ClusterUsage.claimedCredentials.
+   */
+  supersedes?: readonly CheckId[];
 }
 
 /**
@@ -71,7 +80,7 @@ export function reportFor(check: CheckMetadata): Report {
     resource: draft.resource,
     evidence: draft.evidence,
     remediation: draft.remediation,
-    docsUrl: check.docsUrl,
+    docsUrl: draft.docsUrl ?? check.docsUrl,
     controls: check.controls,
   });
 }

@@ -1,5 +1,10 @@
+/** The project's own documentation: the docs/ folder of the repository, as GitHub renders it. */
+const PROJECT_DOCS = "https://github.com/wiscan/wiscan/blob/main/docs";
+
 /** Documentation the findings link to. */
 export const DOCS = {
+  /** What the scanner may do and why, with one anchored line per permission (permissionDocsUrl). */
+  permissions: `${PROJECT_DOCS}/permissions.md`,
   overview: "https://learn.microsoft.com/azure/aks/workload-identity-overview",
   deploy: "https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster",
   oidcIssuer: "https://learn.microsoft.com/azure/aks/use-oidc-issuer",
@@ -22,3 +27,16 @@ export const MCSB = {
   /** PA-7: Follow just enough administration (least privilege) principle. */
   leastPrivilege: "MCSB PA-7",
 } as const;
+
+/**
+ * The line of docs/permissions.md for one permission. Anchors are built as
+ * that page documents: the parts joined with "-", lower case, every run of
+ * characters other than letters and digits turned into "-".
+ *
+ * @example
+ * permissionDocsUrl("kubernetes", "pods", "log", "get") // ".../docs/permissions.md#kubernetes-pods-log-get"
+ */
+export function permissionDocsUrl(...parts: string[]): string {
+  const anchor = parts.join("-").toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  return `${DOCS.permissions}#${anchor}`;
+}

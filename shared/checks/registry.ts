@@ -30,6 +30,7 @@ import { podProxySidecarHostNetwork } from "./catalog/pod-proxy-sidecar-host-net
 import { identityNoRoleAssignments } from "./catalog/identity-no-role-assignments.js";
 import { identityOverPrivileged } from "./catalog/identity-over-privileged.js";
 import { podAadstsErrors } from "./catalog/pod-aadsts-errors.js";
+import { probeTokenExchangeFailed } from "./catalog/probe-token-exchange-failed.js";
 import { scanClusterUnreachable } from "./catalog/scan-cluster-unreachable.js";
 import { scanForbidden } from "./catalog/scan-forbidden.js";
 
@@ -60,6 +61,7 @@ export const CHECKS: readonly Check[] = [
   identityNoRoleAssignments,
   identityOverPrivileged,
   podAadstsErrors,
+  probeTokenExchangeFailed,
   scanClusterUnreachable,
   scanForbidden,
 ];

@@ -8,6 +8,7 @@ import { CHECK_IDS, type CheckId, type Finding } from "../findings/index.js";
 import { reportFor, type Check } from "./define.js";
 import type { FleetView } from "./fleet-view.js";
 import { CHECKS } from "./registry.js";
+import { credentialKeyOf } from "./claims.js";
 import { combineUsage, type ClusterUsage } from "./usage.js";
 
 export interface CheckSelection {
@@ -67,7 +68,7 @@ function matches(pattern: string, id: CheckId): boolean {
  * const view = buildFleetView(inventory);
  * for (const snapshot of snapshots) {
  *   const { findings, failures } = runClusterChecks(view, snapshot);
- *   usages.push(summarizeClusterUsage(snapshot)); // then drop the snapshot
+ *   usages.push(summarizeClusterUsage(snapshot, claimedCredentials(findings))); // then drop the snapshot
  * }
  * const fleet = runFleetChecks(view, usages);
  */
@@ -82,7 +83,11 @@ export function runClusterChecks(
   );
 }
 
-/** Runs every selected fleet-scope check once for the scan. */
+/**
+ * Runs every selected fleet-scope check once for the scan. A check that
+ * another check supersedes (CheckMetadata.supersedes) stays silent about the
+ * credentials a cluster already claimed.
+ */
 export function runFleetChecks(
   view: FleetView,
   usages: readonly ClusterUsage[],
@@ -90,9 +95,15 @@ export function runFleetChecks(
   checks: readonly Check[] = CHECKS,
 ): CheckRunResult {
   const usage = combineUsage(usages);
-  return run(selectChecks(selection, checks), "fleet", undefined, (check) =>
-    check.evaluateFleet ? check.evaluateFleet(view, usage, reportFor(check)) : undefined,
-  );
+  const superseded = new Set(checks.flatMap((c) => c.supersedes ?? []));
+  const unclaimed = (finding: Finding) => {
+    const key = credentialKeyOf(finding.resource);
+    return key === undefined || !usage.claimedCredentials.has(key);
+  };
+  return run(selectChecks(selection, checks), "fleet", undefined, (check) => {
+    const produced = check.evaluateFleet?.(view, usage, reportFor(check));
+    return superseded.has(check.id) ? produced?.filter(unclaimed) : produced;
+  });
 }
 
 function run(

@@ -11,18 +11,30 @@ export interface ClusterUsage {
   clusterId: string;
   /** Lower-cased client ids named by service accounts that a pod or pod template runs as; sorted, unique. */
   clientIds: string[];
+  /**
+   * Federated credentials this cluster's findings already report, as
+   * "<lower-cased identity id>|<credential name>" (claims.ts); fleet checks
+   * they supersede stay silent about them. Sorted, unique. Absent (a cluster
+   * that failed before its checks ran, a summary staged by an older version):
+   * nothing claimed.
+   */
+  claimedCredentials?: string[];
 }
 
-/** Client id -> ids of the clusters whose workloads use it. */
+/** What the fleet checks know of the clusters: who uses which identity, which credentials are explained. */
 export interface WorkloadUsage {
+  /** Client id -> ids of the clusters whose workloads use it. */
   clustersByClientId: ReadonlyMap<string, readonly string[]>;
+  /** Credential keys claimed by any cluster. */
+  claimedCredentials: ReadonlySet<string>;
 }
 
 /**
  * An identity is "used by a workload" when a service account annotated with its
  * client id is the service account of at least one pod or pod template.
+ * `claimedCredentials` comes from the cluster's findings (claimedCredentials() in claims.ts).
  */
-export function summarizeClusterUsage(snapshot: ClusterSnapshot): ClusterUsage {
+export function summarizeClusterUsage(snapshot: ClusterSnapshot, claimedCredentials: readonly string[]): ClusterUsage {
   const facts = clusterFacts(snapshot);
   const clientIds = new Set<string>();
   const runAs = (namespace: string, serviceAccountName: string) => {
@@ -31,12 +43,14 @@ export function summarizeClusterUsage(snapshot: ClusterSnapshot): ClusterUsage {
   };
   for (const pod of snapshot.pods) runAs(pod.namespace, pod.serviceAccountName);
   for (const w of snapshot.workloads) runAs(w.namespace, w.template.serviceAccountName);
-  return { clusterId: snapshot.cluster.id, clientIds: [...clientIds].sort() };
+  return { clusterId: snapshot.cluster.id, clientIds: [...clientIds].sort(), claimedCredentials: [...new Set(claimedCredentials)].sort() };
 }
 
 export function combineUsage(usages: readonly ClusterUsage[]): WorkloadUsage {
   const clustersByClientId = new Map<string, string[]>();
+  const claimedCredentials = new Set<string>();
   for (const usage of usages) {
+    for (const key of usage.claimedCredentials ?? []) claimedCredentials.add(key);
     for (const clientId of usage.clientIds) {
       const key = clientId.toLowerCase();
       const clusters = clustersByClientId.get(key);
@@ -44,7 +58,7 @@ export function combineUsage(usages: readonly ClusterUsage[]): WorkloadUsage {
       else if (!clusters.includes(usage.clusterId)) clusters.push(usage.clusterId);
     }
   }
-  return { clustersByClientId };
+  return { clustersByClientId, claimedCredentials };
 }
 
 /** Clusters whose workloads use this client id. */

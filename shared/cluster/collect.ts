@@ -9,7 +9,7 @@
  * identity are kept, so memory stays bounded on a cluster with 20,000 pods.
  * Every failure becomes a CollectionError in the snapshot; nothing is thrown.
  */
-import type { V1ListMeta } from "@kubernetes/client-node";
+import type { V1Deployment, V1ListMeta, V1MutatingWebhookConfiguration, V1Namespace, V1Pod, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
 import type { AksCluster } from "../inventory/model.js";
 import type { ClusterAccess } from "./access.js";
 import { aadstsEvidence } from "./aadsts.js";
@@ -75,103 +75,171 @@ export async function collectClusterSnapshot(cluster: AksCluster, access: Cluste
   const snapshot = snapshotWithoutAccess(cluster, [], settings.now ?? new Date());
   snapshot.accessPath = "direct";
   const lists = new ListCollector(session, settings.pageSize, snapshot.errors);
+  const assembler = new SnapshotAssembler(snapshot);
 
   // The first request doubles as a reachability probe: when it cannot get through, nothing else will.
-  const namespacesError = await lists.collect({ resource: "namespaces", verb: "list", group: "" }, (page) => session.core.listNamespace(page), (namespace) => {
-    snapshot.namespaces.push(namespaceSummary(namespace));
-  }, () => {
-    snapshot.namespaces.length = 0;
-  });
+  const namespacesError = await lists.collect({ resource: "namespaces", verb: "list", group: "" }, (page) => session.core.listNamespace(page), (namespace) => assembler.namespace(namespace), () => assembler.reset("namespaces"));
   if (namespacesError && isFatal(namespacesError)) {
     if (!session.reached) snapshot.accessPath = "none";
     return finish(snapshot, session, lists, started);
   }
 
-  await lists.collect({ resource: "serviceaccounts", verb: "list", group: "" }, (page) => session.core.listServiceAccountForAllNamespaces(page), (account) => {
-    snapshot.serviceAccounts.push(serviceAccountSummary(account));
-  }, () => {
-    snapshot.serviceAccounts.length = 0;
-  });
-  const workloadIdentityAccounts = new Set(
-    snapshot.serviceAccounts.filter(isWorkloadIdentityServiceAccount).map((account) => serviceAccountKey(account.namespace, account.name)),
-  );
-
-  const workloadsByKind = new Map<WorkloadKind, WorkloadSummary[]>(WORKLOAD_KINDS.map((kind) => [kind, []]));
-  const keepWorkload = (kind: WorkloadKind) => (object: Parameters<typeof workloadSummary>[1]) => {
-    const summary = workloadSummary(kind, object);
-    if (workloadTouchesWorkloadIdentity(summary, workloadIdentityAccounts)) workloadsByKind.get(kind)?.push(summary);
-  };
-  const resetWorkloads = (kind: WorkloadKind) => () => {
-    workloadsByKind.set(kind, []);
-  };
-  let podsSeen = 0;
+  await lists.collect({ resource: "serviceaccounts", verb: "list", group: "" }, (page) => session.core.listServiceAccountForAllNamespaces(page), (account) => assembler.serviceAccount(account), () => assembler.reset("serviceaccounts"));
+  assembler.serviceAccountsComplete();
 
   const [, deploymentsError] = await Promise.all([
     lists.collect(
       { resource: "pods", verb: "list", group: "" },
       (page) => session.core.listPodForAllNamespaces(page),
-      (pod) => {
-        podsSeen += 1;
-        const summary = podSummary(pod);
-        if (podTouchesWorkloadIdentity(summary, workloadIdentityAccounts)) snapshot.pods.push(summary);
-      },
-      () => {
-        podsSeen = 0;
-        snapshot.pods.length = 0;
-      },
+      (pod) => assembler.pod(pod),
+      () => assembler.reset("pods"),
       () => {
         lists.podPages += 1;
       },
     ),
-    lists.collect(
-      { resource: "deployments", verb: "list", group: "apps" },
-      (page) => session.apps.listDeploymentForAllNamespaces(page),
-      (deployment) => {
-        const webhook = webhookDeployment(deployment);
-        if (webhook) snapshot.webhookDeployments.push(webhook);
-        keepWorkload("Deployment")(deployment);
-      },
-      () => {
-        snapshot.webhookDeployments.length = 0;
-        resetWorkloads("Deployment")();
-      },
-    ),
-    lists.collect({ resource: "statefulsets", verb: "list", group: "apps" }, (page) => session.apps.listStatefulSetForAllNamespaces(page), keepWorkload("StatefulSet"), resetWorkloads("StatefulSet")),
-    lists.collect({ resource: "daemonsets", verb: "list", group: "apps" }, (page) => session.apps.listDaemonSetForAllNamespaces(page), keepWorkload("DaemonSet"), resetWorkloads("DaemonSet")),
-    lists.collect({ resource: "replicasets", verb: "list", group: "apps" }, (page) => session.apps.listReplicaSetForAllNamespaces(page), keepWorkload("ReplicaSet"), resetWorkloads("ReplicaSet")),
-    lists.collect({ resource: "jobs", verb: "list", group: "batch" }, (page) => session.batch.listJobForAllNamespaces(page), keepWorkload("Job"), resetWorkloads("Job")),
-    lists.collect({ resource: "cronjobs", verb: "list", group: "batch" }, (page) => session.batch.listCronJobForAllNamespaces(page), keepWorkload("CronJob"), resetWorkloads("CronJob")),
-    lists.collect(
-      { resource: "services", verb: "list", group: "" },
-      (page) => session.core.listServiceForAllNamespaces(page),
-      (service) => {
-        const summary = serviceSummary(service);
-        if (Object.keys(summary.annotations).length > 0) snapshot.services.push(summary);
-      },
-      () => {
-        snapshot.services.length = 0;
-      },
-    ),
+    lists.collect({ resource: "deployments", verb: "list", group: "apps" }, (page) => session.apps.listDeploymentForAllNamespaces(page), (deployment) => assembler.deployment(deployment), () => assembler.reset("deployments")),
+    lists.collect({ resource: "statefulsets", verb: "list", group: "apps" }, (page) => session.apps.listStatefulSetForAllNamespaces(page), (o) => assembler.workload("StatefulSet", o), () => assembler.reset("statefulsets")),
+    lists.collect({ resource: "daemonsets", verb: "list", group: "apps" }, (page) => session.apps.listDaemonSetForAllNamespaces(page), (o) => assembler.workload("DaemonSet", o), () => assembler.reset("daemonsets")),
+    lists.collect({ resource: "replicasets", verb: "list", group: "apps" }, (page) => session.apps.listReplicaSetForAllNamespaces(page), (o) => assembler.workload("ReplicaSet", o), () => assembler.reset("replicasets")),
+    lists.collect({ resource: "jobs", verb: "list", group: "batch" }, (page) => session.batch.listJobForAllNamespaces(page), (o) => assembler.workload("Job", o), () => assembler.reset("jobs")),
+    lists.collect({ resource: "cronjobs", verb: "list", group: "batch" }, (page) => session.batch.listCronJobForAllNamespaces(page), (o) => assembler.workload("CronJob", o), () => assembler.reset("cronjobs")),
+    lists.collect({ resource: "services", verb: "list", group: "" }, (page) => session.core.listServiceForAllNamespaces(page), (service) => assembler.service(service), () => assembler.reset("services")),
     lists.collect(
       { resource: "mutatingwebhookconfigurations", verb: "list", group: "admissionregistration.k8s.io" },
       (page) => session.admission.listMutatingWebhookConfiguration(page),
-      (configuration) => {
-        const webhook = workloadIdentityWebhook(configuration);
-        if (webhook) snapshot.mutatingWebhooks.push(webhook);
-      },
-      () => {
-        snapshot.mutatingWebhooks.length = 0;
-      },
+      (configuration) => assembler.mutatingWebhookConfiguration(configuration),
+      () => assembler.reset("mutatingwebhookconfigurations"),
     ),
   ]);
-  snapshot.workloads = WORKLOAD_KINDS.flatMap((kind) => workloadsByKind.get(kind) ?? []);
-  snapshot.stats.podsSeen = podsSeen;
+  assembler.complete();
 
   // Without the right to list deployments everywhere, the webhook's two known homes can still be read one by one.
   if (deploymentsError) await findWebhookDeployments(session, snapshot, lists);
 
   snapshot.logEvidence = await collectLogEvidence(session, snapshot.pods, settings, lists);
   return finish(snapshot, session, lists, started);
+}
+
+/** The resources whose objects a SnapshotAssembler takes, by their Kubernetes resource names. */
+export const SNAPSHOT_RESOURCES = [
+  "namespaces",
+  "serviceaccounts",
+  "pods",
+  "deployments",
+  "statefulsets",
+  "daemonsets",
+  "replicasets",
+  "jobs",
+  "cronjobs",
+  "services",
+  "mutatingwebhookconfigurations",
+] as const;
+export type SnapshotResource = (typeof SNAPSHOT_RESOURCES)[number];
+
+type WorkloadObject = Parameters<typeof workloadSummary>[1];
+
+/**
+ * Where listed objects land in a snapshot, whichever way they were read (the
+ * API server page by page, or kubectl through ARM run command): both paths
+ * keep exactly the same things. Service accounts come first, because they
+ * decide which pods and workloads are kept.
+ */
+export class SnapshotAssembler {
+  private workloadIdentityAccounts: ReadonlySet<string> = new Set();
+  private readonly workloadsByKind = new Map<WorkloadKind, WorkloadSummary[]>(WORKLOAD_KINDS.map((kind) => [kind, []]));
+  private podsSeen = 0;
+
+  constructor(readonly snapshot: ClusterSnapshot) {}
+
+  namespace(namespace: V1Namespace): void {
+    this.snapshot.namespaces.push(namespaceSummary(namespace));
+  }
+
+  serviceAccount(account: V1ServiceAccount): void {
+    this.snapshot.serviceAccounts.push(serviceAccountSummary(account));
+  }
+
+  /** Call once every service account is in, before pods and workloads. */
+  serviceAccountsComplete(): void {
+    this.workloadIdentityAccounts = new Set(
+      this.snapshot.serviceAccounts.filter(isWorkloadIdentityServiceAccount).map((account) => serviceAccountKey(account.namespace, account.name)),
+    );
+  }
+
+  pod(pod: V1Pod): void {
+    this.podsSeen += 1;
+    const summary = podSummary(pod);
+    if (podTouchesWorkloadIdentity(summary, this.workloadIdentityAccounts)) this.snapshot.pods.push(summary);
+  }
+
+  deployment(deployment: V1Deployment): void {
+    const webhook = webhookDeployment(deployment);
+    if (webhook) this.snapshot.webhookDeployments.push(webhook);
+    this.workload("Deployment", deployment);
+  }
+
+  workload(kind: WorkloadKind, object: WorkloadObject): void {
+    const summary = workloadSummary(kind, object);
+    if (workloadTouchesWorkloadIdentity(summary, this.workloadIdentityAccounts)) this.workloadsByKind.get(kind)?.push(summary);
+  }
+
+  service(service: V1Service): void {
+    const summary = serviceSummary(service);
+    if (Object.keys(summary.annotations).length > 0) this.snapshot.services.push(summary);
+  }
+
+  mutatingWebhookConfiguration(configuration: V1MutatingWebhookConfiguration): void {
+    const webhook = workloadIdentityWebhook(configuration);
+    if (webhook) this.snapshot.mutatingWebhooks.push(webhook);
+  }
+
+  /** Drops what one resource's list gathered, so that a restarted list counts nothing twice. */
+  reset(resource: SnapshotResource): void {
+    const snapshot = this.snapshot;
+    switch (resource) {
+      case "namespaces":
+        snapshot.namespaces.length = 0;
+        return;
+      case "serviceaccounts":
+        snapshot.serviceAccounts.length = 0;
+        return;
+      case "pods":
+        this.podsSeen = 0;
+        snapshot.pods.length = 0;
+        return;
+      case "deployments":
+        snapshot.webhookDeployments.length = 0;
+        this.workloadsByKind.set("Deployment", []);
+        return;
+      case "statefulsets":
+        this.workloadsByKind.set("StatefulSet", []);
+        return;
+      case "daemonsets":
+        this.workloadsByKind.set("DaemonSet", []);
+        return;
+      case "replicasets":
+        this.workloadsByKind.set("ReplicaSet", []);
+        return;
+      case "jobs":
+        this.workloadsByKind.set("Job", []);
+        return;
+      case "cronjobs":
+        this.workloadsByKind.set("CronJob", []);
+        return;
+      case "services":
+        snapshot.services.length = 0;
+        return;
+      case "mutatingwebhookconfigurations":
+        snapshot.mutatingWebhooks.length = 0;
+        return;
+    }
+  }
+
+  /** Call once every list is in: workloads in a stable order, pod count in the stats. */
+  complete(): void {
+    this.snapshot.workloads = WORKLOAD_KINDS.flatMap((kind) => this.workloadsByKind.get(kind) ?? []);
+    this.snapshot.stats.podsSeen = this.podsSeen;
+  }
 }
 
 /** An empty snapshot for a cluster whose API server was never asked (no credential, no address). */
@@ -320,7 +388,8 @@ async function collectLogEvidence(session: KubeSession, pods: readonly PodSummar
   );
 }
 
-function logCandidates(pods: readonly PodSummary[], max: number): PodSummary[] {
+/** Labelled, started pods whose logs are worth reading, one per owner first (replicas of one ReplicaSet fail alike). */
+export function logCandidates(pods: readonly PodSummary[], max: number): PodSummary[] {
   const labelled = pods.filter((pod) => pod.labels[USE_LABEL] === "true" && pod.phase !== "Pending");
   const firstOfOwner: PodSummary[] = [];
   const rest: PodSummary[] = [];

@@ -95,6 +95,8 @@ export interface ServiceSummary {
   name: string;
   /** Only `azure.workload.identity/*` annotations are kept. */
   annotations: Annotations;
+  /** spec.selector: which pods the Service fronts (absent for selector-less Services). */
+  selector?: Labels;
 }
 
 /** A deployment of the workload identity webhook controller. */
@@ -175,4 +177,27 @@ export interface ClusterSnapshot {
   logEvidence: AadstsLogEvidence[];
   errors: CollectionError[];
   stats: SnapshotStats;
+  /** Live token-exchange probe results; absent when the probe did not run on this cluster (it is opt-in). */
+  probeResults?: ProbeResult[];
+}
+
+export const PROBE_OUTCOMES = ["ok", "failed", "error"] as const;
+/** "ok": Entra issued a token; "failed": Entra refused the exchange; "error": the probe could not decide (TokenRequest refused, Entra unreachable). */
+export type ProbeOutcome = (typeof PROBE_OUTCOMES)[number];
+
+/** One service account's live token exchange. Never the service account token nor the access token. */
+export interface ProbeResult {
+  namespace: string;
+  serviceAccount: string;
+  /** The client id the exchange named (the service account's annotation, as written). */
+  clientId: string;
+  /** The tenant whose token endpoint was asked. */
+  tenantId: string;
+  /** expirationSeconds of the TokenRequest. */
+  expirationSeconds: number;
+  outcome: ProbeOutcome;
+  /** e.g. "AADSTS70021", when Entra refused with one. */
+  aadstsCode?: string;
+  /** Entra's or the API server's explanation, scrubbed; trace and correlation ids left out. */
+  message?: string;
 }

@@ -198,6 +198,7 @@ export function serviceSummary(service: V1Service): ServiceSummary {
     namespace: service.metadata?.namespace ?? "",
     name: service.metadata?.name ?? "",
     annotations: workloadIdentityAnnotations(service.metadata?.annotations),
+    ...(service.spec?.selector !== undefined && { selector: service.spec.selector }),
   };
 }
 

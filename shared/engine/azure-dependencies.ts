@@ -5,6 +5,8 @@
  */
 import type { AzureClients } from "../azure/index.js";
 import { collectClusterSnapshot, resolveClusterAccess, snapshotWithoutAccess, type CollectOptions } from "../cluster/index.js";
+import { clusterInScopes, orThroughRunCommand } from "../cluster/index.js";
+import { withTokenExchangeProbe } from "../probe/index.js";
 import { collectApplications, collectInventory, type ApplicationsResult } from "../inventory/index.js";
 import type { RequestCounts } from "../inventory/model.js";
 import type { ScanDependencies } from "./dependencies.js";
@@ -15,6 +17,13 @@ export interface AzureScanSettings {
   /** Parallel federated-credential and Graph reads during the inventory. */
   inventoryConcurrency?: number;
   collect?: CollectOptions;
+  // --- issue 10 (probe and run command), both opt-in: absent or empty scopes change nothing ---
+  /** PROBE_SCOPES: subscription ids or cluster resource ids whose service accounts get the live token-exchange probe. */
+  probeScopes?: readonly string[];
+  /** RUN_COMMAND_SCOPES: subscription ids or cluster resource ids whose unreachable clusters are read through ARM run command. */
+  runCommandScopes?: readonly string[];
+  /** Entra authority host for the probe's exchange; default https://login.microsoftonline.com (the simulator's authorityHost in tests). */
+  authorityHost?: string;
 }
 
 export function createAzureScanDependencies(clients: AzureClients, settings: AzureScanSettings = {}): ScanDependencies & { requestCounts(): RequestCounts } {
@@ -55,9 +64,31 @@ export function createAzureScanDependencies(clients: AzureClients, settings: Azu
         credential: clients.credential,
       });
       if (!access.ok) return snapshotWithoutAccess(cluster, [access.error]);
-      return collectClusterSnapshot(cluster, access.access, settings.collect ?? {});
+      const direct = await collectClusterSnapshot(cluster, access.access, settings.collect ?? {});
+      // --- issue 10: run command for unreachable clusters, then the live probe; each only where its scope allows ---
+      const snapshot = await orThroughRunCommand(
+        direct,
+        { containerService: clients.containerService(cluster.subscriptionId), credential: clients.credential },
+        { scopes: settings.runCommandScopes ?? [], ...runCommandCollectOptions(settings.collect) },
+      );
+      if (!clusterInScopes(settings.probeScopes ?? [], cluster)) return snapshot;
+      return withTokenExchangeProbe(snapshot, access.access, {
+        tenantId: tenantId || cluster.tenantId,
+        ...(settings.authorityHost !== undefined && { authorityHost: settings.authorityHost }),
+        ...(clients.tlsCa !== undefined && { tlsCa: clients.tlsCa }),
+        ...(settings.collect?.requestTimeoutMs !== undefined && { requestTimeoutMs: settings.collect.requestTimeoutMs }),
+      });
     },
 
     requestCounts: () => clients.requestCounter.snapshot(),
+  };
+}
+
+/** The log settings of the direct path, for the run-command path (issue 10). */
+function runCommandCollectOptions(collect: CollectOptions | undefined) {
+  return {
+    ...(collect?.logTailLines !== undefined && { logTailLines: collect.logTailLines }),
+    ...(collect?.logSinceSeconds !== undefined && { logSinceSeconds: collect.logSinceSeconds }),
+    ...(collect?.logMaxPods !== undefined && { logMaxPods: collect.logMaxPods }),
   };
 }

@@ -4,3 +4,4 @@ export { clusterHealth } from "./cluster-health.js";
 export { ScanError, type ScanErrorCode } from "./errors.js";
 export { newScanId } from "./scan-id.js";
 export type { ScanDependencies } from "./dependencies.js";
+export { createAzureScanDependencies, type AzureScanSettings } from "./azure-dependencies.js";

@@ -7,7 +7,15 @@ import { snapshotWithoutAccess, type ClusterSnapshot } from "../cluster/index.js
 import type { AksCluster, AppRegistration, InventoryError } from "../inventory/model.js";
 import type { Finding } from "../findings/model.js";
 import type { ClusterHealth } from "../scan/model.js";
-import { buildFleetView, runClusterChecks, summarizeClusterUsage, type CheckSelection, type ClusterUsage, type FleetView } from "../checks/index.js";
+import {
+  buildFleetView,
+  claimedCredentials,
+  runClusterChecks,
+  summarizeClusterUsage,
+  type CheckSelection,
+  type ClusterUsage,
+  type FleetView,
+} from "../checks/index.js";
 import { CLIENT_ID_ANNOTATION, isGuid } from "../checks/workload-identity.js";
 import type { ScanDependencies } from "./dependencies.js";
 import { clusterHealth } from "./cluster-health.js";
@@ -37,7 +45,8 @@ export async function scanCluster(
   return {
     findings,
     health: clusterHealth(snapshot, findings.length),
-    usage: summarizeClusterUsage(snapshot),
+    // What the fleet checks need of this cluster once its snapshot is gone, including the credentials its findings already explain.
+    usage: summarizeClusterUsage(snapshot, claimedCredentials(findings)),
     applications: resolved.applications,
     applicationErrors: resolved.errors,
     checkFailures: failures,

@@ -82,6 +82,11 @@ function acsError(error: unknown, endpoint: string): MailError {
   const e = error as { statusCode?: unknown; code?: unknown; message?: unknown; name?: unknown };
   const detail = typeof e.message === "string" ? e.message.slice(0, 300) : String(error);
   const status = typeof e.statusCode === "number" ? e.statusCode : undefined;
+  // core-lro throws (rather than returning the result) when the operation ends Failed: the service accepted
+  // the request and then refused the message (suppressed recipients, bad sender), so a retry fails alike.
+  if (status === undefined && /long-running operation has failed/i.test(detail)) {
+    return new MailError("rejected", `Azure Communication Services failed to send the message: ${detail}`, { cause: error });
+  }
   if (status === 401 || status === 403) {
     return new MailError("not-configured", `Azure Communication Services at ${endpoint} refused the identity (${status}): grant it the "wiscan Email Sender" role (infra/roles/email-sender.json) on the Communication Services resource`, { cause: error });
   }

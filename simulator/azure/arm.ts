@@ -1,6 +1,6 @@
 /**
  * The ARM routes the scanner reads: subscriptions, managed clusters (list,
- * get, listClusterUserCredential), user-assigned identities and their
+ * get, listClusterUserCredential, runCommand and its commandResults), user-assigned identities and their
  * federated identity credentials, role assignments. Paths match
  * case-insensitively as ARM's do; an unknown route or api-version gets ARM's
  * error shape so that a client speaking another dialect fails loudly.
@@ -11,6 +11,7 @@ import { sendJson } from "../http.js";
 import type { ArmObject } from "../fleet/model.js";
 import { AKS_SERVER_APP_ID, type AzureContext } from "./context.js";
 import { sendArmError } from "./arm-errors.js";
+import { handleCommandResult, handleRunCommand } from "./run-command.js";
 
 /** api-versions accepted per resource provider; the first is what the pinned SDK sends. */
 export const ARM_API_VERSIONS = {
@@ -29,7 +30,7 @@ interface Route {
   pattern: RegExp;
   provider: Provider;
   resourceType: string;
-  handle(ctx: AzureContext, match: RegExpExecArray, url: URL, res: ServerResponse): void;
+  handle(ctx: AzureContext, match: RegExpExecArray, url: URL, res: ServerResponse, body: string): void;
 }
 
 const SUB = "/subscriptions/([^/]+)";
@@ -92,6 +93,26 @@ const ROUTES: Route[] = [
       if (!cluster) return;
       const kubeconfig = clusterUserKubeconfig(ctx, cluster);
       sendJson(res, 200, { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] });
+    },
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^${SUB}${RG}${AKS}/([^/]+)/runcommand$`, "i"),
+    provider: "containerService",
+    resourceType: "managedClusters",
+    handle: (ctx, m, url, res, body) => {
+      const cluster = findCluster(ctx, m, res);
+      if (cluster) handleRunCommand(ctx, cluster, url, body, res);
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^${SUB}${RG}${AKS}/([^/]+)/commandresults/([^/]+)$`, "i"),
+    provider: "containerService",
+    resourceType: "managedClusters",
+    handle: (ctx, m, _url, res) => {
+      const cluster = findCluster(ctx, m, res);
+      if (cluster) handleCommandResult(ctx, cluster, m[4] ?? "", res);
     },
   },
   {
@@ -170,7 +191,7 @@ const ROUTES: Route[] = [
 ];
 
 /** Answers an ARM request: a route's response, or ARM's error for an unknown route, method or api-version. */
-export function handleArm(ctx: AzureContext, method: string, url: URL, res: ServerResponse): void {
+export function handleArm(ctx: AzureContext, method: string, url: URL, res: ServerResponse, body = ""): void {
   const path = url.pathname.replace(/\/+$/, "");
   let methodMismatch = false;
   for (const route of ROUTES) {
@@ -195,7 +216,7 @@ export function handleArm(ctx: AzureContext, method: string, url: URL, res: Serv
       );
       return;
     }
-    route.handle(ctx, match, url, res);
+    route.handle(ctx, match, url, res, body);
     return;
   }
   if (methodMismatch) {

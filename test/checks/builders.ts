@@ -22,7 +22,15 @@ import type {
   WorkloadSummary,
 } from "../../shared/cluster/model.js";
 import type { CheckId, Finding } from "../../shared/findings/index.js";
-import { buildFleetView, runClusterChecks, runFleetChecks, summarizeClusterUsage } from "../../shared/checks/index.js";
+import {
+  buildFleetView,
+  claimedCredentials,
+  runClusterChecks,
+  runFleetChecks,
+  summarizeClusterUsage,
+  type CheckSelection,
+  type ClusterUsage,
+} from "../../shared/checks/index.js";
 
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 export const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
@@ -219,15 +227,21 @@ export function healthyFleet(): TestFleet {
 
 /** Runs one check the way the engine does (per cluster, then once for the fleet) and fails the test if it threw. */
 export function findingsOf(checkId: CheckId, fleet: TestFleet): Finding[] {
+  return findingsOfSelection({ include: [checkId] }, fleet);
+}
+
+/** Runs the selected checks together (all by default), as the engine does, so one can supersede another. */
+export function findingsOfSelection(selection: CheckSelection, fleet: TestFleet): Finding[] {
   const view = buildFleetView(fleet.inventory);
-  const selection = { include: [checkId] };
   const findings: Finding[] = [];
+  const usages: ClusterUsage[] = [];
   for (const s of fleet.snapshots) {
     const result = runClusterChecks(view, s, selection);
     expect(result.failures).toEqual([]);
     findings.push(...result.findings);
+    usages.push(summarizeClusterUsage(s, claimedCredentials(result.findings)));
   }
-  const fleetResult = runFleetChecks(view, fleet.snapshots.map(summarizeClusterUsage), selection);
+  const fleetResult = runFleetChecks(view, usages, selection);
   expect(fleetResult.failures).toEqual([]);
   findings.push(...fleetResult.findings);
   return findings;

@@ -7,9 +7,12 @@ import {
   OTHER_ISSUER,
   SA,
   SUBJECT,
+  TENANT,
   app,
   cluster,
   credential,
+  findingsOf,
+  findingsOfSelection,
   first,
   fires,
   healthyFleet,
@@ -174,6 +177,21 @@ describe("fic.unknown-issuer", () => {
     const fleet = healthyFleet();
     fleet.inventory.identities = [identity({ federatedCredentials: [credential({ issuer: ISSUER.slice(0, -1) })] })];
     quiet("fic.unknown-issuer", fleet);
+  });
+
+  it("leaves a re-created cluster's old issuer to fic.issuer-mismatch, which says whose it was", () => {
+    const fleet = healthyFleet();
+    const stale = `https://eastus.oic.prod-aks.azure.com/${TENANT}/00000000-1111-4222-8333-444444444444/`;
+    fleet.inventory.identities = [
+      identity({ federatedCredentials: [credential({ issuer: stale }), credential({ name: "dr", issuer: OTHER_ISSUER, subject: "system:serviceaccount:orders:dr" })] }),
+    ];
+    // Run alone, fic.unknown-issuer reports both; run together, the claimed credential is reported once.
+    expect(findingsOf("fic.unknown-issuer", fleet).map((f) => f.resource.credentialName).sort()).toEqual(["aks-prod-orders", "dr"]);
+    const together = findingsOfSelection({ include: ["fic.issuer-mismatch", "fic.unknown-issuer"] }, fleet);
+    expect(together.map((f) => `${f.checkId} ${f.resource.credentialName}`).sort()).toEqual([
+      "fic.issuer-mismatch aks-prod-orders",
+      "fic.unknown-issuer dr",
+    ]);
   });
 });
 

@@ -55,6 +55,20 @@ describe("the check registry", () => {
     }
   });
 
+  it("lets only a cluster check supersede, and only fleet checks about credentials", () => {
+    const byId = new Map(CHECKS.map((c) => [c.id, c]));
+    const superseding = CHECKS.filter((c) => (c.supersedes ?? []).length > 0);
+    expect(superseding.map((c) => c.id)).toEqual(["fic.issuer-mismatch"]);
+    for (const check of superseding) {
+      // Claims travel from a cluster's findings to the fleet checks that run after every cluster.
+      expect(check.evaluateCluster, check.id).toBeTypeOf("function");
+      for (const id of check.supersedes ?? []) {
+        expect(id, check.id).not.toBe(check.id);
+        expect(byId.get(id)?.evaluateFleet, `${check.id} supersedes ${id}`).toBeTypeOf("function");
+      }
+    }
+  });
+
   it("lists every check in docs/checks.md with its severity rule", () => {
     const docs = readFileSync(join(root, "docs", "checks.md"), "utf8");
     for (const check of CHECKS) {

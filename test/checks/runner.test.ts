@@ -4,6 +4,7 @@ import {
   UnknownCheckError,
   defineCheck,
   buildFleetView,
+  claimedCredentials,
   combineUsage,
   runClusterChecks,
   runFleetChecks,
@@ -12,14 +13,14 @@ import {
 } from "../../shared/checks/index.js";
 import { clusterOidcIssuerDisabled } from "../../shared/checks/catalog/cluster-oidc-issuer-disabled.js";
 import { clusterWebhookDuplicate } from "../../shared/checks/catalog/cluster-webhook-duplicate.js";
-import { CLIENT_ID, NS, first, healthyFleet, serviceAccount, snapshot, workload } from "./builders.js";
+import { CLIENT_ID, NS, TENANT, credential, first, healthyFleet, identity, serviceAccount, snapshot, workload } from "./builders.js";
 
 describe("the check runner", () => {
   it("finds nothing on a cluster whose workload identity setup is right", () => {
     const fleet = healthyFleet();
     const view = buildFleetView(fleet.inventory);
     const cluster = runClusterChecks(view, first(fleet));
-    const fleetResult = runFleetChecks(view, [summarizeClusterUsage(first(fleet))]);
+    const fleetResult = runFleetChecks(view, [summarizeClusterUsage(first(fleet), claimedCredentials(cluster.findings))]);
     expect(cluster).toEqual({ findings: [], failures: [] });
     expect(fleetResult).toEqual({ findings: [], failures: [] });
   });
@@ -66,10 +67,28 @@ describe("the check runner", () => {
     const s = snapshot();
     s.serviceAccounts.push(serviceAccount(NS, "idle-sa", { "azure.workload.identity/client-id": "99999999-9999-4999-8999-999999999999" }));
     s.workloads.push(workload("CronJob", "nightly", {}, { serviceAccountName: "default" }));
-    const usage = summarizeClusterUsage(s);
-    expect(usage).toEqual({ clusterId: s.cluster.id, clientIds: [CLIENT_ID] });
+    const usage = summarizeClusterUsage(s, []);
+    expect(usage).toEqual({ clusterId: s.cluster.id, clientIds: [CLIENT_ID], claimedCredentials: [] });
     expect(JSON.parse(JSON.stringify(usage))).toEqual(usage);
     const combined = combineUsage([usage, { ...usage, clusterId: "other" }, usage]);
     expect(combined.clustersByClientId.get(CLIENT_ID)).toEqual([s.cluster.id, "other"]);
+  });
+
+  it("hands the credentials a cluster's superseding findings report to the fleet checks, as plain JSON", () => {
+    const fleet = healthyFleet();
+    const stale = `https://eastus.oic.prod-aks.azure.com/${TENANT}/00000000-1111-4222-8333-444444444444/`;
+    fleet.inventory.identities = [identity({ federatedCredentials: [credential({ issuer: stale })] })];
+    const view = buildFleetView(fleet.inventory);
+    const { findings } = runClusterChecks(view, first(fleet));
+    const identityId = fleet.inventory.identities[0]!.id;
+    // Only fic.issuer-mismatch supersedes a fleet check; other findings on the same credential claim nothing.
+    expect(findings.map((f) => f.checkId)).toContain("fic.issuer-mismatch");
+    expect(claimedCredentials(findings)).toEqual([`${identityId.toLowerCase()}|aks-prod-orders`]);
+    const usage = summarizeClusterUsage(first(fleet), claimedCredentials(findings));
+    expect(JSON.parse(JSON.stringify(usage))).toEqual(usage);
+    expect(runFleetChecks(view, [usage]).findings.filter((f) => f.checkId === "fic.unknown-issuer")).toEqual([]);
+    // A summary without claims (staged by an older version) claims nothing.
+    const { claimedCredentials: _dropped, ...older } = usage;
+    expect(runFleetChecks(view, [older]).findings.map((f) => f.checkId)).toContain("fic.unknown-issuer");
   });
 });

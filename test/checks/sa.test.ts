@@ -22,6 +22,13 @@ import {
 
 const CLIENT_ID_KEY = "azure.workload.identity/client-id";
 
+/** A labelled pod the webhook mutated while its service account had no client id: everything but AZURE_CLIENT_ID. */
+function unannotatedPod() {
+  const p = pod();
+  delete p.containers[0]!.env.AZURE_CLIENT_ID;
+  return p;
+}
+
 describe("sa.client-id-on-wrong-object", () => {
   it("reports a client id on a Service and names the annotation to move", () => {
     const fleet = healthyFleet();
@@ -49,6 +56,21 @@ describe("sa.client-id-on-wrong-object", () => {
     );
     // One problem, one finding: not also sa.client-id-missing.
     quiet("sa.client-id-missing", fleet);
+  });
+
+  it("names the service account and restarts the workload behind a Service's selector", () => {
+    const fleet = healthyFleet();
+    const s = first(fleet);
+    s.serviceAccounts = [serviceAccount(NS, SA)];
+    s.pods = [unannotatedPod()];
+    s.services = [{ namespace: NS, name: "orders-svc", annotations: { [CLIENT_ID_KEY]: CLIENT_ID }, selector: { app: "orders-api" } }];
+    const f = only(fires("sa.client-id-on-wrong-object", fleet));
+    expect(f.resource).toMatchObject({ kind: "Service", name: "orders-svc" });
+    expect(f.evidence.serviceAccount).toBe(SA);
+    expect(f.remediation.command).toBe(
+      `kubectl --context aks-prod annotate serviceaccount --namespace orders orders-sa 'azure.workload.identity/client-id=${CLIENT_ID}' --overwrite\n` +
+        "kubectl --context aks-prod rollout restart deployment/orders-api --namespace orders",
+    );
   });
 
   it("stays quiet when the service account carries the client id too", () => {
@@ -92,6 +114,29 @@ describe("sa.client-id-missing", () => {
     s.pods = [];
     s.workloads = [workload("CronJob", "nightly-report", {}, { serviceAccountName: "reporter" })];
     expect(only(fires("sa.client-id-missing", fleet)).resource).toMatchObject({ name: "reporter" });
+  });
+
+  it("stays quiet about pods behind a Service that carries the client id (sa.client-id-on-wrong-object says it)", () => {
+    const fleet = healthyFleet();
+    const s = first(fleet);
+    s.serviceAccounts = [serviceAccount(NS, SA)];
+    s.pods = [unannotatedPod()];
+    s.services = [{ namespace: NS, name: "orders-svc", annotations: { [CLIENT_ID_KEY]: CLIENT_ID }, selector: { app: "orders-api" } }];
+    quiet("sa.client-id-missing", fleet);
+    fires("sa.client-id-on-wrong-object", fleet);
+  });
+
+  it("still reports pods that a Service carrying a client id does not select", () => {
+    const fleet = healthyFleet();
+    const s = first(fleet);
+    s.serviceAccounts = [serviceAccount(NS, SA)];
+    s.pods = [unannotatedPod()];
+    // Another workload's Service, and one without a selector: neither fronts orders-api.
+    s.services = [
+      { namespace: NS, name: "billing-svc", annotations: { [CLIENT_ID_KEY]: CLIENT_ID }, selector: { app: "billing" } },
+      { namespace: NS, name: "external", annotations: { [CLIENT_ID_KEY]: CLIENT_ID } },
+    ];
+    expect(only(fires("sa.client-id-missing", fleet)).resource).toMatchObject({ kind: "ServiceAccount", name: SA });
   });
 
   it("stays quiet for pods in kube-system (pod.excluded-namespace says it)", () => {

@@ -126,7 +126,9 @@ describe("a cluster reached through its cluster-user credential", () => {
       serviceAccountName: "nightly",
       hostNetwork: false,
     });
-    expect(snapshot.services).toEqual([{ namespace: "shop", name: "orders", annotations: { "azure.workload.identity/client-id": "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" } }]);
+    expect(snapshot.services).toEqual([
+      { namespace: "shop", name: "orders", annotations: { "azure.workload.identity/client-id": "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }, selector: { app: "orders" } },
+    ]);
     expect(snapshot.webhookDeployments).toEqual([{ namespace: "kube-system", name: "azure-wi-webhook-controller-manager", source: "aks-addon", replicas: 2, readyReplicas: 2 }]);
     expect(snapshot.mutatingWebhooks).toEqual([
       {

@@ -7,8 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAzureScanDependencies } from "../../shared/engine/azure-dependencies.js";
-import { scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
+import { createAzureScanDependencies, scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
 import { CHECK_IDS, type Finding } from "../../shared/findings/index.js";
 import type { Simulator } from "../../simulator/index.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
@@ -17,6 +16,7 @@ const DEMO_DIR = fileURLToPath(new URL("../fleets/demo", import.meta.url));
 
 interface ExpectedFinding {
   checkId: string;
+  severity: string;
   cluster?: string;
   namespace?: string;
   kind: string;
@@ -34,8 +34,7 @@ type Keyed = Pick<ExpectedFinding, "checkId" | "cluster" | "namespace" | "kind" 
 
 /** What the answer key pins down about a finding: the check and the resource, not the wording. */
 const keyOf = (f: Keyed) => [f.checkId, f.cluster ?? "-", f.namespace ?? "-", f.kind, f.name, f.credentialName ?? "-"].join(" | ");
-const keyOfFinding = (f: Finding) =>
-  keyOf({ checkId: f.checkId, ...f.resource });
+const keyOfFinding = (f: Finding) => keyOf({ checkId: f.checkId, ...f.resource });
 
 let sim: Simulator;
 let answers: AnswerKey;
@@ -76,6 +75,14 @@ describe("a scan of the demo fleet", () => {
     expect(first.findings).toHaveLength(found.size);
   });
 
+  it("gives each finding the severity the answer key expects", () => {
+    const expected = new Map(answers.findings.map((f) => [keyOf(f), f.severity]));
+    const wrong = first.findings
+      .filter((f) => expected.has(keyOfFinding(f)) && expected.get(keyOfFinding(f)) !== f.severity)
+      .map((f) => `${keyOfFinding(f)}: ${f.severity}, expected ${expected.get(keyOfFinding(f))}`);
+    expect(wrong).toEqual([]);
+  });
+
   it("runs every check without a failure", () => {
     expect(first.checkFailures).toEqual([]);
   });
@@ -101,47 +108,40 @@ describe("a scan of the demo fleet", () => {
   });
 
   it("quotes every value from a cluster or from Azure in the commands it offers", () => {
-    const commands = first.findings.flatMap((f) => (f.remediation.command ? [{ finding: keyOfFinding(f), command: f.remediation.command }] : []));
-    expect(commands.length).toBeGreaterThan(20);
-    const problems = commands.flatMap(({ finding, command }) => unsafeSegments(command).map((s) => `${finding}: ${s}`));
-    expect(problems).toEqual([]);
-    // Names with anything but [a-z0-9.-] are quoted; the plain ones may stand bare.
-    for (const f of first.findings) {
-      const command = f.remediation.command;
-      if (command === undefined) continue;
+    const withCommands = first.findings.filter((f) => f.remediation.command !== undefined);
+    expect(withCommands.length).toBeGreaterThan(20);
+    const problems: string[] = [];
+    for (const f of withCommands) {
+      const command = f.remediation.command ?? "";
+      const parsed = segments(command);
+      for (const segment of parsed) {
+        // Outside quotes, nothing the shell would expand or interpret; in double quotes only our ${NAME:?hint} placeholders.
+        if (segment.kind === "bare" && !/^[A-Za-z0-9_./:@%+,-]+$/.test(segment.text)) problems.push(`${keyOfFinding(f)}: bare ${JSON.stringify(segment.text)}`);
+        if (segment.kind === "double" && !/^\$\{[A-Z_]+:\?[^"$`\\{}]*\}$/.test(segment.text)) problems.push(`${keyOfFinding(f)}: double-quoted ${JSON.stringify(segment.text)}`);
+        if (segment.kind === "unterminated") problems.push(`${keyOfFinding(f)}: unterminated quote`);
+      }
+      // A name from the cluster stands bare only when it is a plain [a-z0-9.-] token; anything else only inside single quotes.
       for (const value of [f.resource.namespace, f.resource.name, f.resource.cluster, f.resource.credentialName]) {
-        if (value === undefined || !command.includes(value)) continue;
-        const bare = bareSegments(command).filter((s) => s.includes(value));
-        if (!/^[a-z0-9.-]+$/.test(value)) expect(bare, `${keyOfFinding(f)}: ${value} unquoted in ${command}`).toEqual([]);
+        if (value === undefined || /^[a-z0-9.-]+$/.test(value)) continue;
+        for (let at = command.indexOf(value); at >= 0; at = command.indexOf(value, at + 1)) {
+          const quoted = parsed.some((p) => p.kind === "single" && p.start <= at && at + value.length <= p.end);
+          if (!quoted) problems.push(`${keyOfFinding(f)}: ${JSON.stringify(value)} unquoted at ${at}`);
+        }
       }
     }
+    expect(problems).toEqual([]);
   });
 });
-
-/**
- * A POSIX shell's view of a command: words made of bare, '...' and "..."
- * segments. Bare segments may hold no character the shell would expand or
- * interpret; double quotes may only hold our `${NAME:?hint}` placeholders.
- */
-function unsafeSegments(command: string): string[] {
-  const problems: string[] = [];
-  for (const segment of segments(command)) {
-    if (segment.kind === "bare" && !/^[A-Za-z0-9_./:@%+,=-]+$/.test(segment.text)) problems.push(`bare ${JSON.stringify(segment.text)}`);
-    if (segment.kind === "double" && !/^\$\{[A-Z_]+:\?[^"$`\\{}]*\}$/.test(segment.text)) problems.push(`double-quoted ${JSON.stringify(segment.text)}`);
-    if (segment.kind === "unterminated") problems.push(`unterminated quote ${JSON.stringify(segment.text)}`);
-  }
-  return problems;
-}
-
-function bareSegments(command: string): string[] {
-  return segments(command).filter((s) => s.kind === "bare").map((s) => s.text);
-}
 
 interface Segment {
   kind: "bare" | "single" | "double" | "unterminated";
   text: string;
+  /** Where the text (inside any quotes) starts and ends in the command. */
+  start: number;
+  end: number;
 }
 
+/** A POSIX shell's view of a command: words made of bare, '...' and "..." parts, split on blanks and newlines. */
 function segments(command: string): Segment[] {
   const out: Segment[] = [];
   let i = 0;
@@ -152,15 +152,15 @@ function segments(command: string): Segment[] {
     } else if (c === "'" || c === '"') {
       const end = command.indexOf(c, i + 1);
       if (end < 0) {
-        out.push({ kind: "unterminated", text: command.slice(i) });
+        out.push({ kind: "unterminated", text: command.slice(i), start: i, end: command.length });
         break;
       }
-      out.push({ kind: c === "'" ? "single" : "double", text: command.slice(i + 1, end) });
+      out.push({ kind: c === "'" ? "single" : "double", text: command.slice(i + 1, end), start: i + 1, end });
       i = end + 1;
     } else {
       let end = i;
       while (end < command.length && !" \n\t'\"".includes(command[end]!)) end += 1;
-      out.push({ kind: "bare", text: command.slice(i, end) });
+      out.push({ kind: "bare", text: command.slice(i, end), start: i, end });
       i = end;
     }
   }

@@ -4,12 +4,11 @@
  * - Kubernetes RBAC: the request attributes (verb, API group, resource,
  *   subresource) against a ClusterRole's rules, as the RBAC authorizer does.
  * - Azure RBAC for Kubernetes authorization (AKS guard): the attributes become
- *   one data action, `Microsoft.ContainerService/managedClusters/[<group>/]<resource>/<read|write|delete>`;
- *   get/list/watch are `read`, create/update/patch are `write`, and a
- *   subresource is not part of the action (pods/log is `pods/read`,
- *   serviceaccounts/token create is `serviceaccounts/write`), except
- *   pods/exec, which is `pods/exec/action`.
+ *   one data action. The mapping is production code (scan.forbidden names the
+ *   action to grant), in shared/checks/aks-authorization.ts; this file only
+ *   makes an unmappable verb fail the test loudly.
  */
+import { azureDataActionFor as dataActionOrUndefined } from "../../shared/checks/aks-authorization.js";
 
 export interface KubernetesRequest {
   verb: string;
@@ -28,8 +27,6 @@ export interface PolicyRule {
   resourceNames?: string[];
   nonResourceURLs?: string[];
 }
-
-export const AKS_DATA_ACTION_PREFIX = "Microsoft.ContainerService/managedClusters";
 
 /**
  * The attributes of one request, following the API server's request-info
@@ -106,32 +103,9 @@ export function ruleAllows(rule: PolicyRule, request: KubernetesRequest): boolea
 
 /** The data action AKS checks for the request under Azure RBAC for Kubernetes authorization. */
 export function azureDataActionFor(request: KubernetesRequest): string {
-  const groupPart = request.group === "" ? "" : `${request.group}/`;
-  if (request.resource === "pods" && request.subresource === "exec") return `${AKS_DATA_ACTION_PREFIX}/pods/exec/action`;
-  return `${AKS_DATA_ACTION_PREFIX}/${groupPart}${request.resource}/${actionOf(request.verb)}`;
-}
-
-function actionOf(verb: string): string {
-  switch (verb) {
-    case "get":
-    case "list":
-    case "watch":
-      return "read";
-    case "create":
-    case "update":
-    case "patch":
-      return "write";
-    case "delete":
-    case "deletecollection":
-      return "delete";
-    case "bind":
-    case "escalate":
-    case "use":
-    case "impersonate":
-      return `${verb}/action`;
-    default:
-      throw new Error(`no Azure data action for verb ${verb}`);
-  }
+  const action = dataActionOrUndefined(request);
+  if (action === undefined) throw new Error(`no Azure data action for verb ${request.verb}`);
+  return action;
 }
 
 /** True when a role's data actions (with `*` wildcards) include the action. */

@@ -77,6 +77,17 @@ describe("the demo fleet", () => {
         case "FederatedCredential":
           expect(credentials().some((c) => c.name === f.name && c.identityId === f.identityId), label).toBe(true);
           break;
+        case "RoleAssignment": {
+          // Named "<role> at <scope>": an assignment at that scope to the identity's principal.
+          const scope = f.name.split(" at ")[1];
+          const principalId = (fleet.azure.userAssignedIdentities.find((i) => i.id.toLowerCase() === f.identityId?.toLowerCase())?.properties as { principalId?: string } | undefined)?.principalId;
+          const assignments = fleet.azure.roleAssignments.map((r) => r.properties as { principalId: string; scope: string });
+          expect(assignments.some((a) => a.scope === scope && a.principalId === principalId), label).toBe(true);
+          break;
+        }
+        case "Permission":
+          // A permission the scanner lacks is not an object of the fleet; its cluster is checked above.
+          break;
         default:
           expect(find(f.cluster ?? "", f.kind, f.namespace, f.name), label).toBeDefined();
       }

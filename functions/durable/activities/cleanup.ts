@@ -11,7 +11,7 @@ import { errorText, scanLog, type ScanLog } from "../../runtime/telemetry.js";
 import { CLEANUP_ACTIVITY } from "../names.js";
 
 export async function cleanupScan(scan: ScanRef, runtime: ScanRuntime, log: ScanLog): Promise<{ rows: number }> {
-  forgetStagedScan(scan.id);
+  forgetStagedScan(scan);
   const rows = await runtime.staging.deleteScan(scan.id);
   log.info("staging.deleted", { rows });
   return { rows };

@@ -13,7 +13,7 @@ import { addSeverities, type CompleteScanInput, type CompleteScanReport } from "
 import { COMPLETE_SCAN_ACTIVITY } from "../names.js";
 
 export async function completeScan(input: CompleteScanInput, runtime: ScanRuntime, log: ScanLog, now: () => Date = () => new Date()): Promise<CompleteScanReport> {
-  const { inventory } = await stagedScan(runtime.staging, input.scan.id);
+  const { inventory } = await stagedScan(runtime.staging, input.scan);
   const stored = await runtime.store.getScan(input.scan.id);
   const health: ClusterHealth[] = (stored?.clusters ?? []).map(({ findingsSaved: _saved, ...h }) => h);
   const clustersScanned = health.filter((h) => h.status === "ok" || h.status === "partial").length;

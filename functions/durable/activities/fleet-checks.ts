@@ -17,8 +17,9 @@ import { emptySeverityCounts, type FleetChecksReport } from "../model.js";
 import { FLEET_CHECKS_ACTIVITY } from "../names.js";
 
 export async function runFleetStep(scan: ScanRef, runtime: ScanRuntime, log: ScanLog): Promise<FleetChecksReport> {
-  const staged = await stagedScan(runtime.staging, scan.id);
-  const results = await runtime.staging.clusterResults(scan.id);
+  const staged = await stagedScan(runtime.staging, scan);
+  // Only this run's clusters: a failed earlier run of the same scan id may have left others behind.
+  const results = (await runtime.staging.clusterResults(scan.id)).filter((r) => staged.clusterIds.has(r.clusterId.toLowerCase()));
 
   const applications = new Map<string, AppRegistration>();
   const errors = new Map<string, InventoryError>();

@@ -29,7 +29,9 @@ export async function stageInventory(input: InventoryInput, runtime: ScanRuntime
     log.warn("inventory.nothing-to-scan", { reason: error.message, subscriptions });
     return { clusters: 0, subscriptions, nothingToScan: error.message };
   }
-  const { bytes } = await runtime.staging.putInventory(input.scan.id, { inventory, clusterIds });
+  // A clean partition: a failed earlier run of the same scan id (a restarted timer slot) may have staged other clusters.
+  const stale = await runtime.staging.deleteScan(input.scan.id);
+  const { bytes } = await runtime.staging.putInventory(input.scan.id, { scanStartedAt: input.scan.startedAt, inventory, clusterIds });
   log.info("inventory.staged", {
     clusters: clusterIds.length,
     clustersInScope: inventory.clusters.length,
@@ -39,6 +41,7 @@ export async function stageInventory(input: InventoryInput, runtime: ScanRuntime
     inventoryErrors: inventory.errors.length,
     complete: inventory.complete,
     stagedBytes: bytes,
+    staleRowsDeleted: stale,
     resourceGraphRequests: inventory.requests.resourceGraph,
     armRequests: inventory.requests.arm,
     graphRequests: inventory.requests.graph,

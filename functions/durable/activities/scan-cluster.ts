@@ -19,7 +19,7 @@ import { emptySeverityCounts, type ClusterScanReport, type RecordClusterFailureI
 import { RECORD_CLUSTER_FAILURE_ACTIVITY, SCAN_CLUSTER_ACTIVITY } from "../names.js";
 
 export async function scanOneCluster(input: ScanClusterInput, runtime: ScanRuntime, log: ScanLog): Promise<ClusterScanReport> {
-  const staged = await stagedScan(runtime.staging, input.scan.id);
+  const staged = await stagedScan(runtime.staging, input.scan);
   const cluster = staged.cluster(input.index);
   const clusterLog = log.with({ cluster: cluster.name, clusterId: cluster.id, subscriptionId: cluster.subscriptionId });
   clusterLog.info("cluster.started");
@@ -43,7 +43,7 @@ export async function scanOneCluster(input: ScanClusterInput, runtime: ScanRunti
  * with the last error as evidence), and its health saved with status "error".
  */
 export async function recordClusterFailure(input: RecordClusterFailureInput, runtime: ScanRuntime, log: ScanLog): Promise<ClusterScanReport> {
-  const staged = await stagedScan(runtime.staging, input.scan.id);
+  const staged = await stagedScan(runtime.staging, input.scan);
   const cluster = staged.cluster(input.index);
   const clusterLog = log.with({ cluster: cluster.name, clusterId: cluster.id, subscriptionId: cluster.subscriptionId });
   clusterLog.warn("cluster.gave-up", { reason: input.reason });

@@ -12,6 +12,8 @@ export const ficIssuerMismatch = defineCheck({
   remediation: "Set the credential's issuer to the cluster's OIDC issuer URL exactly as `az aks show --query oidcIssuerProfile.issuerUrl` prints it.",
   docsUrl: DOCS.federationConsiderations,
   controls: [MCSB.applicationIdentities],
+  // A re-created cluster's old issuer matches no cluster of the fleet: this finding already says whose it was.
+  supersedes: ["fic.unknown-issuer"],
   evaluateCluster(view, snapshot, report) {
     const { cluster } = snapshot;
     const issuer = cluster.oidcIssuerUrl;

@@ -1,5 +1,6 @@
 import { annotateServiceAccount } from "../commands.js";
 import { clusterFacts } from "../cluster-facts.js";
+import { frontedByMisplacedClientId, servicesWithMisplacedClientId } from "../client-id-placement.js";
 import { principalTrusting } from "../credential-match.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
 import { DOCS, MCSB } from "../links.js";
@@ -34,10 +35,12 @@ export const saClientIdMissing = defineCheck({
       return entry.targets;
     };
 
+    // A client id on the pod, its workload or a Service in front of it is sa.client-id-on-wrong-object.
+    const misplaced = servicesWithMisplacedClientId(facts);
     for (const pod of snapshot.pods) {
       if (!hasUseLabel(pod.labels) || !isLive(pod)) continue;
-      // A client id on the pod or its workload is sa.client-id-on-wrong-object.
       if (pod.annotations[CLIENT_ID_ANNOTATION] !== undefined) continue;
+      if (frontedByMisplacedClientId(misplaced, pod.namespace, pod.labels)) continue;
       const top = facts.topWorkloadOfPod(pod);
       if (top !== undefined && hasClientIdAnnotation(top.annotations, top.template.annotations)) continue;
       // A client id set by hand in the pod spec works without the annotation.
@@ -47,6 +50,7 @@ export const saClientIdMissing = defineCheck({
     for (const w of snapshot.workloads) {
       if (!facts.isTopLevel(w) || !hasUseLabel(w.template.labels)) continue;
       if (hasClientIdAnnotation(w.annotations, w.template.annotations)) continue;
+      if (frontedByMisplacedClientId(misplaced, w.namespace, w.template.labels)) continue;
       lacksClientId(w.namespace, w.template.serviceAccountName)?.addWorkload(w);
     }
 

@@ -3,7 +3,8 @@ import { annotateServiceAccount } from "../commands.js";
 import { clusterFacts } from "../cluster-facts.js";
 import { objectResource, defineCheck, evidence, type FindingDraft } from "../define.js";
 import { DOCS, MCSB } from "../links.js";
-import { PodTargets, recreatePodsCommand, type PodTarget } from "../pod-targets.js";
+import { PodTargets, isLive, recreatePodsCommand, type PodTarget } from "../pod-targets.js";
+import { selects, servicesWithMisplacedClientId } from "../client-id-placement.js";
 import type { Placeholder } from "../commands.js";
 import { CLIENT_ID_ANNOTATION } from "../workload-identity.js";
 
@@ -27,19 +28,36 @@ export const saClientIdOnWrongObject = defineCheck({
     const saClientId = (namespace: string, name: string) =>
       (facts.serviceAccount(namespace, name || "default")?.annotations[CLIENT_ID_ANNOTATION] ?? "").trim();
 
-    // Services have no service account; their annotation is harmless only if a service account of the namespace carries the same id.
-    for (const service of snapshot.services) {
-      const clientId = service.annotations[CLIENT_ID_ANNOTATION];
-      if (clientId === undefined || !facts.sees("serviceaccounts", service.namespace)) continue;
-      const covered = snapshot.serviceAccounts.some(
-        (sa) => sa.namespace === service.namespace && (sa.annotations[CLIENT_ID_ANNOTATION] ?? "").toLowerCase() === clientId.toLowerCase(),
-      );
-      if (covered) continue;
+    // A Service has no service account: name the one its selected pods run as when there is exactly one.
+    for (const service of servicesWithMisplacedClientId(facts)) {
+      const clientId = service.annotations[CLIENT_ID_ANNOTATION] ?? "";
+      const fronted = new PodTargets(facts);
+      const serviceAccounts = new Set<string>();
+      for (const pod of snapshot.pods) {
+        if (!isLive(pod) || !selects(service, pod.namespace, pod.labels)) continue;
+        fronted.addPod(pod);
+        serviceAccounts.add(pod.serviceAccountName || "default");
+      }
+      for (const w of snapshot.workloads) {
+        if (!facts.isTopLevel(w) || !selects(service, w.namespace, w.template.labels)) continue;
+        fronted.addWorkload(w);
+        serviceAccounts.add(w.template.serviceAccountName || "default");
+      }
+      const [runsAs] = serviceAccounts.size === 1 ? [...serviceAccounts] : [];
+      const restarts = fronted.list().map((t) => recreatePodsCommand(cluster, t)).filter((c): c is string => c !== undefined);
       findings.push(
-        report(draft("Service", service.namespace, service.name, clientId, undefined, {
-          text: "A Service's annotations never reach its pods: annotate the service account its pods run as, then restart them.",
-          command: annotateServiceAccount(cluster, service.namespace, SERVICE_ACCOUNT_PLACEHOLDER, CLIENT_ID_ANNOTATION, clientId),
-        })),
+        report(
+          draft("Service", service.namespace, service.name, clientId, runsAs, {
+            text:
+              runsAs !== undefined
+                ? `A Service's annotations never reach its pods: annotate service account ${runsAs}, which its pods run as, then restart them.`
+                : "A Service's annotations never reach its pods: annotate the service account its pods run as, then restart them.",
+            command: [
+              annotateServiceAccount(cluster, service.namespace, runsAs ?? SERVICE_ACCOUNT_PLACEHOLDER, CLIENT_ID_ANNOTATION, clientId),
+              ...(runsAs !== undefined ? restarts : []),
+            ].join("\n"),
+          }),
+        ),
       );
     }
 

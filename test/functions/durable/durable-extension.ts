@@ -46,7 +46,9 @@ export async function startDurableExtension(): Promise<DurableExtension> {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://localhost");
-    const send = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    const send = (status: number, body: unknown): void => {
+      response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    };
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent); // durabletask, ...
     if (request.method === "POST" && parts[1] === "orchestrators" && parts[2] !== undefined) {
       const body = await readBody(request);

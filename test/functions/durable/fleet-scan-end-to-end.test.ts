@@ -5,17 +5,21 @@
  * activity handler itself, called with a real InvocationContext. Behind the
  * activities: the production Azure and Kubernetes clients pointed at the fleet
  * simulator serving the demo fleet, and the findings store on Azurite.
+ * The reference is the engine's in-process scan of the same fleet (the CLI's
+ * path): spreading the scan over activities must not change what it finds.
  */
 import azfn from "@azure/functions";
-import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { FleetScanInput, FleetScanResult } from "../../../functions/durable/model.js";
-import { FLEET_SCAN_ORCHESTRATOR, SCAN_CLUSTER_ACTIVITY } from "../../../functions/durable/names.js";
+import { FLEET_CHECKS_ACTIVITY, FLEET_SCAN_ORCHESTRATOR, SCAN_CLUSTER_ACTIVITY } from "../../../functions/durable/names.js";
 import { scanDependenciesFactory } from "../../../functions/runtime/scan-dependencies.js";
 import { useScanRuntime } from "../../../functions/runtime/scan-runtime.js";
 import { createScanStaging, type ScanStaging } from "../../../functions/runtime/scan-staging.js";
 import { loadConfig, type WiscanConfig } from "../../../shared/config/index.js";
+import { createAzureScanDependencies } from "../../../shared/engine/azure-dependencies.js";
+import { scanFleet } from "../../../shared/engine/index.js";
+import type { Finding } from "../../../shared/findings/index.js";
 import { createFindingsStore, type FindingsStore, type StoredFinding } from "../../../shared/store/index.js";
 import type { Simulator } from "../../../simulator/index.js";
 import { clientsFor, startFleetSimulator } from "../../support/simulator.js";
@@ -24,23 +28,15 @@ import { captureFunctions, DurableTestHost, type ActivityOutcome, type Registere
 const { InvocationContext } = azfn;
 const DEMO_DIR = fileURLToPath(new URL("../../fleets/demo", import.meta.url));
 
-interface ExpectedFinding {
-  checkId: string;
-  cluster?: string;
-  namespace?: string;
-  kind: string;
-  name: string;
-  credentialName?: string;
-}
-type Keyed = Pick<ExpectedFinding, "checkId" | "cluster" | "namespace" | "kind" | "name" | "credentialName">;
-const keyOf = (f: Keyed) => [f.checkId, f.cluster ?? "-", f.namespace ?? "-", f.kind, f.name, f.credentialName ?? "-"].join(" | ");
-const keyOfStored = (f: StoredFinding) => keyOf({ checkId: f.checkId, ...f.resource });
+/** A finding as a person would name it in a failure message: check, cluster, namespace, kind, name. */
+const describe_ = (f: Finding) => `${f.id} ${f.checkId} | ${f.resource.cluster ?? "-"} | ${f.resource.namespace ?? "-"} | ${f.resource.kind} | ${f.resource.name}`;
 
 let sim: Simulator;
 let store: FindingsStore;
 let staging: ScanStaging;
 let functions: RegisteredFunctions;
-let expected: Set<string>;
+/** The in-process scan's findings, by id. */
+let expected: Map<string, Finding>;
 const logs: Array<{ functionName: string; line: string }> = [];
 
 /** Runs every activity the orchestration schedules through its registered handler; `fail` can make an attempt crash first. */
@@ -82,9 +78,13 @@ const FIRST = "20261130T060000Z-timer";
 const SECOND = "20261207T060000Z-timer";
 
 beforeAll(async () => {
-  const answers = JSON.parse(await readFile(`${DEMO_DIR}/expected-findings.json`, "utf8")) as { findings: ExpectedFinding[] };
-  expected = new Set(answers.findings.map(keyOf));
   sim = await startFleetSimulator({ fleetDir: DEMO_DIR });
+  const reference = await scanFleet(createAzureScanDependencies(clientsFor(sim)), {
+    scope: { subscriptions: [], managementGroups: [], clusters: [] },
+    concurrency: 8,
+    trigger: "demo",
+  });
+  expected = new Map(reference.findings.map((f) => [f.id, f]));
   const config: WiscanConfig = loadConfig({});
   const storeSettings = { kind: "connection-string" as const, connectionString: inject("azuriteTables"), retentionDays: 90 };
   store = await createFindingsStore(storeSettings, { tablePrefix: "fnE2e" });
@@ -104,18 +104,30 @@ afterAll(async () => {
 });
 
 describe("the Durable fleet scan of the demo fleet", () => {
-  it("saves exactly the findings of the demo fleet's answer key in the store", async () => {
-    expect(first).toMatchObject({ scanId: FIRST, outcome: "completed", clusters: 10 });
-    const found = new Set((await openFindings()).map(keyOfStored));
-    const missing = [...expected].filter((k) => !found.has(k)).sort();
-    const unexpected = [...found].filter((k) => !expected.has(k)).sort();
-    expect([...missing.map((k) => `missing: ${k}`), ...unexpected.map((k) => `unexpected: ${k}`)]).toEqual([]);
+  it("saves exactly the findings the in-process scan of the same fleet reports", async () => {
+    expect(first).toMatchObject({ scanId: FIRST, outcome: "completed", clusters: 11 });
+    expect(expected.size).toBeGreaterThan(20);
+    const stored = new Map((await openFindings()).map((f) => [f.id, f]));
+    const missing = [...expected.values()].filter((f) => !stored.has(f.id)).map((f) => `missing: ${describe_(f)}`);
+    const unexpected = [...stored.values()].filter((f) => !expected.has(f.id)).map((f) => `unexpected: ${describe_(f)}`);
+    expect([...missing, ...unexpected].sort()).toEqual([]);
+    // Fleet-level findings (identities) came from the fleet checks step, from the usage the clusters staged.
+    expect([...stored.values()].some((f) => f.checkId.startsWith("identity."))).toBe(true);
+    for (const finding of expected.values()) {
+      // Evidence keys, not values: log timestamps in evidence are relative to the time of each scan.
+      const saved = stored.get(finding.id)!;
+      expect({ severity: saved.severity, title: saved.title, evidence: Object.keys(saved.evidence).sort() }).toEqual({
+        severity: finding.severity,
+        title: finding.title,
+        evidence: Object.keys(finding.evidence).sort(),
+      });
+    }
   });
 
   it("records the scan with the health of every cluster and counts that match the store", async () => {
     const details = await store.getScan(FIRST);
     expect(details?.scan).toBeDefined();
-    expect(details!.clusters).toHaveLength(10);
+    expect(details!.clusters).toHaveLength(11);
     expect(details!.clusters.every((c) => c.findingsSaved)).toBe(true);
     expect(details!.fleetFindingsSaved).toBe(true);
     expect(details!.scan!.counts.findings).toBe(expected.size);
@@ -160,7 +172,7 @@ describe("the Durable fleet scan of the demo fleet", () => {
       name === SCAN_CLUSTER_ACTIVITY && (input as { index: number }).index === 0 ? "worker recycled while scanning" : undefined,
     );
     expect(result.outcome).toBe("completed");
-    expect(result.tally).toMatchObject({ clusters: 10, gaveUp: 1, unsaved: 0 });
+    expect(result.tally).toMatchObject({ clusters: 11, gaveUp: 1, unsaved: 0 });
     const details = await store.getScan(crashingId);
     const failed = details!.clusters.find((c) => c.status === "error");
     expect(failed?.reason).toContain("worker recycled while scanning");
@@ -169,5 +181,18 @@ describe("the Durable fleet scan of the demo fleet", () => {
     expect(String(unreachable[0]!.evidence["firstFailure"])).toContain("worker recycled while scanning");
     // Nothing in that cluster was resolved: it was not scanned.
     expect(result.comparison!.resolved).toBe(0);
+  });
+
+  it("runs a restarted scan (same id, after a failed run) on its own inventory, not on what the failed run staged", async () => {
+    const slot = "20261221T060000Z-timer";
+    const input: FleetScanInput = { trigger: "timer", scope: { subscriptions: [], managementGroups: [], clusters: ["payments-prod"] }, sendDigest: true };
+    const failing = activities((name) => (name === FLEET_CHECKS_ACTIVITY ? "storage account unreachable" : undefined));
+    const failed = await new DurableTestHost(functions, failing, new Date(Date.now() - 3_600_000)).run(FLEET_SCAN_ORCHESTRATOR, input, slot);
+    expect(failed.error).toContain("storage account unreachable");
+    expect((await staging.getInventory(slot))?.clusterIds).toHaveLength(1);
+
+    const restarted = await runScan(slot);
+    expect(restarted).toMatchObject({ outcome: "completed", clusters: 11, tally: { clusters: 11, gaveUp: 0 } });
+    expect(await staging.getInventory(slot)).toBeUndefined();
   });
 });

@@ -20,7 +20,7 @@ function cluster(i: number): AksCluster {
     isPrivate: false,
     oidcIssuerEnabled: true,
     // Random so that it does not compress away: the inventory must span many rows.
-    oidcIssuerUrl: `https://westeurope.oic.prod-aks.azure.com/${randomBytes(24).toString("hex")}/`,
+    oidcIssuerUrl: `https://westeurope.oic.prod-aks.azure.com/${randomBytes(96).toString("hex")}/`,
     workloadIdentityEnabled: true,
     localAccountsDisabled: false,
   };
@@ -51,7 +51,7 @@ const result = (clusterId: string, clientIds: string[]): StagedClusterResult => 
 describe("the scan staging table", () => {
   it("gives back the inventory of 5,000 clusters it was given, stored across several rows", async () => {
     const inventory = inventoryOf(5_000);
-    const { bytes } = await staging.putInventory("scan-big", { inventory, clusterIds: inventory.clusters.map((c) => c.id) });
+    const { bytes } = await staging.putInventory("scan-big", { scanStartedAt: "2026-11-30T06:00:00.000Z", inventory, clusterIds: inventory.clusters.map((c) => c.id) });
     expect(bytes).toBeGreaterThan(8 * 48_000); // more than one row's worth
     const back = await staging.getInventory("scan-big");
     expect(back?.inventory).toEqual(inventory);
@@ -81,7 +81,7 @@ describe("the scan staging table", () => {
 
   it("drops everything of one scan and nothing of another", async () => {
     const inventory = inventoryOf(3);
-    await staging.putInventory("scan-drop", { inventory, clusterIds: [] });
+    await staging.putInventory("scan-drop", { scanStartedAt: "2026-11-30T06:00:00.000Z", inventory, clusterIds: [] });
     await staging.putClusterResult("scan-drop", result(cluster(1).id, []));
     await staging.putClusterResult("scan-keep", result(cluster(1).id, []));
     expect(await staging.deleteScan("scan-drop")).toBeGreaterThan(0);

@@ -1,0 +1,377 @@
+/**
+ * The way into a private cluster whose API server the scanner cannot dial:
+ * ARM run command. AKS starts a pod inside the cluster that runs
+ * `kubectl get <resources> -A -o json` (and `kubectl logs` for the AADSTS
+ * evidence); the JSON lists come back through ARM and go through the same
+ * SnapshotAssembler as the direct path's pages, so both paths give the same
+ * snapshot.
+ *
+ * Opt-in per scope (RUN_COMMAND_SCOPES), because run command needs the
+ * `Microsoft.ContainerService/managedClusters/runcommand/action` permission
+ * and runs a pod in the customer's cluster. AKS cuts a command's output at
+ * 512 KiB: a list that does not fit becomes a collection error, never a
+ * silently shorter list.
+ */
+import type { ContainerServiceClient, RunCommandResult } from "@azure/arm-containerservice";
+import type { TokenCredential } from "@azure/core-auth";
+import type {
+  V1CronJob,
+  V1DaemonSet,
+  V1Deployment,
+  V1Job,
+  V1MutatingWebhookConfiguration,
+  V1Namespace,
+  V1Pod,
+  V1ReplicaSet,
+  V1Service,
+  V1ServiceAccount,
+  V1StatefulSet,
+} from "@kubernetes/client-node";
+import pLimit from "p-limit";
+import type { AksCluster } from "../inventory/model.js";
+import { AKS_SERVER_APP_ID } from "./access.js";
+import { aadstsEvidence } from "./aadsts.js";
+import { COLLECT_DEFAULTS, logCandidates, SnapshotAssembler, snapshotWithoutAccess, type SnapshotResource } from "./collect.js";
+import { kindOfStatus, kindOfTransportError, scrub } from "./errors.js";
+import type { AadstsLogEvidence, ClusterSnapshot, CollectionError, CollectionErrorKind, PodSummary } from "./model.js";
+
+/** Only what is needed of a ContainerServiceClient bound to the cluster's subscription. */
+export type RunCommandSource = { managedClusters: Pick<ContainerServiceClient["managedClusters"], "beginRunCommandAndWait"> };
+
+export interface RunCommandCollectOptions {
+  /** The checks' "now"; defaults to the start of collection. */
+  now?: Date;
+  /** Log lines read per container (0 reads no logs). */
+  logTailLines?: number;
+  logSinceSeconds?: number;
+  /** Pods whose logs are read, at most (0 reads no logs). */
+  logMaxPods?: number;
+  /** Commands running at once in the cluster. */
+  concurrency?: number;
+  /** Poll interval of the long-running operation; default: the SDK's, or what AKS's Retry-After asks. */
+  pollIntervalMs?: number;
+}
+
+/** What AKS keeps of a command's output. */
+export const RUN_COMMAND_OUTPUT_LIMIT_BYTES = 512 * 1024;
+/** The logs of one namespace share one command's output; leave room for the prefixes. */
+const LOG_OUTPUT_BUDGET_BYTES = 384 * 1024;
+
+/**
+ * The lists, grouped so that few commands run (each starts a pod) and each
+ * output stays well under the limit on a typical cluster; pods, the largest,
+ * go alone.
+ */
+export const RUN_COMMAND_LISTS: ReadonlyArray<readonly SnapshotResource[]> = [
+  ["namespaces", "serviceaccounts", "services", "mutatingwebhookconfigurations"],
+  ["deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"],
+  ["pods"],
+];
+
+const API_GROUP: Readonly<Record<SnapshotResource, string>> = {
+  namespaces: "",
+  serviceaccounts: "",
+  pods: "",
+  services: "",
+  deployments: "apps",
+  statefulsets: "apps",
+  daemonsets: "apps",
+  replicasets: "apps",
+  jobs: "batch",
+  cronjobs: "batch",
+  mutatingwebhookconfigurations: "admissionregistration.k8s.io",
+};
+
+const RESOURCE_OF_KIND: Readonly<Record<string, SnapshotResource>> = {
+  Namespace: "namespaces",
+  ServiceAccount: "serviceaccounts",
+  Pod: "pods",
+  Service: "services",
+  Deployment: "deployments",
+  StatefulSet: "statefulsets",
+  DaemonSet: "daemonsets",
+  ReplicaSet: "replicasets",
+  Job: "jobs",
+  CronJob: "cronjobs",
+  MutatingWebhookConfiguration: "mutatingwebhookconfigurations",
+};
+
+/** The ARM action run command needs, as scan.forbidden names permissions. */
+const RUN_COMMAND_ACTION = { resource: "Microsoft.ContainerService/managedClusters/runcommand", verb: "action", group: "Microsoft.ContainerService" };
+
+export function kubectlGetCommand(resources: readonly SnapshotResource[]): string {
+  return `kubectl get ${resources.join(",")} -A -o json`;
+}
+
+/**
+ * True when a scope list names the cluster: its subscription id or its
+ * resource id, compared case-insensitively (ARM ids vary in case).
+ *
+ * @example
+ *   clusterInScopes(config.scanner.runCommandScopes, cluster)
+ */
+export function clusterInScopes(scopes: readonly string[], cluster: Pick<AksCluster, "id" | "subscriptionId">): boolean {
+  const id = cluster.id.toLowerCase().replace(/\/+$/, "");
+  const subscription = cluster.subscriptionId.toLowerCase();
+  return scopes.some((scope) => {
+    const wanted = scope.trim().toLowerCase().replace(/\/+$/, "");
+    return wanted === subscription || wanted === `/subscriptions/${subscription}` || wanted === id;
+  });
+}
+
+/**
+ * True when the direct path failed for want of a network path (the API
+ * server never answered), the one failure run command can get around. A
+ * refusal (401, 403) or a missing credential is not: run command would not
+ * fix those.
+ */
+export function unreachableDirectly(snapshot: ClusterSnapshot): boolean {
+  return snapshot.accessPath === "none" && snapshot.errors.some((error) => error.kind === "unreachable" || error.kind === "timeout");
+}
+
+/**
+ * The snapshot to keep for a cluster: the direct one, or, when its API server
+ * could not be reached and run command is allowed for it, the one run command
+ * collects. When run command fails too, both paths' errors stay, so the
+ * scan.cluster-unreachable finding tells what each one ran into.
+ *
+ * @example
+ *   snapshot = await orThroughRunCommand(snapshot, { containerService, credential }, { scopes: config.scanner.runCommandScopes });
+ */
+export async function orThroughRunCommand(
+  direct: ClusterSnapshot,
+  deps: { containerService: RunCommandSource; credential: TokenCredential },
+  options: RunCommandCollectOptions & { scopes: readonly string[] },
+): Promise<ClusterSnapshot> {
+  if (!unreachableDirectly(direct) || !clusterInScopes(options.scopes, direct.cluster)) return direct;
+  const { scopes: _scopes, ...collectOptions } = options;
+  const throughRunCommand = await collectSnapshotThroughRunCommand(direct.cluster, deps, { now: new Date(direct.collectedAt), ...collectOptions });
+  if (throughRunCommand.accessPath === "run-command") return throughRunCommand;
+  return { ...throughRunCommand, errors: [...direct.errors, ...throughRunCommand.errors] };
+}
+
+/**
+ * Collects a cluster's snapshot through ARM run command. Failures become
+ * CollectionErrors in the snapshot; nothing is thrown. accessPath is
+ * "run-command" once any command ran in the cluster, "none" otherwise.
+ *
+ * @example
+ *   const snapshot = await collectSnapshotThroughRunCommand(cluster, { containerService: azure.containerService(cluster.subscriptionId), credential });
+ */
+export async function collectSnapshotThroughRunCommand(
+  cluster: AksCluster,
+  deps: { containerService: RunCommandSource; credential: TokenCredential },
+  options: RunCommandCollectOptions = {},
+): Promise<ClusterSnapshot> {
+  const started = performance.now();
+  const snapshot = snapshotWithoutAccess(cluster, [], options.now ?? new Date());
+  const runner = new CommandRunner(cluster, deps, options);
+
+  const outputs = await Promise.all(RUN_COMMAND_LISTS.map(async (resources) => ({ resources, result: await runner.run(kubectlGetCommand(resources)) })));
+  const items = new Map<SnapshotResource, unknown[]>();
+  for (const { resources, result } of outputs) {
+    if (!result.ok) {
+      for (const resource of resources) record(snapshot.errors, listError(resource, result.error));
+      continue;
+    }
+    const list = parseList(result.logs);
+    if (list === undefined) {
+      const truncated = Buffer.byteLength(result.logs) >= RUN_COMMAND_OUTPUT_LIMIT_BYTES;
+      const message = truncated
+        ? `the output of "${kubectlGetCommand(resources)}" exceeded run command's 512 KiB limit and was cut`
+        : `the output of "${kubectlGetCommand(resources)}" is not a JSON list: ${scrub(result.logs.slice(0, 200))}`;
+      for (const resource of resources) record(snapshot.errors, { kind: "error", resource, verb: "list", group: API_GROUP[resource], message });
+      continue;
+    }
+    for (const resource of resources) items.set(resource, []);
+    for (const item of list) {
+      const resource = RESOURCE_OF_KIND[(item as { kind?: string }).kind ?? ""];
+      if (resource !== undefined) items.get(resource)?.push(item);
+    }
+  }
+  snapshot.accessPath = runner.ranInCluster ? "run-command" : "none";
+  if (snapshot.accessPath === "none") return finish(snapshot, runner, started);
+
+  assemble(snapshot, items);
+  snapshot.logEvidence = await collectLogEvidence(runner, snapshot, options);
+  return finish(snapshot, runner, started);
+}
+
+/** Feeds the lists to the SnapshotAssembler in the order the direct path reads them. */
+function assemble(snapshot: ClusterSnapshot, items: ReadonlyMap<SnapshotResource, unknown[]>): void {
+  const assembler = new SnapshotAssembler(snapshot);
+  const each = <T>(resource: SnapshotResource, take: (item: T) => void) => {
+    for (const item of items.get(resource) ?? []) take(item as T);
+  };
+  each<V1Namespace>("namespaces", (o) => assembler.namespace(o));
+  each<V1ServiceAccount>("serviceaccounts", (o) => assembler.serviceAccount(o));
+  assembler.serviceAccountsComplete();
+  each<V1Pod>("pods", (o) => assembler.pod(o));
+  each<V1Deployment>("deployments", (o) => assembler.deployment(o));
+  each<V1StatefulSet>("statefulsets", (o) => assembler.workload("StatefulSet", o));
+  each<V1DaemonSet>("daemonsets", (o) => assembler.workload("DaemonSet", o));
+  each<V1ReplicaSet>("replicasets", (o) => assembler.workload("ReplicaSet", o));
+  each<V1Job>("jobs", (o) => assembler.workload("Job", o));
+  each<V1CronJob>("cronjobs", (o) => assembler.workload("CronJob", o));
+  each<V1Service>("services", (o) => assembler.service(o));
+  each<V1MutatingWebhookConfiguration>("mutatingwebhookconfigurations", (o) => assembler.mutatingWebhookConfiguration(o));
+  assembler.complete();
+}
+
+/**
+ * Recent logs of the same pods the direct path reads, one command per
+ * namespace: `kubectl logs --prefix` tags each line with pod and container.
+ */
+async function collectLogEvidence(runner: CommandRunner, snapshot: ClusterSnapshot, options: RunCommandCollectOptions): Promise<AadstsLogEvidence[]> {
+  const tailLines = options.logTailLines ?? COLLECT_DEFAULTS.logTailLines;
+  const sinceSeconds = options.logSinceSeconds ?? COLLECT_DEFAULTS.logSinceSeconds;
+  const maxPods = options.logMaxPods ?? COLLECT_DEFAULTS.logMaxPods;
+  if (tailLines <= 0 || maxPods <= 0) return [];
+  const byNamespace = new Map<string, PodSummary[]>();
+  for (const pod of logCandidates(snapshot.pods, maxPods)) byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod]);
+
+  const evidence: AadstsLogEvidence[] = [];
+  await Promise.all(
+    [...byNamespace].map(async ([namespace, pods]) => {
+      const reads = pods.flatMap((pod) => pod.containers.map((container) => ({ pod: pod.name, container: container.name })));
+      const limitBytes = Math.max(1024, Math.floor(LOG_OUTPUT_BUDGET_BYTES / Math.max(1, reads.length)));
+      const command = reads
+        .map((read) => `kubectl logs -n ${namespace} ${read.pod} -c ${read.container} --tail=${tailLines} --since=${sinceSeconds}s --timestamps --limit-bytes=${limitBytes} --prefix`)
+        .join(" ; ");
+      const result = await runner.run(command);
+      if (!result.ok) {
+        record(snapshot.errors, { ...logTarget(namespace), kind: result.error.kind, message: result.error.message, ...(result.error.httpStatus !== undefined && { httpStatus: result.error.httpStatus }) });
+        return;
+      }
+      // A container that has not started prints an error and the next one goes on: only the prefixed lines count.
+      const text = new Map<string, string[]>();
+      for (const line of result.logs.split("\n")) {
+        const match = /^\[pod\/([^/\]]+)\/([^\]]+)\] (.*)$/.exec(line);
+        if (!match) continue;
+        const key = `${match[1]}/${match[2]}`;
+        text.set(key, [...(text.get(key) ?? []), match[3] ?? ""]);
+      }
+      for (const read of reads) {
+        const lines = text.get(`${read.pod}/${read.container}`);
+        if (lines) evidence.push(...aadstsEvidence(namespace, read.pod, read.container, lines.join("\n")));
+      }
+    }),
+  );
+  return evidence.sort(
+    (a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod) || a.container.localeCompare(b.container) || a.code.localeCompare(b.code),
+  );
+}
+
+function logTarget(namespace: string) {
+  return { resource: "pods/log", verb: "get", group: "", namespace };
+}
+
+type CommandOutcome = { ok: true; logs: string } | { ok: false; error: CommandFailure };
+
+interface CommandFailure {
+  kind: CollectionErrorKind;
+  message: string;
+  httpStatus?: number;
+  /** True when ARM itself refused or failed (the command never ran in the cluster). */
+  arm: boolean;
+}
+
+/** Runs commands through ARM, a few at a time, with the caller's Entra token for the cluster where AKS asks for one. */
+class CommandRunner {
+  commands = 0;
+  ranInCluster = false;
+  readonly armErrors: CollectionError[] = [];
+  private readonly limit: ReturnType<typeof pLimit>;
+
+  constructor(
+    private readonly cluster: AksCluster,
+    private readonly deps: { containerService: RunCommandSource; credential: TokenCredential },
+    private readonly options: RunCommandCollectOptions,
+  ) {
+    this.limit = pLimit(options.concurrency ?? 3);
+  }
+
+  run(command: string): Promise<CommandOutcome> {
+    return this.limit(() => this.runNow(command));
+  }
+
+  private async runNow(command: string): Promise<CommandOutcome> {
+    this.commands += 1;
+    let result: RunCommandResult;
+    try {
+      const clusterToken = await this.clusterToken();
+      result = await this.deps.containerService.managedClusters.beginRunCommandAndWait(
+        this.cluster.resourceGroup,
+        this.cluster.name,
+        { command, ...(clusterToken !== undefined && { clusterToken }) },
+        this.options.pollIntervalMs !== undefined ? { updateIntervalInMs: this.options.pollIntervalMs } : {},
+      );
+    } catch (error) {
+      const failure = armFailure(error);
+      this.armErrors.push({ kind: failure.kind, ...RUN_COMMAND_ACTION, message: failure.message, ...(failure.httpStatus !== undefined && { httpStatus: failure.httpStatus }) });
+      return { ok: false, error: failure };
+    }
+    if (result.provisioningState !== undefined && result.provisioningState !== "Succeeded") {
+      const message = `run command ended ${result.provisioningState}${result.reason ? `: ${scrub(result.reason)}` : ""}`;
+      return { ok: false, error: { kind: "error", message, arm: false } };
+    }
+    this.ranInCluster = true;
+    const logs = result.logs ?? "";
+    if ((result.exitCode ?? 0) !== 0) return { ok: false, error: { kind: kindOfKubectlError(logs), message: scrub(firstLines(logs)), arm: false } };
+    return { ok: true, logs };
+  }
+
+  /** Entra-integrated clusters run the command as the caller: AKS wants a token for its server application. */
+  private async clusterToken(): Promise<string | undefined> {
+    if (this.cluster.aad === undefined && !this.cluster.localAccountsDisabled) return undefined;
+    const token = await this.deps.credential.getToken(`${AKS_SERVER_APP_ID}/.default`);
+    return token?.token;
+  }
+}
+
+function listError(resource: SnapshotResource, failure: CommandFailure): CollectionError {
+  // When ARM refused, the permission missing is run command's, not the list's.
+  if (failure.arm) return { kind: failure.kind, ...RUN_COMMAND_ACTION, message: failure.message, ...(failure.httpStatus !== undefined && { httpStatus: failure.httpStatus }) };
+  return { kind: failure.kind, resource, verb: "list", group: API_GROUP[resource], message: failure.message };
+}
+
+/** One entry per failure kind and target, as the direct path keeps them. */
+function record(errors: CollectionError[], error: CollectionError): void {
+  const duplicate = errors.some((known) => known.kind === error.kind && known.resource === error.resource && known.verb === error.verb && known.namespace === error.namespace);
+  if (!duplicate) errors.push(error);
+}
+
+function armFailure(error: unknown): CommandFailure {
+  const record = (error ?? {}) as { statusCode?: unknown; message?: unknown };
+  const message = scrub(typeof record.message === "string" ? record.message : String(error));
+  if (typeof record.statusCode === "number") return { kind: kindOfStatus(record.statusCode), message, httpStatus: record.statusCode, arm: true };
+  return { kind: kindOfTransportError(error), message, arm: true };
+}
+
+/** kubectl's own words for a refusal. */
+function kindOfKubectlError(logs: string): CollectionErrorKind {
+  if (/\bforbidden\b/i.test(logs)) return "forbidden";
+  if (/\bUnauthorized\b/.test(logs)) return "unauthorized";
+  return "error";
+}
+
+function firstLines(text: string): string {
+  return text.split("\n").filter((line) => line.trim() !== "").slice(0, 3).join(" ");
+}
+
+function parseList(logs: string): unknown[] | undefined {
+  try {
+    const value = JSON.parse(logs) as { items?: unknown };
+    return Array.isArray(value.items) ? value.items : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function finish(snapshot: ClusterSnapshot, runner: CommandRunner, started: number): ClusterSnapshot {
+  for (const error of runner.armErrors) record(snapshot.errors, error);
+  snapshot.stats.requests = runner.commands;
+  snapshot.stats.podPages = snapshot.accessPath === "run-command" && !snapshot.errors.some((e) => e.resource === "pods") ? 1 : 0;
+  snapshot.stats.durationMs = Math.round(performance.now() - started);
+  return snapshot;
+}

@@ -1,0 +1,31 @@
+/**
+ * Builds one rendered digest: view model, HTML and text, within the size
+ * bound. When the detailed findings would push the email past the bound, the
+ * number shown in detail is halved until it fits; the rest stay counted and linked.
+ */
+import type { Digest, DigestAudience, DigestData, DigestOptions } from "./model.js";
+import { renderDigestParts } from "./render.js";
+import { buildDigestView } from "./view-model.js";
+
+/** An email under 1 MB is delivered by every service we target (ACS allows 10 MB, most SMTP relays 10-25 MB). */
+export const MAX_DIGEST_BYTES = 1_000_000;
+
+export async function renderDigest(data: DigestData, audience: DigestAudience, options: DigestOptions, maxBytes = MAX_DIGEST_BYTES): Promise<Digest> {
+  let maxFindings = options.maxFindings;
+  for (;;) {
+    const view = buildDigestView(data, audience, { ...options, maxFindings });
+    const { html, text } = await renderDigestParts(view);
+    const sizeBytes = Buffer.byteLength(view.subject) + Buffer.byteLength(html) + Buffer.byteLength(text);
+    if (sizeBytes <= maxBytes || maxFindings === 0) {
+      const percent = view.score.known ? view.score.percent : undefined;
+      return {
+        subject: view.subject,
+        html,
+        text,
+        sizeBytes,
+        summary: { scanId: data.scan.id, scanStartedAt: data.scan.startedAt, open: view.totals.open, ...(percent !== undefined && { scorePercent: percent }) },
+      };
+    }
+    maxFindings = Math.floor(maxFindings / 2);
+  }
+}

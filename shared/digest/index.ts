@@ -1,0 +1,12 @@
+export type { Digest, DigestAudience, DigestData, DigestOptions, DigestView, TrendRecord } from "./model.js";
+export { buildDigest, deliverDigest, resendDigest, resendUndelivered, backoff, DEFAULT_RETRY } from "./deliver.js";
+export type { DigestDependencies, DigestSettings, DigestDeliveryReport, AudienceDelivery, DeliveryOutcome, RetryPolicy } from "./deliver.js";
+export { DigestArchive, createDigestArchive, DELIVERY_STATUSES, DIGEST_TABLE_SUFFIX } from "./archive.js";
+export type { DeliveryRecord, DeliveryAttempt, DeliveryStatus, StoredDigest, DigestArchiveOptions } from "./archive.js";
+export { parseDigestRoutes, planAudiences, teamAudienceId, FLEET_AUDIENCE_ID, type DigestRoute, type RoutingSettings } from "./routing.js";
+export { gatherDigestData, forAudience, TREND_SCANS, type DigestSource, type FleetDigestData } from "./gather.js";
+export { renderDigest, MAX_DIGEST_BYTES } from "./build.js";
+export { buildDigestView, subjectLine, LIST_LIMITS } from "./view-model.js";
+export { registerHelpers, renderDigestParts } from "./render.js";
+export { clip, CLIP, truncationMarker } from "./text-bounds.js";
+export { DigestError, DIGEST_ERROR_CODES, type DigestErrorCode } from "./errors.js";

@@ -1,0 +1,389 @@
+/**
+ * Builds the digest's view model from what the store holds. Pure: no I/O, no
+ * clock; the same data gives the same view, so the HTML and the plain-text
+ * parts always tell the same facts.
+ */
+import { SEVERITIES, type Severity } from "../findings/model.js";
+import { compareFindings, findingLocation } from "../report/index.js";
+import type { StoredClusterHealth, StoredFinding } from "../store/model.js";
+import { addScores, clusterScore, scorePercent, type ScoreCount } from "./compliance.js";
+import type {
+  ComplianceRowView,
+  ControlView,
+  DigestAudience,
+  DigestData,
+  DigestOptions,
+  DigestView,
+  FindingView,
+  IdentityRiskView,
+  MoreView,
+  ResolvedView,
+  ScoreView,
+  SubscriptionGroupView,
+  TrendPointView,
+  UnscannedClusterView,
+} from "./model.js";
+import { clip, clipMultiline } from "./text-bounds.js";
+
+/** Rows of the compliance tables and lists that are not bounded by maxFindings. */
+export const LIST_LIMITS = { subscriptions: 50, clusters: 25, controls: 20, resolved: 100, identities: 10, unscanned: 50, slowest: 5 } as const;
+
+const SEVERITY_COLORS: Record<Severity, string> = { high: "#b3261e", medium: "#b85c00", low: "#1f5fa8", info: "#5f6368" };
+const SEVERITY_LABELS: Record<Severity, string> = { high: "High", medium: "Medium", low: "Low", info: "Info" };
+const AT_RISK_CHECKS = new Set<string>(["identity.over-privileged", "fic.dangling"]);
+const SCAN_PROBLEM_CHECKS = new Set<string>(["scan.forbidden", "scan.cluster-unreachable"]);
+const FLEET_LEVEL = "(identities and app registrations)";
+
+export function buildDigestView(data: DigestData, audience: DigestAudience, options: DigestOptions): DigestView {
+  const links = linkBuilder(options.findingsApiBaseUrl, audience);
+  const since = data.previousScan?.startedAt;
+  const isNew = (f: StoredFinding) => since === undefined || f.openedAt > since;
+
+  const open = [...data.open].sort(compareFindings);
+  const fresh = open.filter(isNew);
+  const rest = open.filter((f) => !isNew(f));
+  const subscriptions = subscriptionsOf(data, audience);
+  const names = options.subscriptionNames ?? new Map<string, string>();
+  const subName = (id: string | undefined) => (id === undefined ? "tenant" : clip(names.get(id) ?? names.get(id.toLowerCase()) ?? id, "name"));
+
+  // Detailed findings: new ones first, then the most severe of the rest, up to the budget.
+  const budget = Math.max(0, options.maxFindings);
+  const newShown = fresh.slice(0, budget);
+  const restShown = rest.slice(0, Math.max(0, budget - newShown.length));
+  const toView = (f: StoredFinding) => findingView(f, isNew(f), links, subName);
+
+  const newHigh = fresh.filter((f) => f.severity === "high").length;
+  const byCluster = groupBy(open, (f) => f.resource.clusterId?.toLowerCase() ?? "");
+  const clusterScores = new Map(data.clusters.map((h) => [h.clusterId.toLowerCase(), clusterScore(h, byCluster.get(h.clusterId.toLowerCase()) ?? [])]));
+  const fleetScore = addScores(clusterScores.values());
+
+  const subject = subjectLine(newHigh, open.length, data.resolved.length, data.clusters.length, subscriptions.length);
+  const scanUrl = links.scan(data.scan.id);
+
+  return {
+    subject,
+    preheader: `${fresh.length} new, ${open.length} open, ${data.resolved.length} resolved; compliance ${scoreView(fleetScore).text}`,
+    audienceLabel: audience.subscriptions === undefined ? "the whole fleet" : `${plural(subscriptions.length, "subscription")}: ${subscriptions.map(subName).join(", ")}`,
+    scan: {
+      id: clip(data.scan.id, "name"),
+      startedAt: formatInstant(data.scan.startedAt),
+      duration: formatDuration(data.scan.durationMs),
+      clustersScanned: data.clusters.filter((h) => h.status === "ok" || h.status === "partial").length,
+      clustersTotal: data.clusters.length,
+      complete: data.scan.complete,
+      url: scanUrl,
+    },
+    previousScan: data.previousScan && { id: clip(data.previousScan.id, "name"), startedAt: formatInstant(data.previousScan.startedAt) },
+    totals: {
+      open: open.length,
+      new: fresh.length,
+      newHigh,
+      resolved: data.resolved.length,
+      suppressed: data.suppressed.length,
+      clusters: data.clusters.length,
+      subscriptions: subscriptions.length,
+    },
+    bySeverity: SEVERITIES.map((severity) => ({
+      severity,
+      label: SEVERITY_LABELS[severity],
+      count: open.filter((f) => f.severity === severity).length,
+      color: SEVERITY_COLORS[severity],
+    })),
+    score: scoreView(fleetScore),
+    ...complianceTables(data, subscriptions, byCluster, clusterScores, subName),
+    controls: controlViews(open),
+    trend: trendPoints(data, audience, open.length, scorePercent(fleetScore)),
+    newFindings: newShown.map(toView),
+    newMore: more(fresh.length - newShown.length, since === undefined ? links.list({ status: "open" }) : links.list({ status: "open", since })),
+    openGroups: groupForDisplay(restShown.map(toView), restShown, subName),
+    openMore: more(rest.length - restShown.length, links.list({ status: "open" })),
+    resolved: data.resolved.slice(0, LIST_LIMITS.resolved).map(resolvedView),
+    resolvedMore: more(data.resolved.length - LIST_LIMITS.resolved, links.list({ status: "resolved", ...(since !== undefined && { since }) })),
+    identities: identitiesAtRisk(open, links, subName),
+    ...scanHealth(data.clusters, open, subName),
+    links: links.base === undefined ? undefined : { openFindings: links.list({ status: "open" }), highFindings: links.list({ status: "open", severity: "high" }), scans: `${links.base}/scans` },
+  };
+}
+
+export function subjectLine(newHigh: number, open: number, resolved: number, clusters: number, subscriptions: number): string {
+  return `wiscan: ${newHigh} new high, ${open} open, ${resolved} resolved — ${plural(clusters, "cluster")} in ${plural(subscriptions, "subscription")}`;
+}
+
+function subscriptionsOf(data: DigestData, audience: DigestAudience): string[] {
+  if (audience.subscriptions !== undefined) return audience.subscriptions.map((s) => s.toLowerCase());
+  return [...new Set([...data.scan.subscriptions, ...data.clusters.map((c) => c.subscriptionId)].map((s) => s.toLowerCase()))];
+}
+
+// ------------------------------------------------------------------ findings
+
+function findingView(f: StoredFinding, isNew: boolean, links: Links, subName: (id: string | undefined) => string): FindingView {
+  const r = f.resource;
+  return {
+    id: f.id,
+    severity: f.severity,
+    severityLabel: SEVERITY_LABELS[f.severity],
+    severityColor: SEVERITY_COLORS[f.severity],
+    isNew,
+    checkId: f.checkId,
+    title: clip(f.title, "title"),
+    location: clip(`${subName(r.subscriptionId)} / ${findingLocation(f)}`, "reason"),
+    identity: clip(r.identityClientId ?? r.identityId ?? "", "name"),
+    evidence: Object.entries(f.evidence)
+      .slice(0, 8)
+      .map(([key, value]) => ({ key: clip(key, "name"), value: clip(value, "evidence") })),
+    remediationText: clip(f.remediation.text, "text"),
+    remediationCommand: clipMultiline(f.remediation.command ?? "", "command"),
+    controls: clip(f.controls.join(", "), "text"),
+    detailsUrl: links.finding(f.id),
+    docsUrl: safeUrl(f.docsUrl),
+    openedAt: formatInstant(f.openedAt),
+  };
+}
+
+function groupForDisplay(views: FindingView[], findings: StoredFinding[], subName: (id: string | undefined) => string): SubscriptionGroupView[] {
+  const bySub = new Map<string, Map<string, FindingView[]>>();
+  views.forEach((view, i) => {
+    const r = findings[i]!.resource;
+    const sub = subName(r.subscriptionId);
+    const cluster = r.cluster !== undefined ? clip(r.cluster, "name") : FLEET_LEVEL;
+    const clusters = bySub.get(sub) ?? new Map<string, FindingView[]>();
+    bySub.set(sub, clusters);
+    const list = clusters.get(cluster) ?? [];
+    clusters.set(cluster, list);
+    list.push(view);
+  });
+  return [...bySub.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([subscription, clusters]) => ({
+      subscription,
+      clusters: [...clusters.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([cluster, list]) => ({ cluster, findings: list })),
+    }));
+}
+
+function resolvedView(f: StoredFinding): ResolvedView {
+  return {
+    severityLabel: SEVERITY_LABELS[f.severity],
+    severityColor: SEVERITY_COLORS[f.severity],
+    checkId: f.checkId,
+    title: clip(f.title, "title"),
+    location: clip(findingLocation(f), "reason"),
+  };
+}
+
+// ------------------------------------------------------------------ compliance
+
+function complianceTables(
+  data: DigestData,
+  subscriptions: string[],
+  byCluster: Map<string, StoredFinding[]>,
+  clusterScores: Map<string, ScoreCount>,
+  subName: (id: string | undefined) => string,
+): Pick<DigestView, "subscriptions" | "subscriptionsMore" | "clusters" | "clustersMore"> {
+  const clusterRows = data.clusters.map((h) => {
+    const findings = byCluster.get(h.clusterId.toLowerCase()) ?? [];
+    return complianceRow(clip(h.cluster, "name"), subName(h.subscriptionId), clusterScores.get(h.clusterId.toLowerCase())!, findings, clusterStatus(h));
+  });
+  const bySub = groupBy(data.open, (f) => f.resource.subscriptionId?.toLowerCase() ?? "");
+  const subRows = subscriptions.map((sub) => {
+    const clusters = data.clusters.filter((h) => h.subscriptionId.toLowerCase() === sub);
+    const score = addScores(clusters.map((h) => clusterScores.get(h.clusterId.toLowerCase())!));
+    const scanned = clusters.filter((h) => h.status === "ok" || h.status === "partial").length;
+    return complianceRow(subName(sub), "", score, bySub.get(sub) ?? [], `${scanned} of ${plural(clusters.length, "cluster")} scanned`);
+  });
+  const worstFirst = (a: ComplianceRowView, b: ComplianceRowView) =>
+    Number(b.score.known) - Number(a.score.known) || a.score.percent - b.score.percent || b.high - a.high || b.open - a.open || a.name.localeCompare(b.name);
+  subRows.sort(worstFirst);
+  clusterRows.sort(worstFirst);
+  return {
+    subscriptions: subRows.slice(0, LIST_LIMITS.subscriptions),
+    subscriptionsMore: Math.max(0, subRows.length - LIST_LIMITS.subscriptions),
+    clusters: clusterRows.slice(0, LIST_LIMITS.clusters),
+    clustersMore: Math.max(0, clusterRows.length - LIST_LIMITS.clusters),
+  };
+}
+
+function complianceRow(name: string, subscription: string, score: ScoreCount, open: readonly StoredFinding[], status: string): ComplianceRowView {
+  const controls = [...new Set(open.flatMap((f) => f.controls))].sort();
+  return {
+    name,
+    subscription,
+    score: scoreView(score),
+    open: open.length,
+    high: open.filter((f) => f.severity === "high").length,
+    controls: clip(controls.join(", "), "text"),
+    status,
+  };
+}
+
+function clusterStatus(h: StoredClusterHealth): string {
+  if (!h.findingsSaved) return "findings not saved";
+  return h.status === "ok" ? "scanned" : h.status;
+}
+
+export function scoreView(score: ScoreCount): ScoreView {
+  const percent = scorePercent(score);
+  if (percent === undefined) return { text: "n/a", percent: 0, known: false, workloads: 0, compliant: 0, color: "#5f6368" };
+  return {
+    text: `${percent}%`,
+    percent,
+    known: true,
+    workloads: score.workloads,
+    compliant: score.compliant,
+    color: percent >= 90 ? "#1e7e34" : percent >= 70 ? "#b85c00" : "#b3261e",
+  };
+}
+
+function controlViews(open: readonly StoredFinding[]): ControlView[] {
+  const byControl = new Map<string, StoredFinding[]>();
+  for (const f of open) {
+    for (const c of f.controls) {
+      const list = byControl.get(c);
+      if (list) list.push(f);
+      else byControl.set(c, [f]);
+    }
+  }
+  return [...byControl.entries()]
+    .map(([control, findings]) => ({
+      control: clip(control, "name"),
+      open: findings.length,
+      high: findings.filter((f) => f.severity === "high").length,
+      checks: clip([...new Set(findings.map((f) => f.checkId))].sort().join(", "), "text"),
+    }))
+    .sort((a, b) => b.high - a.high || b.open - a.open || a.control.localeCompare(b.control))
+    .slice(0, LIST_LIMITS.controls);
+}
+
+function trendPoints(data: DigestData, audience: DigestAudience, openNow: number, scoreNow: number | undefined): TrendPointView[] {
+  const points = data.earlierScans.map((scan) => {
+    const record = data.trend.get(scan.id);
+    // Without an earlier digest, the scan's own count stands in for the fleet; a team's share of it is unknown.
+    const open = record?.open ?? (audience.subscriptions === undefined ? scan.counts.findings : undefined);
+    return { label: formatDay(scan.startedAt), open, score: record?.scorePercent, current: false };
+  });
+  points.push({ label: formatDay(data.scan.startedAt), open: openNow, score: scoreNow, current: true });
+  const widest = Math.max(1, ...points.map((p) => p.open ?? 0));
+  return points.map((p) => ({
+    label: p.label,
+    open: p.open === undefined ? "–" : String(p.open),
+    openBar: p.open === undefined ? 0 : Math.max(1, Math.round((100 * p.open) / widest)),
+    score: p.score === undefined ? "–" : `${p.score}%`,
+    scoreBar: p.score === undefined ? 0 : Math.max(1, p.score),
+    current: p.current,
+  }));
+}
+
+// ------------------------------------------------------------------ identities and health
+
+function identitiesAtRisk(open: readonly StoredFinding[], links: Links, subName: (id: string | undefined) => string): IdentityRiskView[] {
+  const risky = open.filter((f) => AT_RISK_CHECKS.has(f.checkId));
+  const byIdentity = groupBy(risky, (f) => (f.resource.identityId ?? f.resource.identityClientId ?? f.resource.name).toLowerCase());
+  return [...byIdentity.values()]
+    .map((findings) => {
+      const first = findings[0]!;
+      const r = first.resource;
+      const reasons = findings.map((f) => (f.checkId === "fic.dangling" ? `dangling credential ${f.resource.credentialName ?? f.resource.name}` : `over-privileged: ${f.resource.name}`));
+      return {
+        identity: clip(identityName(r.identityId ?? r.identityClientId ?? r.name), "name"),
+        subscription: subName(r.subscriptionId),
+        reasons: clip([...new Set(reasons)].join("; "), "reason"),
+        high: findings.filter((f) => f.severity === "high").length,
+        findings: findings.length,
+        detailsUrl: r.identityClientId !== undefined ? links.list({ status: "open", identity: r.identityClientId }) : links.finding(first.id),
+      };
+    })
+    .sort((a, b) => b.high - a.high || b.findings - a.findings || a.identity.localeCompare(b.identity))
+    .slice(0, LIST_LIMITS.identities);
+}
+
+function identityName(id: string): string {
+  return id.startsWith("app:") ? id : (id.split("/").pop() ?? id);
+}
+
+function scanHealth(clusters: readonly StoredClusterHealth[], open: readonly StoredFinding[], subName: (id: string | undefined) => string): Pick<DigestView, "unscanned" | "unscannedMore" | "slowest"> {
+  const problems = groupBy(
+    open.filter((f) => SCAN_PROBLEM_CHECKS.has(f.checkId) && f.resource.clusterId !== undefined),
+    (f) => f.resource.clusterId!.toLowerCase(),
+  );
+  const unscanned: UnscannedClusterView[] = clusters
+    .filter((h) => h.status !== "ok" || !h.findingsSaved)
+    .map((h) => {
+      const problem = problems.get(h.clusterId.toLowerCase())?.[0];
+      const fix = problem ? [problem.remediation.text, problem.remediation.command].filter((s) => s !== undefined && s !== "").join(" ") : "";
+      return {
+        cluster: clip(h.cluster, "name"),
+        subscription: subName(h.subscriptionId),
+        status: h.findingsSaved ? h.status : `${h.status}, findings not saved`,
+        reason: clip(h.reason ?? "", "reason"),
+        fix: clipMultiline(fix, "command"),
+      };
+    })
+    .sort((a, b) => a.subscription.localeCompare(b.subscription) || a.cluster.localeCompare(b.cluster));
+  const slowest = [...clusters]
+    .sort((a, b) => b.durationMs - a.durationMs)
+    .slice(0, LIST_LIMITS.slowest)
+    .map((h) => ({ cluster: clip(h.cluster, "name"), duration: formatDuration(h.durationMs) }));
+  return { unscanned: unscanned.slice(0, LIST_LIMITS.unscanned), unscannedMore: Math.max(0, unscanned.length - LIST_LIMITS.unscanned), slowest };
+}
+
+// ------------------------------------------------------------------ links and formatting
+
+interface Links {
+  base: string | undefined;
+  finding(id: string): string;
+  scan(id: string): string;
+  list(query: Record<string, string>): string;
+}
+
+function linkBuilder(baseUrl: string | undefined, audience: DigestAudience): Links {
+  const base = baseUrl === undefined || !/^https:\/\//i.test(baseUrl) ? undefined : baseUrl.replace(/\/+$/, "");
+  // A team's links stay within its subscription when it has one; the API filters by one subscription at a time.
+  const only: Record<string, string> = audience.subscriptions?.length === 1 ? { subscription: audience.subscriptions[0]! } : {};
+  return {
+    base,
+    finding: (id) => (base === undefined ? "" : `${base}/findings/${encodeURIComponent(id)}`),
+    scan: (id) => (base === undefined ? "" : `${base}/scans/${encodeURIComponent(id)}`),
+    list: (query) => (base === undefined ? "" : `${base}/findings?${new URLSearchParams({ ...only, ...query }).toString()}`),
+  };
+}
+
+function more(count: number, url: string): MoreView | undefined {
+  return count > 0 ? { count, url } : undefined;
+}
+
+/** Only https links from findings reach an href; anything else is dropped. */
+function safeUrl(url: string): string {
+  return /^https:\/\/[^\s"'<>]+$/i.test(url) ? clip(url, "url") : "";
+}
+
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+function formatInstant(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? clip(iso, "name") : new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+}
+
+function formatDay(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? "?" : new Date(ms).toISOString().slice(5, 10);
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

@@ -1,0 +1,100 @@
+/**
+ * The live token-exchange probe: for each service account that workloads use
+ * with workload identity, a TokenRequest for a short-lived token with the
+ * audience api://AzureADTokenExchange, exchanged at the tenant's Entra token
+ * endpoint for the identity in the client-id annotation. The verdict (and
+ * Entra's AADSTS code) goes into the snapshot; the tokens never leave this
+ * module's memory: not in results, errors, logs or findings.
+ *
+ * Opt-in per scope (PROBE_SCOPES): it needs `create serviceaccounts/token`,
+ * which the scanner's read-only role does not otherwise hold.
+ */
+import pLimit from "p-limit";
+import { KubeSession, type ClusterAccess, type ClusterSnapshot, type CollectionError, type ProbeResult } from "../cluster/index.js";
+import { exchangeServiceAccountToken, PUBLIC_AUTHORITY_HOST } from "./token-exchange.js";
+import { probeTargets, type ProbeTarget } from "./targets.js";
+
+export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+
+export interface ProbeSettings {
+  /** Entra's authority host; default https://login.microsoftonline.com (the simulator's authorityHost in tests). */
+  authorityHost?: string;
+  /** Tenant asked when a service account names none: the webhook's tenant, i.e. the scanned tenant. */
+  tenantId: string;
+  /** PEM of a CA to trust for the token endpoint instead of the public ones (the fleet simulator only). */
+  tlsCa?: string;
+  requestTimeoutMs?: number;
+  /** Service accounts probed at once. */
+  concurrency?: number;
+}
+
+const TOKEN_REQUEST_TARGET = { resource: "serviceaccounts/token", verb: "create", group: "" };
+
+/**
+ * The snapshot with `probeResults` (one per probed service account) and,
+ * when TokenRequest was refused, the refusal among its errors so that
+ * scan.forbidden names the permission.
+ *
+ * @example
+ *   if (clusterInScopes(config.scanner.probeScopes, cluster) && access.ok) {
+ *     snapshot = await withTokenExchangeProbe(snapshot, access.access, { tenantId, authorityHost });
+ *   }
+ */
+export async function withTokenExchangeProbe(snapshot: ClusterSnapshot, access: ClusterAccess, settings: ProbeSettings): Promise<ClusterSnapshot> {
+  if (snapshot.accessPath !== "direct") return snapshot;
+  const timeoutMs = settings.requestTimeoutMs ?? 30_000;
+  const session = new KubeSession(access, { requestTimeoutMs: timeoutMs, concurrency: 2, retries: 1 });
+  const limit = pLimit(settings.concurrency ?? 4);
+  const errors: CollectionError[] = [];
+  const results = await Promise.all(probeTargets(snapshot).map((target) => limit(() => probeOne(session, target, settings, timeoutMs, errors))));
+  const newErrors = errors.filter(
+    (error, index) => errors.findIndex((e) => e.kind === error.kind && e.namespace === error.namespace) === index &&
+      !snapshot.errors.some((known) => known.kind === error.kind && known.resource === error.resource && known.verb === error.verb && known.namespace === error.namespace),
+  );
+  return {
+    ...snapshot,
+    probeResults: results,
+    errors: [...snapshot.errors, ...newErrors],
+    stats: { ...snapshot.stats, requests: snapshot.stats.requests + session.requests },
+  };
+}
+
+async function probeOne(session: KubeSession, target: ProbeTarget, settings: ProbeSettings, timeoutMs: number, errors: CollectionError[]): Promise<ProbeResult> {
+  const tenantId = target.tenantId ?? settings.tenantId;
+  const base = {
+    namespace: target.namespace,
+    serviceAccount: target.serviceAccount,
+    clientId: target.clientId,
+    tenantId,
+    expirationSeconds: target.expirationSeconds,
+  };
+  const requested = await session.call({ ...TOKEN_REQUEST_TARGET, namespace: target.namespace }, () =>
+    session.core.createNamespacedServiceAccountToken({
+      namespace: target.namespace,
+      name: target.serviceAccount,
+      body: { spec: { audiences: [TOKEN_EXCHANGE_AUDIENCE], expirationSeconds: target.expirationSeconds } },
+    }),
+  );
+  if (!requested.ok) {
+    errors.push(requested.error);
+    return { ...base, outcome: "error", message: `TokenRequest failed: ${requested.error.message}` };
+  }
+  const assertion = requested.value.status?.token;
+  if (!assertion) return { ...base, outcome: "error", message: "TokenRequest returned no token" };
+  const verdict = await exchangeServiceAccountToken({
+    authorityHost: settings.authorityHost ?? PUBLIC_AUTHORITY_HOST,
+    tenantId,
+    clientId: target.clientId,
+    assertion,
+    ...(settings.tlsCa !== undefined && { tlsCa: settings.tlsCa }),
+    timeoutMs,
+  });
+  switch (verdict.outcome) {
+    case "ok":
+      return { ...base, outcome: "ok" };
+    case "failed":
+      return { ...base, outcome: "failed", ...(verdict.aadstsCode !== undefined && { aadstsCode: verdict.aadstsCode }), message: verdict.message };
+    case "error":
+      return { ...base, outcome: "error", message: verdict.message };
+  }
+}
