@@ -3,6 +3,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { PAGE_PARAMETERS, parsePageRequest } from "../../shared/store/index.js";
 import { notFound, queryParameters, respond, routeParameter } from "./respond.js";
 import { findingsStore } from "./store-instance.js";
+import { scanStatus, SCAN_STATUS_INPUTS } from "../scans/status.js";
 
 export const DEFAULT_SCANS_PAGE_SIZE = 20;
 
@@ -25,4 +26,5 @@ export async function getScan(request: HttpRequest, context: InvocationContext):
 }
 
 app.http("scans-list", { methods: ["GET"], authLevel: "function", route: "scans", handler: listScans });
-app.http("scans-get", { methods: ["GET"], authLevel: "function", route: "scans/{id}", handler: getScan });
+// GET /api/scans/{id} answers with the store's view plus the orchestration's status (functions/scans/status.ts).
+app.http("scans-get", { methods: ["GET"], authLevel: "function", route: "scans/{id}", extraInputs: SCAN_STATUS_INPUTS, handler: scanStatus });

@@ -1,0 +1,167 @@
+/**
+ * Private clusters through ARM run command: the production Container Service
+ * client against the simulator's run command, whose cluster "inside" answers
+ * `kubectl get ... -o json` from the fleet while its API server refuses every
+ * connection from the scanner.
+ */
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kubectlGetCommand, RUN_COMMAND_LISTS, type ClusterSnapshot } from "../../shared/cluster/index.js";
+import { createAzureScanDependencies, type AzureScanSettings } from "../../shared/engine/azure-dependencies.js";
+import { scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
+import type { Finding } from "../../shared/findings/index.js";
+import { generateFleet } from "../../simulator/generator/index.js";
+import { loadFleet, type FaultsConfig, type FleetDescription, type Simulator } from "../../simulator/index.js";
+import { clientsFor, startFleetSimulator } from "../support/simulator.js";
+
+const DEMO_DIR = fileURLToPath(new URL("../fleets/demo", import.meta.url));
+/** Staging has a bit of everything, AADSTS codes in its logs included; here it is made private. */
+const PRIVATE = "payments-staging";
+const UNREACHABLE: FaultsConfig = { rules: [{ family: "kubernetes", cluster: PRIVATE, fault: "unreachable" }] };
+
+async function privateDemoFleet(): Promise<FleetDescription> {
+  const fleet = await loadFleet(DEMO_DIR);
+  const cluster = fleet.azure.managedClusters.find((c) => c.name === PRIVATE)!;
+  cluster.properties = { ...cluster.properties, apiServerAccessProfile: { enablePrivateCluster: true, privateDNSZone: "system" } };
+  return fleet;
+}
+
+interface Scan {
+  outcome: ScanOutcome;
+  snapshots: ClusterSnapshot[];
+}
+
+async function scan(sim: Simulator, cluster: string, settings: AzureScanSettings = {}): Promise<Scan> {
+  const deps = createAzureScanDependencies(clientsFor(sim), settings);
+  const snapshots: ClusterSnapshot[] = [];
+  const outcome = await scanFleet(
+    {
+      ...deps,
+      // Only to look at what the checks were given.
+      snapshot: async (c) => {
+        const snapshot = await deps.snapshot(c);
+        snapshots.push(snapshot);
+        return snapshot;
+      },
+    },
+    { scope: { subscriptions: [], managementGroups: [], clusters: [cluster] }, concurrency: 2, trigger: "demo" },
+  );
+  return { outcome, snapshots };
+}
+
+const clusterFindings = (outcome: ScanOutcome, cluster: string): Finding[] =>
+  outcome.findings.filter((f) => f.resource.cluster === cluster).sort((a, b) => a.id.localeCompare(b.id));
+
+/** What the checks read of a snapshot: everything but how and when it was collected. */
+function contents(snapshot: ClusterSnapshot) {
+  const { accessPath: _a, collectedAt: _c, stats: _s, errors: _e, ...rest } = snapshot;
+  return rest;
+}
+
+let reachable: Simulator;
+let unreachable: Simulator;
+let direct: Scan;
+let throughRunCommand: Scan;
+
+beforeAll(async () => {
+  const fleet = await privateDemoFleet();
+  reachable = await startFleetSimulator({ fleet, faults: {} });
+  unreachable = await startFleetSimulator({ fleet, faults: UNREACHABLE });
+  direct = await scan(reachable, PRIVATE);
+  const subscription = direct.outcome.inventory.clusters.find((c) => c.name === PRIVATE)!.subscriptionId;
+  throughRunCommand = await scan(unreachable, PRIVATE, { runCommandScopes: [subscription] });
+}, 120_000);
+
+afterAll(async () => {
+  await reachable?.close();
+  await unreachable?.close();
+});
+
+describe("a private cluster the scanner cannot reach, with run command allowed", () => {
+  it("is scanned through run command, and the scan health says so", () => {
+    const [health] = throughRunCommand.outcome.scan.clusters;
+    expect(health).toMatchObject({ cluster: PRIVATE, status: "ok", accessPath: "run-command" });
+    expect(direct.outcome.scan.clusters[0]).toMatchObject({ cluster: PRIVATE, status: "ok", accessPath: "direct" });
+  });
+
+  it("gives the same snapshot as the direct path, log evidence included", () => {
+    const [viaRunCommand] = throughRunCommand.snapshots;
+    const [viaApiServer] = direct.snapshots;
+    expect(viaRunCommand!.errors).toEqual([]);
+    expect(viaRunCommand!.logEvidence.length).toBeGreaterThan(0);
+    expect(contents(viaRunCommand!)).toEqual(contents(viaApiServer!));
+    expect(viaRunCommand!.stats.podsSeen).toBe(viaApiServer!.stats.podsSeen);
+  });
+
+  it("gets the same findings as the direct path", () => {
+    const viaRunCommand = clusterFindings(throughRunCommand.outcome, PRIVATE);
+    expect(viaRunCommand.length).toBeGreaterThan(5);
+    expect(viaRunCommand).toEqual(clusterFindings(direct.outcome, PRIVATE));
+    expect(viaRunCommand.map((f) => f.checkId)).not.toContain("scan.cluster-unreachable");
+  });
+});
+
+describe("a cluster that is neither reachable nor allowed for run command", () => {
+  it("gets scan.cluster-unreachable naming both ways to reach it", async () => {
+    const { outcome } = await scan(unreachable, PRIVATE, { runCommandScopes: ["/subscriptions/00000000-0000-0000-0000-000000000000"] });
+    expect(outcome.scan.clusters[0]).toMatchObject({ accessPath: "none", status: "unreachable" });
+    const finding = outcome.findings.find((f) => f.checkId === "scan.cluster-unreachable");
+    expect(finding?.resource.name).toBe(PRIVATE);
+    expect(finding?.evidence.firstFailure).toMatch(/namespaces/);
+    expect(finding?.remediation.text).toMatch(/VNet integration/);
+    expect(finding?.remediation.text).toMatch(/RUN_COMMAND_SCOPES/);
+  });
+
+  it("keeps both paths' failures when run command is refused too", async () => {
+    const refusing = await startFleetSimulator({
+      fleet: await privateDemoFleet(),
+      faults: { rules: [...(UNREACHABLE.rules ?? []), { family: "arm", cluster: PRIVATE, method: "POST", path: "/runCommand", fault: "forbidden" }] },
+    });
+    try {
+      const { outcome, snapshots } = await scan(refusing, PRIVATE, { runCommandScopes: [direct.outcome.inventory.clusters[0]!.id.toUpperCase()] });
+      expect(snapshots[0]!.accessPath).toBe("none");
+      expect(snapshots[0]!.errors.map((e) => `${e.kind} ${e.verb} ${e.resource}`)).toEqual([
+        "unreachable list namespaces",
+        "forbidden action Microsoft.ContainerService/managedClusters/runcommand",
+      ]);
+      expect(outcome.findings.map((f) => f.checkId)).toContain("scan.cluster-unreachable");
+    } finally {
+      await refusing.close();
+    }
+  });
+});
+
+describe("the simulated run command", () => {
+  it("runs the commands the collector sends and refuses any other with exit code 1", async () => {
+    const clients = clientsFor(unreachable);
+    const cluster = direct.outcome.inventory.clusters[0]!;
+    const token = await clients.credential.getToken("6dae42f8-4368-4678-94ff-3960e28e3630/.default");
+    const run = (command: string) =>
+      clients.containerService(cluster.subscriptionId).managedClusters.beginRunCommandAndWait(cluster.resourceGroup, cluster.name, { command, clusterToken: token!.token });
+
+    for (const resources of RUN_COMMAND_LISTS) {
+      const result = await run(kubectlGetCommand(resources));
+      expect(result).toMatchObject({ provisioningState: "Succeeded", exitCode: 0 });
+      expect((JSON.parse(result.logs ?? "") as { kind: string }).kind).toBe("List");
+    }
+    const refused = await run("kubectl delete namespace payments");
+    expect(refused).toMatchObject({ provisioningState: "Succeeded", exitCode: 1 });
+    expect(refused.logs).toMatch(/^error: /);
+    const withoutToken = await clients.containerService(cluster.subscriptionId).managedClusters.beginRunCommandAndWait(cluster.resourceGroup, cluster.name, { command: kubectlGetCommand(["pods"]) });
+    expect(withoutToken).toMatchObject({ exitCode: 1, logs: expect.stringMatching(/Unauthorized/) });
+  });
+
+  it("cuts output at 512 KiB, and the collector reports the list as incomplete rather than short", async () => {
+    const fleet = generateFleet({ clusters: 1, podsPerCluster: 1500, seed: 3 });
+    const name = fleet.azure.managedClusters[0]!.name;
+    const big = await startFleetSimulator({ fleet, faults: { rules: [{ family: "kubernetes", cluster: name, fault: "unreachable" }] } });
+    try {
+      const { snapshots } = await scan(big, name, { runCommandScopes: [fleet.azure.subscriptions[0]!.subscriptionId] });
+      expect(snapshots[0]!.accessPath).toBe("run-command");
+      expect(snapshots[0]!.errors).toEqual([expect.objectContaining({ kind: "error", resource: "pods", verb: "list", message: expect.stringMatching(/512 KiB/) })]);
+      expect(snapshots[0]!.serviceAccounts.length).toBeGreaterThan(0);
+    } finally {
+      await big.close();
+    }
+  });
+});
