@@ -105,7 +105,27 @@ export function accessFromKubeconfig(cluster: AksCluster, kubeconfigText: string
 /** Refresh this long before expiry, so a token never runs out in the middle of a paged list. */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
+/**
+ * One provider per credential and scope: clusters scanned side by side share
+ * the token instead of each asking Entra for the same one at the same time.
+ */
+const providers = new WeakMap<TokenCredential, Map<string, () => Promise<string>>>();
+
 function entraTokenProvider(credential: TokenCredential, scope: string): () => Promise<string> {
+  let byScope = providers.get(credential);
+  if (!byScope) {
+    byScope = new Map();
+    providers.set(credential, byScope);
+  }
+  let provider = byScope.get(scope);
+  if (!provider) {
+    provider = newEntraTokenProvider(credential, scope);
+    byScope.set(scope, provider);
+  }
+  return provider;
+}
+
+function newEntraTokenProvider(credential: TokenCredential, scope: string): () => Promise<string> {
   let cached: { token: string; expiresOnTimestamp: number } | undefined;
   let pending: Promise<string> | undefined;
   return async () => {

@@ -261,9 +261,13 @@ function trendPoints(data: DigestData, audience: DigestAudience, openNow: number
     return { label: formatDay(scan.startedAt), open, score: record?.scorePercent, current: false };
   });
   points.push({ label: formatDay(data.scan.startedAt), open: openNow, score: scoreNow, current: true });
+  // Two scans on one day (an on-demand scan beside the weekly one) need the time to tell them apart.
+  const days = points.map((p) => p.label);
+  const sameDay = new Set(days.filter((d, i) => days.indexOf(d) !== i));
+  const withTime = (p: (typeof points)[number], i: number) => (sameDay.has(p.label) ? formatDayTime(i < data.earlierScans.length ? data.earlierScans[i]!.startedAt : data.scan.startedAt) : p.label);
   const widest = Math.max(1, ...points.map((p) => p.open ?? 0));
-  return points.map((p) => ({
-    label: p.label,
+  return points.map((p, i) => ({
+    label: withTime(p, i),
     open: p.open === undefined ? "–" : String(p.open),
     openBar: p.open === undefined ? 0 : Math.max(1, Math.round((100 * p.open) / widest)),
     score: p.score === undefined ? "–" : `${p.score}%`,
@@ -367,6 +371,11 @@ function formatInstant(iso: string): string {
 function formatDay(iso: string): string {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? "?" : new Date(ms).toISOString().slice(5, 10);
+}
+
+function formatDayTime(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? "?" : new Date(ms).toISOString().slice(5, 16).replace("T", " ");
 }
 
 export function formatDuration(ms: number): string {

@@ -135,7 +135,7 @@ describe("delivering the digest by SMTP", () => {
     const [resent] = await resendUndelivered({ store: s, archive: a, transport }, settings);
     expect(resent!.digests).toMatchObject([{ outcome: "sent", attempts: 4 }]);
     expect(smtp.received).toHaveLength(1);
-    expect(smtp.received[0]!.parsed.html?.trim()).toBe(stored!.html.trim());
+    expect(String(smtp.received[0]!.parsed.html).trim()).toBe(stored!.html.trim());
     expect(smtp.received[0]!.parsed.subject).toBe(stored!.record.subject);
     expect(await a.undelivered()).toEqual([]);
 

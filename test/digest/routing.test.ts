@@ -41,7 +41,7 @@ describe("digest routing", () => {
       {
         defaultRecipients: [],
         routeTag: "owner-email",
-        subscriptionTags: new Map([
+        subscriptionTags: new Map<string, Record<string, string>>([
           [A, { "Owner-Email": "pay@example.com; <img src=x>" }],
           [B, { costCenter: "42" }],
         ]),

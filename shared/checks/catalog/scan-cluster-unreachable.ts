@@ -38,8 +38,8 @@ export const scanClusterUnreachable = defineCheck({
           text: stopped
             ? "Start the cluster, or ignore this finding until it runs again."
             : cluster.isPrivate
-              ? "The API server is private: run the scanner from a network that reaches it, or allow run command for this cluster (setting RUN_COMMAND_SCOPES)."
-              : "Check the API server's authorized IP ranges and the scanner's network path; the command shows them.",
+              ? "The API server is private. Either give the scanner a network path to it (VNet integration of the Function App with a VNet that reaches the cluster's private endpoint and resolves its private DNS zone), or let the scanner read it through ARM run command: add the cluster or its subscription to RUN_COMMAND_SCOPES."
+              : "Check the API server's authorized IP ranges and the scanner's network path (the command shows them), or let the scanner read the cluster through ARM run command: add the cluster or its subscription to RUN_COMMAND_SCOPES.",
           command: azAksShow(
             cluster,
             "{private:apiServerAccessProfile.enablePrivateCluster,fqdn:fqdn,privateFqdn:privateFqdn,authorizedIpRanges:apiServerAccessProfile.authorizedIpRanges,powerState:powerState.code}",

@@ -8,7 +8,7 @@
 
 export const DIGEST_CSS = `
 body,.page{margin:0;padding:0;background:#eef0f3;color:#1f2328;font-family:Segoe UI,Helvetica,Arial,sans-serif;font-size:14px;line-height:1.45}
-.card{background:#ffffff;color:#1f2328}
+.card{background:#ffffff;color:#1f2328;overflow-wrap:anywhere;word-wrap:break-word}
 .pad{padding:16px 24px}
 h1{font-size:22px;margin:0 0 4px 0;color:#1f2328}
 h2{font-size:17px;margin:20px 0 8px 0;padding-bottom:4px;border-bottom:2px solid #d0d7de;color:#1f2328}
@@ -28,12 +28,9 @@ a{color:#0b57d0}
 .finding{border:1px solid #d0d7de;border-collapse:separate;margin:0 0 10px 0}
 .ftitle{font-weight:bold}
 .fbody{padding:8px 10px}
-.ev{border-collapse:collapse;margin:4px 0}
-.ev td{font-size:12px;padding:1px 8px 1px 0;vertical-align:top}
-.ev td.ek{white-space:nowrap}
-.ev td.evv{word-break:break-all}
-code,pre{font-family:Consolas,Menlo,Courier New,monospace;font-size:12px;word-break:break-all}
-.fbody,.grid td,.muted{overflow-wrap:anywhere;word-wrap:break-word}
+.ev{margin:4px 0;font-size:12px;word-break:break-all}
+.ek{color:#57606a}
+code,pre{font-family:Consolas,Menlo,Courier New,monospace;font-size:12px}
 pre{background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;padding:6px 8px;margin:6px 0;white-space:pre-wrap;word-break:break-all}
 .grid td.bar{font-size:1px;line-height:10px;height:10px;border:0;padding:0}
 .foot{font-size:12px;color:#57606a}
@@ -45,7 +42,7 @@ export const DARK_MODE_CSS = `
  body,.page{background:#0d1117 !important;color:#e6edf3 !important}
  .card{background:#161b22 !important;color:#e6edf3 !important}
  h1,h2,h3,.ftitle{color:#e6edf3 !important}
- .muted,.kpi-l,.grid th,.foot{color:#9da7b3 !important}
+ .muted,.kpi-l,.grid th,.foot,.ek{color:#9da7b3 !important}
  a{color:#79b8ff !important}
  pre{background:#0d1117 !important;color:#e6edf3 !important;border-color:#30363d !important}
  .finding,.kpi{border-color:#30363d !important}
@@ -60,7 +57,7 @@ export const FINDING_PARTIAL = `<table role="presentation" class="finding" width
 <span class="badge" style="background:{{severityColor}}">{{severityLabel}}</span>{{#if isNew}} <span class="new">NEW</span>{{/if}} <span class="ftitle">{{title}}</span>
 <p class="muted">{{location}}{{#if identity}} · identity {{identity}}{{/if}}</p>
 <p class="muted">{{checkId}}{{#if controls}} · {{controls}}{{/if}} · open since {{openedAt}}</p>
-{{#if evidence.length}}<table role="presentation" class="ev">{{#each evidence}}<tr><td class="muted ek">{{key}}</td><td class="evv"><code>{{value}}</code></td></tr>{{/each}}</table>{{/if}}
+{{#if evidence.length}}<p class="ev">{{#each evidence}}<span class="ek">{{key}}</span> <code>{{value}}</code><br>{{/each}}</p>{{/if}}
 <p>{{remediationText}}</p>
 {{#if remediationCommand}}<pre>{{remediationCommand}}</pre>{{/if}}
 {{#if detailsUrl}}<a href="{{detailsUrl}}">Details</a>{{/if}}{{#if docsUrl}}{{#if detailsUrl}} · {{/if}}<a href="{{docsUrl}}">Docs</a>{{/if}}
