@@ -9,6 +9,8 @@ import { API_FAMILIES, type ApiFamily } from "./http.js";
 
 export const FAULT_KINDS = ["latency", "status", "reset", "unreachable", "forbidden", "unauthorized"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+/** Faults a retry can get past; the others are a state of the server that stays. */
+const TRANSIENT_FAULTS: ReadonlySet<FaultKind> = new Set(["latency", "status", "reset"]);
 
 const quotaSchema = z
   .object({
@@ -66,6 +68,13 @@ export const faultsConfigSchema = z
     /** ARM read quota per caller (429 with Retry-After beyond it); off by default. */
     armReadQuota: quotaSchema.nullable().optional(),
     rules: z.array(ruleSchema).optional(),
+    /**
+     * Transient faults (status, reset, latency) hit one request (family, cluster,
+     * method, path with query) at most this many times, so a client that retries
+     * more often always gets through in the end. Persistent ones (unreachable,
+     * forbidden, unauthorized) are not limited. Unlimited when absent.
+     */
+    maxFaultsPerRequest: z.number().int().positive().optional(),
   })
   .strict();
 
@@ -134,7 +143,11 @@ export class FaultInjector {
   private readonly latencyMs: number;
   private readonly resourceGraphQuota: Quota | null;
   private readonly armReadQuota: Quota | null;
+  private readonly maxFaultsPerRequest: number;
+  private readonly faultsPerRequest = new Map<string, number>();
   private readonly windows = new Map<string, { startedAt: number; used: number }>();
+  /** Faults applied so far, by "family kind" (e.g. "kubernetes status 503"): tests compare them with the retries they caused. */
+  private readonly injected = new Map<string, number>();
 
   constructor(config: FaultsConfig | undefined, overrides: { latencyMs?: number } = {}) {
     const parsed = parseFaults(config);
@@ -147,23 +160,39 @@ export class FaultInjector {
     this.latencyMs = overrides.latencyMs ?? parsed.latencyMs ?? 0;
     this.resourceGraphQuota = parsed.resourceGraphQuota === undefined ? DEFAULT_RESOURCE_GRAPH_QUOTA : parsed.resourceGraphQuota;
     this.armReadQuota = parsed.armReadQuota ?? null;
+    this.maxFaultsPerRequest = parsed.maxFaultsPerRequest ?? Number.POSITIVE_INFINITY;
   }
 
   /** Latency to add and the fault (if any) to apply. Latency rules add up; the first other rule that fires wins. */
   decide(request: RequestDescription): FaultDecision {
     let latencyMs = this.latencyMs;
     let action: FaultAction | undefined;
+    const requestKey = `${request.family} ${request.cluster ?? ""} ${request.method.toUpperCase()} ${request.path}`;
+    const faultedBefore = this.faultsPerRequest.get(requestKey) ?? 0;
+    const exhausted = faultedBefore >= this.maxFaultsPerRequest;
+    let faulted = false;
     for (const compiled of this.rules) {
       if (!this.matches(compiled, request)) continue;
       const { rule } = compiled;
+      const transient = TRANSIENT_FAULTS.has(rule.fault);
+      if (transient && exhausted) continue;
       if (rule.fault !== "latency" && action !== undefined) continue;
       if (rule.count !== undefined && compiled.fired >= rule.count) continue;
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;
       compiled.fired += 1;
+      if (transient) faulted = true;
+      const key = [rule.family, rule.fault, ...(rule.status !== undefined ? [String(rule.status)] : [])].join(" ");
+      this.injected.set(key, (this.injected.get(key) ?? 0) + 1);
       if (rule.fault === "latency") latencyMs += rule.latencyMs ?? 0;
       else action = toAction(rule);
     }
+    if (faulted) this.faultsPerRequest.set(requestKey, faultedBefore + 1);
     return { latencyMs, ...(action && { action }) };
+  }
+
+  /** How often each rule kind fired, by "family fault [status]"; quota refusals are not rules and not counted. */
+  injectedCounts(): Record<string, number> {
+    return Object.fromEntries([...this.injected].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   /**

@@ -13,7 +13,7 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer as createHttpsServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { createServer as createNetServer, Server as NetServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -83,6 +83,8 @@ export interface Simulator {
   /** Writes one kubeconfig with a context per cluster of the fleet (mode 0600). */
   writeKubeconfig(path: string): Promise<void>;
   requestCounts(): Record<ApiFamily, number>;
+  /** Fault rules fired so far, by "family fault [status]" (latency rules included). */
+  faultCounts(): Record<string, number>;
   resetCounts(): void;
   close(): Promise<void>;
 }
@@ -354,6 +356,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       await writeFile(path, kubeconfigOf(fleet.azure.managedClusters.map((c) => c.name)), { mode: 0o600 });
     },
     requestCounts: () => ({ ...counts }),
+    faultCounts: () => faults.injectedCounts(),
     resetCounts: () => {
       for (const family of API_FAMILIES) counts[family] = 0;
     },
@@ -411,8 +414,14 @@ function listen(server: Server, port: number): Promise<number> {
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
+    try {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    } catch {
+      // A connection ended by an injected reset can linger in Node's connection list without its
+      // socket, which makes http's close() throw before it stops listening: stop listening directly.
+      NetServer.prototype.close.call(server, () => resolve());
+    }
   });
 }
 

@@ -10,6 +10,7 @@ import { ConfigError } from "../config/index.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { TOOL_VERSION } from "./version.js";
 import { scanAction } from "./scan-action.js";
+import { findingsAction } from "./findings-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -34,7 +35,24 @@ export function buildProgram(): Command {
     .option("--skip-check <id>", "skip these checks (repeatable or comma-separated)", collect)
     .option("--demo", "scan the built-in simulated fleet instead of Azure")
     .option("--fleet <dir>", "with --demo: a fleet description directory (docs/fleet-format.md)")
+    .option("--no-store", "do not save the findings (by default they are saved to the configured store, or with --demo to the demo's local store)")
     .action(scanAction);
+
+  program
+    .command("findings")
+    .description("Query stored findings (the same filters as GET /api/findings)")
+    .option("--severity <severity>", "high, medium, low or info")
+    .option("--check <id>", "one check id")
+    .option("--subscription <id>", "subscription id")
+    .option("--cluster <name-or-id>", "cluster name or resource id")
+    .option("--namespace <name>", "Kubernetes namespace")
+    .option("--identity <client-id>", "client id of the identity involved")
+    .option("--status <status>", "open (default), resolved, suppressed or all")
+    .option("--since <time>", "only findings whose status changed at or after this ISO-8601 time")
+    .option("--output <format>", "table, json or csv (default: table on a terminal, json otherwise)")
+    .option("--limit <n>", "at most this many findings (default 1000)")
+    .option("--demo", "read the demo's local store (written by npm run demo)")
+    .action(findingsAction);
 
   return program;
 }

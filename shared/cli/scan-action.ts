@@ -11,12 +11,16 @@ import { CliError, EXIT } from "./exit-codes.js";
 import { runScanCommand, type ScanCommandResult } from "./scan-command.js";
 import { parseScanOptions, type RawScanOptions, type ScanCommandOptions } from "./scan-options.js";
 import { startDemo } from "./demo.js";
+import { openStore } from "./store-access.js";
+import type { FindingsStore } from "../store/index.js";
+import type { ScanRun } from "../scan/model.js";
 
 export async function scanAction(raw: RawScanOptions): Promise<void> {
   const options = parseScanOptions(raw, process.stdout.isTTY === true);
   const config = loadConfig(environmentWithLocalSettings(process.env));
   const result = options.demo ? await scanDemo(options, config) : await scanAzure(options, config);
   for (const file of result.files) process.stderr.write(`wrote ${file.purpose}: ${file.path}\n`);
+  if (options.store) await saveToStore(result, config, options.demo);
   process.exitCode = result.exitCode;
 }
 
@@ -73,6 +77,32 @@ function runWithClients(options: ScanCommandOptions, config: WiscanConfig, clien
     stdout: process.stdout,
     stderr: process.stderr,
   });
+}
+
+async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo: boolean): Promise<void> {
+  const opened = await openStore(config, demo);
+  if (opened === undefined) return;
+  try {
+    const { scan, findings } = result.outcome;
+    await opened.store.saveScan(scan, findings);
+    const changes = await changesOf(opened.store, scan);
+    process.stderr.write(
+      `saved ${findings.length} findings to ${opened.description}: ${changes.opened} new or reopened, ${changes.resolved} resolved since the previous scan\n` +
+        `read them back with: npx wiscan findings${demo ? " --demo" : ""} --severity high\n`,
+    );
+  } finally {
+    await opened.close();
+  }
+}
+
+async function changesOf(store: FindingsStore, scan: ScanRun): Promise<{ opened: number; resolved: number }> {
+  let opened = 0;
+  let resolved = 0;
+  for await (const f of store.allFindings({ status: "all", since: new Date(scan.startedAt) })) {
+    if (f.resolvedScanId === scan.id) resolved += 1;
+    else if (f.openedScanId === scan.id) opened += 1;
+  }
+  return { opened, resolved };
 }
 
 function firstLine(error: unknown): string {

@@ -22,6 +22,8 @@ export interface RawScanOptions {
   skipCheck?: string[];
   demo?: boolean;
   fleet?: string;
+  /** Commander's --no-store: false when given. */
+  store?: boolean;
 }
 
 export interface ScanCommandOptions {
@@ -37,6 +39,8 @@ export interface ScanCommandOptions {
   skip: string[];
   demo: boolean;
   fleet?: string;
+  /** Save findings to the configured store (or the demo's local one). */
+  store: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -74,6 +78,7 @@ export function parseScanOptions(raw: RawScanOptions, stdoutIsTerminal: boolean)
     include,
     skip,
     demo: raw.demo ?? false,
+    store: raw.store ?? true,
     ...(raw.fleet !== undefined && { fleet: raw.fleet }),
   };
 }

@@ -97,7 +97,7 @@ export class KubeSession {
         failure = error;
       }
       const error = kubernetesError(failure, target);
-      if (attempt >= this.options.retries || error.httpStatus === undefined || !RETRYABLE_STATUSES.has(error.httpStatus)) {
+      if (attempt >= this.options.retries || !isRetryable(error, failure)) {
         return { ok: false, error };
       }
       await sleep(retryDelayMs(failure, attempt));
@@ -181,6 +181,27 @@ function withPlainLists<T extends object>(processor: T): T {
       };
     },
   });
+}
+
+/**
+ * Throttling and transient server errors, and a connection dropped or an answer
+ * not in time: the calls are reads (and TokenRequests, which are harmless to
+ * repeat), so sending them again is safe. A refused connection, a DNS failure
+ * or a certificate problem does not go away within a second: not retried.
+ */
+function isRetryable(error: CollectionError, failure: unknown): boolean {
+  if (error.httpStatus !== undefined) return RETRYABLE_STATUSES.has(error.httpStatus);
+  if (error.kind === "timeout") return true;
+  const code = transportCode(failure);
+  return code !== undefined ? TRANSIENT_TRANSPORT_CODES.has(code) : /socket hang up/i.test(error.message);
+}
+
+const TRANSIENT_TRANSPORT_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "UND_ERR_SOCKET"]);
+
+function transportCode(failure: unknown): string | undefined {
+  const record = (failure ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof record.code === "string") return record.code;
+  return typeof record.cause?.code === "string" ? record.cause.code : undefined;
 }
 
 function retryDelayMs(error: unknown, attempt: number): number {

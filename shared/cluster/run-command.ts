@@ -7,7 +7,7 @@
  * snapshot.
  *
  * Opt-in per scope (RUN_COMMAND_SCOPES), because run command needs the
- * `Microsoft.ContainerService/managedClusters/runcommand/action` permission
+ * `Microsoft.ContainerService/managedClusters/runCommand/action` and `.../commandResults/read` permissions
  * and runs a pod in the customer's cluster. AKS cuts a command's output at
  * 512 KiB: a list that does not fit becomes a collection error, never a
  * silently shorter list.
@@ -97,7 +97,7 @@ const RESOURCE_OF_KIND: Readonly<Record<string, SnapshotResource>> = {
 };
 
 /** The ARM action run command needs, as scan.forbidden names permissions. */
-const RUN_COMMAND_ACTION = { resource: "Microsoft.ContainerService/managedClusters/runcommand", verb: "action", group: "Microsoft.ContainerService" };
+const RUN_COMMAND_ACTION = { resource: "Microsoft.ContainerService/managedClusters/runCommand", verb: "action", group: "Microsoft.ContainerService" };
 
 export function kubectlGetCommand(resources: readonly SnapshotResource[]): string {
   return `kubectl get ${resources.join(",")} -A -o json`;

@@ -170,7 +170,8 @@ export interface UnscannedClusterView {
   status: string;
   reason: string;
   /** What to do: the permission to grant, or how to reach the API server. */
-  fix: string;
+  fixText: string;
+  fixCommand: string;
 }
 
 export interface MoreView {

@@ -312,13 +312,13 @@ function scanHealth(clusters: readonly StoredClusterHealth[], open: readonly Sto
     .filter((h) => h.status !== "ok" || !h.findingsSaved)
     .map((h) => {
       const problem = problems.get(h.clusterId.toLowerCase())?.[0];
-      const fix = problem ? [problem.remediation.text, problem.remediation.command].filter((s) => s !== undefined && s !== "").join(" ") : "";
       return {
         cluster: clip(h.cluster, "name"),
         subscription: subName(h.subscriptionId),
         status: h.findingsSaved ? h.status : `${h.status}, findings not saved`,
         reason: clip(h.reason ?? "", "reason"),
-        fix: clipMultiline(fix, "command"),
+        fixText: clip(problem?.remediation.text ?? "", "text"),
+        fixCommand: clipMultiline(problem?.remediation.command ?? "", "command"),
       };
     })
     .sort((a, b) => a.subscription.localeCompare(b.subscription) || a.cluster.localeCompare(b.cluster));

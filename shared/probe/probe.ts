@@ -47,10 +47,9 @@ export async function withTokenExchangeProbe(snapshot: ClusterSnapshot, access: 
   const limit = pLimit(settings.concurrency ?? 4);
   const errors: CollectionError[] = [];
   const results = await Promise.all(probeTargets(snapshot).map((target) => limit(() => probeOne(session, target, settings, timeoutMs, errors))));
-  const newErrors = errors.filter(
-    (error, index) => errors.findIndex((e) => e.kind === error.kind && e.namespace === error.namespace) === index &&
-      !snapshot.errors.some((known) => known.kind === error.kind && known.resource === error.resource && known.verb === error.verb && known.namespace === error.namespace),
-  );
+  // One entry per refusal kind and namespace, as the collector keeps them.
+  const known = new Set(snapshot.errors.map(errorKey));
+  const newErrors = errors.filter((error) => !known.has(errorKey(error)) && known.add(errorKey(error)));
   return {
     ...snapshot,
     probeResults: results,
@@ -97,4 +96,8 @@ async function probeOne(session: KubeSession, target: ProbeTarget, settings: Pro
     case "error":
       return { ...base, outcome: "error", message: verdict.message };
   }
+}
+
+function errorKey(error: CollectionError): string {
+  return [error.kind, error.verb, error.resource, error.namespace ?? ""].join("|");
 }

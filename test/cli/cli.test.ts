@@ -5,17 +5,22 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { scanReportSchema } from "../../shared/report/index.js";
 
 const run = promisify(execFile);
-const CLI = "dist/shared/cli/main.js";
+const CLI = resolve("dist/shared/cli/main.js");
 
+/** Runs the CLI in a fresh working directory, as a user in an empty folder would (out/ and .wiscan/ land there). */
 async function wiscan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return wiscanIn(mkdtempSync(join(tmpdir(), "wiscan-cwd-")), ...args);
+}
+
+async function wiscanIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -25,7 +30,7 @@ async function wiscan(...args: string[]): Promise<{ code: number; stdout: string
 
 describe("wiscan scan --demo", () => {
   it("prints a JSON report that follows the published schema, and a summary on stderr", async () => {
-    const { code, stdout, stderr } = await wiscan("scan", "--demo", "--output", "json", "--html", join(mkdtempSync(join(tmpdir(), "wiscan-cli-")), "r.html"));
+    const { code, stdout, stderr } = await wiscan("scan", "--demo", "--no-store", "--output", "json", "--html", join(mkdtempSync(join(tmpdir(), "wiscan-cli-")), "r.html"));
     expect(code).toBe(0);
     const report = scanReportSchema.parse(JSON.parse(stdout));
     expect(report.findings.length).toBeGreaterThan(20);
@@ -33,14 +38,37 @@ describe("wiscan scan --demo", () => {
     expect(stderr).toMatch(/findings \(\d+ high, \d+ medium, \d+ low, \d+ info\) in \d+ clusters across \d+ subscriptions/);
   });
 
+  it("saves findings to the demo's local store, shows history on the second run, and reads them back with wiscan findings", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "wiscan-cwd-"));
+    const first = await wiscanIn(cwd, "scan", "--demo", "--output", "json", "--out", "f.json");
+    expect(first.code).toBe(0);
+    const saved = /saved (\d+) findings to the demo's local Azurite .*: (\d+) new or reopened, 0 resolved/.exec(first.stderr);
+    expect(saved?.[1]).toBe(saved?.[2]);
+    expect(first.stderr).toContain("read them back with: npx wiscan findings --demo");
+
+    const second = await wiscanIn(cwd, "scan", "--demo", "--output", "json", "--out", "f.json");
+    expect(second.stderr).toMatch(/: 0 new or reopened, 0 resolved since the previous scan/);
+
+    const high = await wiscanIn(cwd, "findings", "--demo", "--severity", "high", "--output", "json");
+    expect(high.code).toBe(0);
+    const stored = (JSON.parse(high.stdout) as { findings: Array<{ severity: string; status: string }> }).findings;
+    const report = scanReportSchema.parse(JSON.parse(readFileSync(join(cwd, "f.json"), "utf8")));
+    expect(stored.length).toBe(report.findings.filter((f) => f.severity === "high").length);
+    expect(stored.every((f) => f.severity === "high" && f.status === "open")).toBe(true);
+
+    const bad = await wiscanIn(cwd, "findings", "--demo", "--severity", "urgent");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--severity/);
+  });
+
   it("exits 5 when a finding reaches --fail-on, so CI pipelines can gate on it", async () => {
-    const { code } = await wiscan("scan", "--demo", "--output", "json", "--fail-on", "high", "--out", join(mkdtempSync(join(tmpdir(), "wiscan-cli-")), "f.json"));
+    const { code } = await wiscan("scan", "--demo", "--no-store", "--output", "json", "--fail-on", "high", "--out", join(mkdtempSync(join(tmpdir(), "wiscan-cli-")), "f.json"));
     expect(code).toBe(5);
   });
 
   it("scans one cluster with one check family and writes CSV to the file it names", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "wiscan-cli-")), "sub", "findings.csv");
-    const { code, stderr } = await wiscan("scan", "--demo", "--cluster", "checkout-prod", "--check", "fic", "--output", "csv", "--out", out);
+    const { code, stderr } = await wiscan("scan", "--demo", "--no-store", "--cluster", "checkout-prod", "--check", "fic", "--output", "csv", "--out", out);
     expect(code).toBe(0);
     expect(stderr).toContain(`wrote findings (csv): ${out}`);
     const lines = readFileSync(out, "utf8").trim().split("\r\n");
@@ -63,7 +91,7 @@ describe("wiscan scan --demo", () => {
   });
 });
 
-describe("wiscan scan option errors", () => {
+describe.concurrent("wiscan scan option errors", () => {
   it.each([
     [["--output", "xml"], /--output must be one of table, json, csv \(got "xml"\)/],
     [["--fail-on", "critical"], /--fail-on must be one of high, medium, low, info/],

@@ -131,9 +131,10 @@ describe("a cluster that is neither reachable nor allowed for run command", () =
       expect(snapshots[0]!.accessPath).toBe("none");
       expect(snapshots[0]!.errors.map((e) => `${e.kind} ${e.verb} ${e.resource}`)).toEqual([
         "unreachable list namespaces",
-        "forbidden action Microsoft.ContainerService/managedClusters/runcommand",
+        "forbidden action Microsoft.ContainerService/managedClusters/runCommand",
       ]);
       expect(outcome.findings.map((f) => f.checkId)).toContain("scan.cluster-unreachable");
+      expect(outcome.findings.filter((f) => f.checkId === "scan.forbidden").map((f) => f.resource.name)).toContain("Microsoft.ContainerService/managedClusters/runCommand/action");
     } finally {
       await refusing.close();
     }

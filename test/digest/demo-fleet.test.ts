@@ -40,7 +40,6 @@ describe("the digest of the demo fleet across two scans", () => {
     second = await scanDemo(fleetFaults);
     await store.saveScan(second.scan, second.findings);
     digest = await buildDigest(store, second.scan.id, { digest: { transport: "none", recipients: [], maxFindings: 200, findingsApiBaseUrl: API } });
-    (await import("node:fs")).writeFileSync("/tmp/demo-digest.html", digest.html); (await import("node:fs")).writeFileSync("/tmp/demo-digest.txt", digest.text);
   });
   afterAll(() => undefined);
 

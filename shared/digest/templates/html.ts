@@ -31,7 +31,7 @@ a{color:#0b57d0}
 .ev{margin:4px 0;font-size:12px;word-break:break-all}
 .ek{color:#57606a}
 code,pre{font-family:Consolas,Menlo,Courier New,monospace;font-size:12px}
-pre{background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;padding:6px 8px;margin:6px 0;white-space:pre-wrap;word-break:break-all}
+pre{background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;padding:6px 8px;margin:6px 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .grid td.bar{font-size:1px;line-height:10px;height:10px;border:0;padding:0}
 .foot{font-size:12px;color:#57606a}
 `;
@@ -159,8 +159,8 @@ export const HTML_TEMPLATE = `<!DOCTYPE html>
 <h2>Scan health</h2>
 <p>The scan took {{scan.duration}}; {{scan.clustersScanned}} of {{plural scan.clustersTotal "cluster"}} were read.{{#if slowest.length}} Slowest:{{#each slowest}} {{cluster}} ({{duration}}){{#unless @last}},{{/unless}}{{/each}}.{{/if}}</p>
 {{#if unscanned.length}}<table role="presentation" class="grid" cellpadding="0" cellspacing="0">
-<tr><th>Cluster not scanned</th><th>Why</th><th>What to do</th></tr>
-{{#each unscanned}}<tr><td>{{cluster}}<br><span class="muted">{{subscription}}</span></td><td><b>{{status}}</b><br>{{reason}}</td><td>{{#if fix}}<pre>{{fix}}</pre>{{/if}}</td></tr>{{/each}}
+<tr><th width="24%">Cluster not scanned</th><th width="30%">Why</th><th>What to do</th></tr>
+{{#each unscanned}}<tr><td>{{cluster}}<br><span class="muted">{{subscription}}</span></td><td><b>{{status}}</b><br>{{reason}}</td><td>{{fixText}}{{#if fixCommand}}<pre>{{fixCommand}}</pre>{{/if}}</td></tr>{{/each}}
 </table>{{else}}<p>Every cluster was scanned.</p>{{/if}}
 {{#if unscannedMore}}<p class="muted">and {{plural unscannedMore "more cluster"}} not scanned.</p>{{/if}}
 

@@ -60,7 +60,8 @@ IDENTITIES MOST AT RISK
 SCAN HEALTH
   The scan took {{scan.duration}}.{{#if slowest.length}} Slowest:{{#each slowest}} {{cluster}} ({{duration}}){{#unless @last}},{{/unless}}{{/each}}.{{/if}}
 {{#each unscanned}}  - {{cluster}} ({{subscription}}): {{status}}. {{reason}}
-{{#if fix}}{{indent fix}}
+{{#if fixText}}    {{fixText}}
+{{/if}}{{#if fixCommand}}{{indent fixCommand}}
 {{/if}}{{else}}  Every cluster was scanned.
 {{/each}}{{#if unscannedMore}}  and {{plural unscannedMore "more cluster"}} not scanned.
 {{/if}}{{#if links}}

@@ -1,0 +1,68 @@
+/**
+ * `wiscan findings`: the same queries as GET /api/findings, against the same
+ * store, for people who live in a terminal.
+ */
+import { environmentWithLocalSettings, loadConfig } from "../config/index.js";
+import { findingsCsv, InvalidParameterError, parseFindingQuery, type StoredFinding } from "../store/index.js";
+import { formatFindingsTable } from "../report/index.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { openStore } from "./store-access.js";
+
+export interface RawFindingsOptions {
+  severity?: string;
+  check?: string;
+  subscription?: string;
+  cluster?: string;
+  namespace?: string;
+  identity?: string;
+  status?: string;
+  since?: string;
+  output?: string;
+  limit?: string;
+  demo?: boolean;
+}
+
+const OUTPUTS = ["table", "json", "csv"] as const;
+
+export async function findingsAction(raw: RawFindingsOptions): Promise<void> {
+  const query = (() => {
+    try {
+      return parseFindingQuery((name) => raw[name as keyof RawFindingsOptions] as string | undefined);
+    } catch (error) {
+      if (error instanceof InvalidParameterError) throw new CliError(EXIT.usage, `--${error.message}`);
+      throw error;
+    }
+  })();
+  const output = raw.output ?? (process.stdout.isTTY ? "table" : "json");
+  if (!(OUTPUTS as readonly string[]).includes(output)) throw new CliError(EXIT.usage, `--output must be one of ${OUTPUTS.join(", ")} (got "${output}")`);
+  const limit = raw.limit === undefined ? 1000 : Number(raw.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new CliError(EXIT.usage, `--limit must be a whole number of at least 1 (got "${raw.limit}")`);
+
+  const config = loadConfig(environmentWithLocalSettings(process.env));
+  const opened = await openStore(config, raw.demo === true);
+  if (opened === undefined) {
+    throw new CliError(EXIT.usage, "no findings store configured: set FINDINGS_STORAGE_ACCOUNT_URL or FINDINGS_STORAGE_CONNECTION_STRING, or use --demo for the demo's local store");
+  }
+  try {
+    const findings: StoredFinding[] = [];
+    for await (const finding of opened.store.allFindings(query)) {
+      findings.push(finding);
+      if (findings.length >= limit) break;
+    }
+    process.stdout.write(render(output as (typeof OUTPUTS)[number], findings));
+    process.stderr.write(`${findings.length} ${query.status === "all" ? "" : `${query.status} `}findings${findings.length >= limit ? ` (first ${limit}; raise --limit for more)` : ""} from ${opened.description}\n`);
+  } finally {
+    await opened.close();
+  }
+}
+
+function render(output: (typeof OUTPUTS)[number], findings: readonly StoredFinding[]): string {
+  switch (output) {
+    case "table":
+      return formatFindingsTable(findings, process.stdout.columns ?? 160);
+    case "json":
+      return JSON.stringify({ findings }, null, 2) + "\n";
+    case "csv":
+      return findingsCsv(findings);
+  }
+}

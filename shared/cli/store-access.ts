@@ -1,0 +1,45 @@
+/**
+ * The findings store the CLI reads and writes: the one the configuration names,
+ * or with --demo the demo's local Azurite, whose data lives in .wiscan/azurite
+ * (git-ignored) so that a second demo run shows history and `wiscan findings
+ * --demo` works on its own afterwards.
+ */
+import { resolve } from "node:path";
+import type { WiscanConfig } from "../config/index.js";
+import { createFindingsStore, type FindingsStore } from "../store/index.js";
+import { CliError, EXIT } from "./exit-codes.js";
+
+export const DEMO_STORE_DIR = ".wiscan/azurite";
+
+export interface OpenedStore {
+  store: FindingsStore;
+  /** Where it is, for messages. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export async function openStore(config: WiscanConfig, demo: boolean): Promise<OpenedStore | undefined> {
+  if (!demo) {
+    if (config.store.kind === "none") return undefined;
+    const store = await createFindingsStore(config.store, {
+      ...(config.scanner.managedIdentityClientId !== undefined && { managedIdentityClientId: config.scanner.managedIdentityClientId }),
+    });
+    const description = config.store.kind === "account-url" ? config.store.accountUrl : "the store of FINDINGS_STORAGE_CONNECTION_STRING";
+    return { store, description, close: async () => {} };
+  }
+  const { startAzurite } = await import("../../simulator/azurite.js");
+  const location = resolve(DEMO_STORE_DIR);
+  let azurite;
+  try {
+    azurite = await startAzurite({ location });
+  } catch (error) {
+    throw new CliError(EXIT.unexpected, `could not start the demo's local Azurite: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const store = await createFindingsStore({ kind: "connection-string", connectionString: azurite.connectionString, retentionDays: config.store.retentionDays });
+    return { store, description: `the demo's local Azurite (${location})`, close: () => azurite.stop() };
+  } catch (error) {
+    await azurite.stop();
+    throw error;
+  }
+}
