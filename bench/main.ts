@@ -5,11 +5,11 @@
  * wall time, requests, peak RSS and the lower bound each wall time is held
  * to. See docs/benchmarks.md.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { benchCases, checkTargets, evaluate, type BenchSettings, type CaseResult } from "./cases.js";
+import { benchCases, checkTargets, evaluate, mb, type BenchSettings, type CaseResult } from "./cases.js";
 import { runScannerChild, startSimulatorChild } from "./children.js";
 import { measureParseRate } from "./lower-bound.js";
 import { resultTable, targetLines } from "./report.js";
@@ -42,10 +42,18 @@ const program = new Command("bench")
   .option("--arm-burst <n>", "ARM read bucket per subscription (Azure: 250)", positive, 250)
   .option("--resource-graph-quota <q>", "Resource Graph quota per caller (Azure: 15/5)", quota, { limit: 15, windowSeconds: 5 })
   .option("--seed <n>", "generator seed", positive, 7)
-  .option("--out <dir>", "where the JSON result goes", "bench-results");
+  .option("--out <dir>", "where the JSON result goes", "bench-results")
+  .option("--from <file>", "print the table of an earlier run's JSON instead of running");
 
 async function main(): Promise<void> {
-  const raw = program.parse().opts<Omit<BenchSettings, "inventoryConcurrency" | "baselineSize" | "giantPods"> & { inventoryConcurrency?: number; baseline: number; giantPods: number; out: string }>();
+  const raw = program.parse().opts<Omit<BenchSettings, "inventoryConcurrency" | "baselineSize" | "giantPods"> & { inventoryConcurrency?: number; baseline: number; giantPods: number; out: string; from?: string }>();
+  if (raw.from !== undefined) {
+    const saved = JSON.parse(await readFile(raw.from, "utf8")) as { results: CaseResult[]; parseBytesPerSecond: number };
+    console.log(resultTable(saved.results, saved.parseBytesPerSecond));
+    console.log("");
+    console.log(targetLines(checkTargets(saved.results)));
+    return;
+  }
   const settings: BenchSettings = {
     ...raw,
     baselineSize: raw.baseline,
@@ -54,6 +62,8 @@ async function main(): Promise<void> {
   const cases = benchCases(settings);
   console.log(`wiscan benchmark: ${cases.length} cases, ${cpus().length} CPUs, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 
+  await mkdir(raw.out, { recursive: true });
+  const file = join(raw.out, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   const results: CaseResult[] = [];
   let parseBytesPerSecond = 0;
   for (const benchCase of cases) {
@@ -71,11 +81,15 @@ async function main(): Promise<void> {
         simulator: { generateMs: sim.generateMs, rssBytes: sim.rssBytes },
       });
       results.push(result);
-      console.log(` ${(measurement.wallMs / 1000).toFixed(2)} s, bound ${(result.bound.boundMs / 1000).toFixed(2)} s (${result.bound.limitedBy}), ${result.ratio.toFixed(2)}x`);
+      console.log(
+        ` ${(measurement.wallMs / 1000).toFixed(2)} s, bound ${(result.bound.boundMs / 1000).toFixed(2)} s (${result.bound.limitedBy}), ${result.ratio.toFixed(2)}x, peak RSS ${mb(measurement.peakRssBytes)}, load ${loadavg()[0]?.toFixed(1)}`,
+      );
     } finally {
       const stats = await sim.close();
       if (result && stats) result.simulator.cpuMs = stats.cpuMs;
     }
+    // Written after every case, so that a long run stopped half-way keeps what it measured.
+    await writeFile(file, JSON.stringify({ settings, cpus: cpus().length, node: process.version, parseBytesPerSecond, results, targets: checkTargets(results) }, null, 2));
   }
 
   const checks = checkTargets(results);
@@ -84,9 +98,6 @@ async function main(): Promise<void> {
   console.log("");
   console.log(targetLines(checks));
 
-  await mkdir(raw.out, { recursive: true });
-  const file = join(raw.out, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  await writeFile(file, JSON.stringify({ settings, cpus: cpus().length, node: process.version, parseBytesPerSecond, results, targets: checks }, null, 2));
   console.log(`\nresults: ${file}`);
 }
 

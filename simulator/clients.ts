@@ -29,7 +29,7 @@ export function simulatorCredential(sim: SimulatorConnection): TokenCredential {
   });
 }
 
-export function createSimulatorClients(sim: SimulatorConnection, options: { requestCounter?: RequestCounter; maxRetries?: number } = {}): AzureClients {
+export function createSimulatorClients(sim: SimulatorConnection, options: { requestCounter?: RequestCounter; maxRetries?: number; requestTimeoutMs?: number } = {}): AzureClients {
   return createAzureClients({
     credential: simulatorCredential(sim),
     armEndpoint: sim.armEndpoint,

@@ -7,7 +7,7 @@
 import { DefaultAzureCredential } from "@azure/identity";
 import { createAzureClients, type AzureClients } from "../../shared/azure/index.js";
 import type { WiscanConfig } from "../../shared/config/index.js";
-import { createAzureScanDependencies } from "../../shared/engine/azure-dependencies.js";
+import { createAzureScanDependencies, scanSettingsFromConfig } from "../../shared/engine/azure-dependencies.js";
 import type { ScanDependencies } from "../../shared/engine/index.js";
 
 export interface ScanDependenciesRequest {
@@ -28,14 +28,10 @@ export function scanDependenciesFactory(clients: AzureClients, config: WiscanCon
     let dependencies = perScan.get(key);
     if (!dependencies) {
       const tenant = tenantId ?? config.tenantId;
-      dependencies = createAzureScanDependencies(clients, {
-        ...(tenant !== undefined && tenant !== "" && { tenantId: tenant }),
-        collect: {
-          requestTimeoutMs: config.scanner.clusterTimeoutSeconds * 1000,
-          logTailLines: config.scanner.logTailLines,
-          logMaxPods: config.scanner.logMaxPodsPerCluster,
-        },
-      });
+      dependencies = createAzureScanDependencies(
+        clients,
+        scanSettingsFromConfig(config, tenant !== undefined && tenant !== "" ? { tenantId: tenant } : {}),
+      );
       perScan.set(key, dependencies);
       while (perScan.size > KEPT) perScan.delete(perScan.keys().next().value!);
     }

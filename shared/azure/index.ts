@@ -14,9 +14,11 @@ import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import type { TokenCredential } from "@azure/core-auth";
 import { createGraphClient, type GraphClient } from "./graph-client.js";
 import { RequestCounter } from "./request-counter.js";
+import { DEFAULT_AZURE_REQUEST_TIMEOUT_MS, requestTimeoutPolicy } from "./request-timeout.js";
 
 export { createGraphClient, GraphRequestError, GRAPH_SCOPE, type GraphClient, type GraphClientOptions } from "./graph-client.js";
 export { RequestCounter, type RequestFamily } from "./request-counter.js";
+export { requestTimeoutPolicy, DEFAULT_AZURE_REQUEST_TIMEOUT_MS } from "./request-timeout.js";
 
 export const ARM_SCOPE = "https://management.azure.com/.default";
 
@@ -32,6 +34,8 @@ export interface AzureClientOptions {
   requestCounter?: RequestCounter;
   /** Retries after 429 or 5xx per request (default 3, the Azure SDK's). */
   maxRetries?: number;
+  /** Time one attempt may take before it is abandoned and retried (default 60 s). */
+  requestTimeoutMs?: number;
 }
 
 export interface AzureClients {
@@ -55,8 +59,12 @@ export function createAzureClients(options: AzureClientOptions): AzureClients {
   const counter = options.requestCounter ?? new RequestCounter();
   const tlsOptions = options.tlsCa !== undefined ? { tlsOptions: { ca: options.tlsCa } } : {};
   const retryOptions = { retryOptions: { maxRetries: options.maxRetries ?? 3 } };
+  const timeout = requestTimeoutPolicy(options.requestTimeoutMs ?? DEFAULT_AZURE_REQUEST_TIMEOUT_MS);
   const armPolicies = (family: "resourceGraph" | "arm") => ({
-    additionalPolicies: [{ policy: counter.policy(family), position: "perRetry" as const }],
+    additionalPolicies: [
+      { policy: counter.policy(family), position: "perRetry" as const },
+      { policy: timeout, position: "perRetry" as const },
+    ],
   });
   // The ARM scope stays the public one even when the endpoint is not: the SDKs
   // would otherwise ask for "<endpoint>/.default" (see NODE-DEPENDENCIES.md).
@@ -103,7 +111,10 @@ export function createAzureClients(options: AzureClientOptions): AzureClients {
       endpoint: graphEndpoint,
       ...(options.tlsCa !== undefined && { tlsOptions: { ca: options.tlsCa } }),
       ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
-      additionalPolicies: [{ policy: counter.policy("graph"), position: "perRetry" }],
+      additionalPolicies: [
+        { policy: counter.policy("graph"), position: "perRetry" },
+        { policy: timeout, position: "perRetry" },
+      ],
     }),
     requestCounter: counter,
     ...(options.tlsCa !== undefined && { tlsCa: options.tlsCa }),

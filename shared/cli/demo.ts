@@ -15,6 +15,8 @@ export interface Demo {
   fleetDir: string;
   clusterCount: number;
   armEndpoint: string;
+  /** The simulator's Entra endpoint, where the live probe exchanges tokens. */
+  authorityHost: string;
   clients: AzureClients;
   outputPath(name: string): string;
   writeReport(path: string, outcome: ScanOutcome): Promise<void>;
@@ -43,6 +45,7 @@ export async function startDemo(fleetDir: string | undefined): Promise<Demo> {
     fleetDir: dir,
     clusterCount: fleet.azure.managedClusters.length,
     armEndpoint: sim.armEndpoint,
+    authorityHost: sim.authorityHost,
     clients: createSimulatorClients(sim),
     outputPath: (name) => join(outDir, name),
     async writeReport(path, outcome) {

@@ -6,7 +6,7 @@
 import { DefaultAzureCredential } from "@azure/identity";
 import { createAzureClients, ARM_SCOPE, type AzureClients } from "../azure/index.js";
 import { environmentWithLocalSettings, loadConfig, type WiscanConfig } from "../config/index.js";
-import { createAzureScanDependencies } from "../engine/azure-dependencies.js";
+import { createAzureScanDependencies, scanSettingsFromConfig, type AzureScanSettings } from "../engine/azure-dependencies.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { runScanCommand, type ScanCommandResult } from "./scan-command.js";
 import { parseScanOptions, type RawScanOptions, type ScanCommandOptions } from "./scan-options.js";
@@ -48,7 +48,7 @@ async function scanDemo(options: ScanCommandOptions, config: WiscanConfig): Prom
       ...options,
       html: options.html ?? demo.outputPath("report.html"),
     };
-    const result = await runWithClients(withDemoFiles, config, demo.clients, "demo");
+    const result = await runWithClients(withDemoFiles, config, demo.clients, "demo", { authorityHost: demo.authorityHost });
     if (options.out === undefined) {
       // The table went to the terminal; keep the machine-readable report too.
       const jsonPath = demo.outputPath("findings.json");
@@ -61,15 +61,14 @@ async function scanDemo(options: ScanCommandOptions, config: WiscanConfig): Prom
   }
 }
 
-function runWithClients(options: ScanCommandOptions, config: WiscanConfig, clients: AzureClients, trigger: "cli" | "demo"): Promise<ScanCommandResult> {
-  const dependencies = createAzureScanDependencies(clients, {
-    ...(config.tenantId !== undefined && { tenantId: config.tenantId }),
-    collect: {
-      requestTimeoutMs: config.scanner.clusterTimeoutSeconds * 1000,
-      logTailLines: config.scanner.logTailLines,
-      logMaxPods: config.scanner.logMaxPodsPerCluster,
-    },
-  });
+function runWithClients(
+  options: ScanCommandOptions,
+  config: WiscanConfig,
+  clients: AzureClients,
+  trigger: "cli" | "demo",
+  overrides: Partial<AzureScanSettings> = {},
+): Promise<ScanCommandResult> {
+  const dependencies = createAzureScanDependencies(clients, scanSettingsFromConfig(config, overrides));
   return runScanCommand(options, {
     dependencies,
     trigger,

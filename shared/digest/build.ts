@@ -1,7 +1,7 @@
 /**
  * Builds one rendered digest: view model, HTML and text, within the size
- * bound. When the detailed findings would push the email past the bound, the
- * number shown in detail is halved until it fits; the rest stay counted and linked.
+ * bound. When the detailed findings would push the email past the bound, fewer
+ * are shown in detail until it fits; the rest stay counted and linked.
  */
 import type { Digest, DigestAudience, DigestData, DigestOptions } from "./model.js";
 import { renderDigestParts } from "./render.js";
@@ -28,9 +28,11 @@ export async function renderDigest(data: DigestData, audience: DigestAudience, o
         html,
         text,
         sizeBytes,
+        detailedFindings: view.newFindings.length + view.openGroups.reduce((n, g) => n + g.clusters.reduce((m, c) => m + c.findings.length, 0), 0),
         summary: { scanId: data.scan.id, scanStartedAt: data.scan.startedAt, open: view.totals.open, ...(percent !== undefined && { scorePercent: percent }) },
       };
     }
-    maxFindings = Math.floor(maxFindings / 2);
+    // Detailed findings weigh most of the email: scale their number to the bound, a little under, and try again.
+    maxFindings = Math.max(0, Math.min(maxFindings - 1, Math.floor(maxFindings * (maxBytes / sizeBytes) * 0.9)));
   }
 }

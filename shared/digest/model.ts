@@ -58,6 +58,8 @@ export interface Digest {
   text: string;
   /** UTF-8 bytes of subject, HTML and text together: what the email weighs before MIME encoding. */
   sizeBytes: number;
+  /** Findings shown in detail: maxFindings, or fewer when that many would not fit the size bound. */
+  detailedFindings: number;
   /** The numbers of this digest, kept with it for the next digests' trend. */
   summary: TrendRecord;
 }

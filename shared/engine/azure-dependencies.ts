@@ -10,6 +10,7 @@ import { withTokenExchangeProbe } from "../probe/index.js";
 import { collectApplications, collectInventory, type ApplicationsResult } from "../inventory/index.js";
 import type { RequestCounts } from "../inventory/model.js";
 import type { ScanDependencies } from "./dependencies.js";
+import type { WiscanConfig } from "../config/index.js";
 
 export interface AzureScanSettings {
   /** Tenant of identities and app registrations; default: the one the inventory finds. */
@@ -24,6 +25,21 @@ export interface AzureScanSettings {
   runCommandScopes?: readonly string[];
   /** Entra authority host for the probe's exchange; default https://login.microsoftonline.com (the simulator's authorityHost in tests). */
   authorityHost?: string;
+}
+
+/** The scan settings the configuration names: one mapping for the Functions app and the CLI. */
+export function scanSettingsFromConfig(config: WiscanConfig, overrides: Partial<AzureScanSettings> = {}): AzureScanSettings {
+  return {
+    ...(config.tenantId !== undefined && { tenantId: config.tenantId }),
+    probeScopes: config.scanner.probeScopes,
+    runCommandScopes: config.scanner.runCommandScopes,
+    collect: {
+      requestTimeoutMs: config.scanner.clusterTimeoutSeconds * 1000,
+      logTailLines: config.scanner.logTailLines,
+      logMaxPods: config.scanner.logMaxPodsPerCluster,
+    },
+    ...overrides,
+  };
 }
 
 export function createAzureScanDependencies(clients: AzureClients, settings: AzureScanSettings = {}): ScanDependencies & { requestCounts(): RequestCounts } {

@@ -145,6 +145,12 @@ describe("delivering the digest by SMTP", () => {
     expect(smtp.received).toHaveLength(2);
   });
 
+  it("says which scan it does not know, and that nothing is stored to resend", async () => {
+    await expect(deliverDigest({ store, archive, transport }, "scan-unknown", settings)).rejects.toMatchObject({ name: "DigestError", code: "scan-not-found" });
+    await expect(resendDigest({ store, archive, transport }, "scan-unknown", settings)).rejects.toMatchObject({ name: "DigestError", code: "digest-not-found" });
+    await expect(resendDigest({ store, archive, transport }, "../../etc", settings)).rejects.toMatchObject({ name: "DigestError", code: "invalid-scan-id" });
+  });
+
   it("stores the digest without sending it when no transport is configured", async () => {
     const { store: s, archive: a } = await digestStores("nomail");
     await s.saveScan(run("scan-n", "2026-11-23T06:00:00.000Z", [kept]), [kept]);

@@ -19,7 +19,7 @@ export async function startFleetSimulator(options: Partial<SimulatorOptions> & {
 }
 
 /** The production client factory, pointed at the simulator, with a ClientSecretCredential against its token endpoint. */
-export function clientsFor(sim: Simulator, options: { requestCounter?: RequestCounter; maxRetries?: number } = {}): AzureClients {
+export function clientsFor(sim: Simulator, options: { requestCounter?: RequestCounter; maxRetries?: number; requestTimeoutMs?: number } = {}): AzureClients {
   return createSimulatorClients(sim, options);
 }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProbeResult } from "../../shared/cluster/index.js";
 import { probeTargets } from "../../shared/probe/index.js";
-import { CLIENT_ID, ISSUER, NS, SA, TENANT, credential, first, fires, healthyFleet, identity, inventory, only, pod, quiet, serviceAccount, snapshot, type TestFleet } from "../checks/builders.js";
+import { CLIENT_ID, ISSUER, NS, SA, TENANT, credential, first, fires, healthyFleet, identity, inventory, only, pod, quiet, serviceAccount, snapshot, type TestFleet } from "./builders.js";
 
 function probed(fleet: TestFleet, result: Partial<ProbeResult>): TestFleet {
   first(fleet).probeResults = [{ namespace: NS, serviceAccount: SA, clientId: CLIENT_ID, tenantId: TENANT, expirationSeconds: 3600, outcome: "ok", ...result }];
