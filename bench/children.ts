@@ -31,8 +31,9 @@ export async function startSimulatorChild(spec: FleetSpec): Promise<ReadySimulat
 }
 
 /** One scan in a fresh scanner process, so that its peak RSS is its own. */
-export async function runScannerChild(job: ScanJob): Promise<ScanMeasurement> {
-  const child = fork(childPath("scanner-child.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+export async function runScannerChild(job: ScanJob, heapLimitMb = 0): Promise<ScanMeasurement> {
+  const execArgv = heapLimitMb > 0 ? [`--max-old-space-size=${heapLimitMb}`] : [];
+  const child = fork(childPath("scanner-child.js"), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const message = await firstMessage<ScannerChildMessage>(child, job);
   if (message.type === "error") throw new Error(`scanner child: ${message.message}`);
   return message.measurement;

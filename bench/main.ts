@@ -42,11 +42,12 @@ const program = new Command("bench")
   .option("--arm-burst <n>", "ARM read bucket per subscription (Azure: 250)", positive, 250)
   .option("--resource-graph-quota <q>", "Resource Graph quota per caller (Azure: 15/5)", quota, { limit: 15, windowSeconds: 5 })
   .option("--seed <n>", "generator seed", positive, 7)
+  .option("--scanner-heap-mb <n>", "old-space limit of the scanner process (0: Node's default)", positive, 0)
   .option("--out <dir>", "where the JSON result goes", "bench-results")
   .option("--from <file>", "print the table of an earlier run's JSON instead of running");
 
 async function main(): Promise<void> {
-  const raw = program.parse().opts<Omit<BenchSettings, "inventoryConcurrency" | "baselineSize" | "giantPods"> & { inventoryConcurrency?: number; baseline: number; giantPods: number; out: string; from?: string }>();
+  const raw = program.parse().opts<Omit<BenchSettings, "inventoryConcurrency" | "baselineSize" | "giantPods"> & { inventoryConcurrency?: number; baseline: number; giantPods: number; out: string; from?: string; scannerHeapMb: number }>();
   if (raw.from !== undefined) {
     const saved = JSON.parse(await readFile(raw.from, "utf8")) as { results: CaseResult[]; parseBytesPerSecond: number };
     console.log(resultTable(saved.results, saved.parseBytesPerSecond));
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       if (parseBytesPerSecond === 0) parseBytesPerSecond = measureParseRate(sim.samples.map((s) => s.body));
       process.stdout.write(` (${(sim.generateMs / 1000).toFixed(1)} s) scanning...`);
       const loadBefore = loadavg();
-      const measurement = await runScannerChild({ connection: sim.connection, kubernetesEndpoint: sim.kubernetesEndpoint, ...benchCase.config });
+      const measurement = await runScannerChild({ connection: sim.connection, kubernetesEndpoint: sim.kubernetesEndpoint, ...benchCase.config }, raw.scannerHeapMb);
       result = evaluate(benchCase, sim.facts, measurement, parseBytesPerSecond, {
         loadBefore,
         loadAfter: loadavg(),

@@ -30,6 +30,12 @@ param scanSchedule string = '0 0 6 * * 1'
 @description('Comma-separated addresses that receive the digest. Empty: no email resources, MAIL_TRANSPORT=none.')
 param digestRecipients string = ''
 
+@description('Team digests (DIGEST_ROUTES): entries separated by ;, each <subscription id>[,...]=<address>[,...]. Each team receives the digest of its own subscriptions.')
+param digestRoutes string = ''
+
+@description('Subscription tag whose value lists addresses that receive the digest of that subscription (DIGEST_ROUTE_TAG), e.g. owner-email. Empty: no routing by tag.')
+param digestRouteTag string = ''
+
 @description('From address of the digest. Empty: DoNotReply@ the Azure-managed email domain.')
 param digestSender string = ''
 
@@ -108,7 +114,8 @@ var clusterSubscriptions = map(concat(probeClusters, runCommandClusters), id => 
 var roleAssignableScopes = map(union([subscription().subscriptionId], scannedSubscriptions, clusterSubscriptions), id => '/subscriptions/${id}')
 
 var recipientList = filter(map(split(digestRecipients, ','), s => trim(s)), s => !empty(s))
-var sendDigest = !empty(recipientList)
+// Routed team digests alone are enough to set up email.
+var sendDigest = !empty(recipientList) || !empty(trim(digestRoutes)) || !empty(trim(digestRouteTag))
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: 'rg-${environmentName}'
@@ -192,6 +199,8 @@ module app 'modules/function-app.bicep' = {
       retentionDays: retentionDays
       mailTransport: sendDigest ? 'acs' : 'none'
       digestRecipients: join(recipientList, ',')
+      digestRoutes: trim(digestRoutes)
+      digestRouteTag: trim(digestRouteTag)
       digestSender: !empty(digestSender) ? digestSender : (sendDigest ? email!.outputs.senderAddress : '')
       digestMaxFindings: digestMaxFindings
       acsEndpoint: sendDigest ? email!.outputs.endpoint : ''

@@ -29,7 +29,7 @@ import type { FleetDescription } from "./fleet/model.js";
 import { API_FAMILIES, assertNever, bearerToken, formatTimeSpan, readBody, sendJson, sleep, type ApiFamily } from "./http.js";
 import { createKubernetesApi, type KubernetesApiOptions } from "./kubernetes/index.js";
 import { generateLoopbackTls } from "./tls.js";
-import { createTokenSigner } from "./tokens.js";
+import { createTokenSigner, type TokenSigner } from "./tokens.js";
 
 export { loadFleet, validateFleet, FleetValidationError } from "./fleet/load.js";
 export type { FleetDescription } from "./fleet/model.js";
@@ -62,6 +62,8 @@ export interface SimulatorOptions {
   kubernetes?: Omit<KubernetesApiOptions, "tokens">;
   /** Skip validation of an in-memory fleet that is known to be valid (large generated fleets). */
   skipValidation?: boolean;
+  /** Told every JWT the simulator signs (access tokens, service-account tokens): secret-leak tests look for them. */
+  onTokenSigned?: (token: string) => void;
 }
 
 export interface Simulator {
@@ -100,7 +102,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const { fleet } = options;
   if (!options.skipValidation) validateFleet(fleet);
   const tls = generateLoopbackTls();
-  const signer = createTokenSigner();
+  const signer = observedSigner(createTokenSigner(), options.onTokenSigned);
   const faults = new FaultInjector(options.faults ?? (fleet.faults as FaultsConfig | undefined), {
     ...(options.latencyMs !== undefined && { latencyMs: options.latencyMs }),
   });
@@ -363,6 +365,20 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await Promise.all([closeServer(azureServer), closeServer(kubernetesServer)]);
+    },
+  };
+}
+
+function observedSigner(signer: TokenSigner, observe: ((token: string) => void) | undefined): TokenSigner {
+  if (!observe) return signer;
+  return {
+    keyId: signer.keyId,
+    jwks: () => signer.jwks(),
+    verify: (token, now) => signer.verify(token, now),
+    sign(claims) {
+      const token = signer.sign(claims);
+      observe(token);
+      return token;
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { SEVERITIES, type Severity } from "../../shared/findings/model.js";
 import { CLUSTER_SCAN_STATUSES, type ClusterScanStatus, type ScanScope } from "../../shared/scan/model.js";
+import type { DeliveryOutcome } from "../../shared/digest/index.js";
 import type { ScanRef } from "../../shared/store/model.js";
 
 export const SCAN_TRIGGERS = ["timer", "http"] as const;
@@ -109,9 +110,22 @@ export interface DigestInput {
   counts: CompleteScanReport;
 }
 
+/**
+ * sent: every digest of the scan was delivered (now or by an earlier run of the step);
+ * stored: rendered and stored but not sent (MAIL_TRANSPORT=none, or nobody to send to);
+ * failed: a digest could not be sent and waits in the archive for a resend;
+ * skipped: the scan did not ask for a digest.
+ */
+export const DIGEST_STEP_STATUSES = ["sent", "stored", "failed", "skipped"] as const;
+export type DigestStepStatus = (typeof DIGEST_STEP_STATUSES)[number];
+
 export interface DigestReport {
-  status: "sent" | "skipped";
+  status: DigestStepStatus;
   reason?: string;
+  /** Digests by outcome, one per audience (the fleet, each routed team); absent when skipped. */
+  digests?: Record<DeliveryOutcome, number>;
+  /** Subject of the first digest (the fleet's, when there is a fleet list). */
+  subject?: string;
 }
 
 export const SCAN_OUTCOMES = ["completed", "nothing-to-scan"] as const;

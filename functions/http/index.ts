@@ -1,4 +1,5 @@
-/** Registers the query API's HTTP functions (findings, scans, suppressions). */
+/** Registers the query API's HTTP functions (findings, scans, suppressions) and the digest resend route. */
 import "./findings.js";
 import "./scans.js";
 import "./suppressions.js";
+import "./digests.js";

@@ -66,6 +66,8 @@ type ScannerSettings = {
   retentionDays: int
   mailTransport: 'acs' | 'none'
   digestRecipients: string
+  digestRoutes: string
+  digestRouteTag: string
   digestSender: string
   digestMaxFindings: int
   acsEndpoint: string
@@ -176,6 +178,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RETENTION_DAYS: string(scanner.retentionDays)
     MAIL_TRANSPORT: scanner.mailTransport
     DIGEST_RECIPIENTS: scanner.digestRecipients
+    DIGEST_ROUTES: scanner.digestRoutes
+    DIGEST_ROUTE_TAG: scanner.digestRouteTag
     DIGEST_SENDER: scanner.digestSender
     DIGEST_MAX_FINDINGS: string(scanner.digestMaxFindings)
     FINDINGS_API_BASE_URL: 'https://${site.properties.defaultHostName}/api'

@@ -6,6 +6,8 @@ export const EXIT = {
   noCredential: 3,
   nothingToScan: 4,
   findingsAtThreshold: 5,
+  /** `wiscan digest --resend`: a digest could not be sent (it stays stored). */
+  notDelivered: 6,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

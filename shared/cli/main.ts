@@ -11,6 +11,7 @@ import { CliError, EXIT } from "./exit-codes.js";
 import { TOOL_VERSION } from "./version.js";
 import { scanAction } from "./scan-action.js";
 import { findingsAction } from "./findings-command.js";
+import type { RawDigestOptions } from "./digest-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -53,6 +54,16 @@ export function buildProgram(): Command {
     .option("--limit <n>", "at most this many findings (default 1000)")
     .option("--demo", "read the demo's local store (written by npm run demo)")
     .action(findingsAction);
+
+  program
+    .command("digest")
+    .description("Send the stored digests of a scan again (MAIL_TRANSPORT, SMTP_* or ACS_ENDPOINT, DIGEST_SENDER)")
+    .requiredOption("--resend <scanId>", "the scan whose digests to send again (only those not delivered yet, unless --all)")
+    .option("--audience <id>", "only this audience's digest: fleet, or a team's subs-… id")
+    .option("--all", "send every digest of the scan again, delivered or not")
+    .option("--demo", "use the demo's local store (written by npm run demo)")
+    // Loaded on demand, like the demo: the digest templates are not needed to scan.
+    .action(async (options: RawDigestOptions) => (await import("./digest-command.js")).digestAction(options));
 
   return program;
 }

@@ -89,6 +89,11 @@ async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo
       `saved ${findings.length} findings to ${opened.description}: ${changes.opened} new or reopened, ${changes.resolved} resolved since the previous scan\n` +
         `read them back with: npx wiscan findings${demo ? " --demo" : ""} --severity high\n`,
     );
+    if (demo) {
+      // Loaded on demand: the templates and CSS inliner are only needed here.
+      const { writeDemoDigest } = await import("./demo-digest.js");
+      await writeDemoDigest(opened, result.outcome, config, process.stderr);
+    }
   } finally {
     await opened.close();
   }

@@ -13,6 +13,8 @@ export const DEMO_STORE_DIR = ".wiscan/azurite";
 
 export interface OpenedStore {
   store: FindingsStore;
+  /** How to reach its account, for the other tables beside the findings (the digest archive). */
+  settings: Exclude<WiscanConfig["store"], { kind: "none" }>;
   /** Where it is, for messages. */
   description: string;
   close(): Promise<void>;
@@ -25,7 +27,7 @@ export async function openStore(config: WiscanConfig, demo: boolean): Promise<Op
       ...(config.scanner.managedIdentityClientId !== undefined && { managedIdentityClientId: config.scanner.managedIdentityClientId }),
     });
     const description = config.store.kind === "account-url" ? config.store.accountUrl : "the store of FINDINGS_STORAGE_CONNECTION_STRING";
-    return { store, description, close: async () => {} };
+    return { store, settings: config.store, description, close: async () => {} };
   }
   const { startAzurite } = await import("../../simulator/azurite.js");
   const location = resolve(DEMO_STORE_DIR);
@@ -36,8 +38,9 @@ export async function openStore(config: WiscanConfig, demo: boolean): Promise<Op
     throw new CliError(EXIT.unexpected, `could not start the demo's local Azurite: ${error instanceof Error ? error.message : String(error)}`);
   }
   try {
-    const store = await createFindingsStore({ kind: "connection-string", connectionString: azurite.connectionString, retentionDays: config.store.retentionDays });
-    return { store, description: `the demo's local Azurite (${location})`, close: () => azurite.stop() };
+    const settings = { kind: "connection-string" as const, connectionString: azurite.connectionString, retentionDays: config.store.retentionDays };
+    const store = await createFindingsStore(settings);
+    return { store, settings, description: `the demo's local Azurite (${location})`, close: () => azurite.stop() };
   } catch (error) {
     await azurite.stop();
     throw error;

@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from "node:fs";
 import { z } from "zod";
+import type { DigestRoute } from "../digest/routing.js";
 import { SETTINGS, SETTING_NAMES, type SettingName } from "./settings.js";
 
 type Parsed<N extends SettingName> = z.output<(typeof SETTINGS)[N]["schema"]>;
@@ -37,7 +38,12 @@ export interface WiscanConfig {
     | { kind: "none"; retentionDays: number };
   digest: {
     transport: "acs" | "smtp" | "none";
+    /** DIGEST_RECIPIENTS: the whole fleet's digest. */
     recipients: string[];
+    /** DIGEST_ROUTES: each team's digest of its own subscriptions. */
+    routes?: DigestRoute[];
+    /** DIGEST_ROUTE_TAG: the subscription tag whose value lists more team addresses. */
+    routeTag?: string;
     sender?: string;
     maxFindings: number;
     findingsApiBaseUrl?: string;
@@ -87,7 +93,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
   }
   const transport = v.MAIL_TRANSPORT ?? "none";
   if (transport !== "none") {
-    require("DIGEST_RECIPIENTS", `when MAIL_TRANSPORT=${transport}`);
+    // Routed team digests alone are a valid setup: the fleet list is then optional.
+    if (v.DIGEST_ROUTES === undefined && v.DIGEST_ROUTE_TAG === undefined) {
+      require("DIGEST_RECIPIENTS", `when MAIL_TRANSPORT=${transport} (or set DIGEST_ROUTES or DIGEST_ROUTE_TAG)`);
+    }
     require("DIGEST_SENDER", `when MAIL_TRANSPORT=${transport}`);
   }
   if (transport === "acs") require("ACS_ENDPOINT", "when MAIL_TRANSPORT=acs");
@@ -122,6 +131,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
     digest: {
       transport,
       recipients: v.DIGEST_RECIPIENTS ?? [],
+      routes: v.DIGEST_ROUTES ?? [],
+      ...(v.DIGEST_ROUTE_TAG !== undefined && { routeTag: v.DIGEST_ROUTE_TAG }),
       ...(v.DIGEST_SENDER !== undefined && { sender: v.DIGEST_SENDER }),
       maxFindings: v.DIGEST_MAX_FINDINGS ?? 200,
       ...(v.FINDINGS_API_BASE_URL !== undefined && { findingsApiBaseUrl: v.FINDINGS_API_BASE_URL }),

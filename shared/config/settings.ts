@@ -4,6 +4,7 @@
  * all come from this list, so they cannot drift apart.
  */
 import { z } from "zod";
+import { parseDigestRoutes } from "../digest/routing.js";
 
 export interface SettingSpec {
   name: string;
@@ -42,6 +43,19 @@ const httpsUrl = z
   .refine((u) => u.startsWith("https://"), "must start with https://");
 
 const email = z.string().email("must be an email address");
+
+// parseDigestRoutes' message already names the bad entry; the loader adds the setting's name itself.
+const digestRoutes = z.string().transform((value, ctx) => {
+  try {
+    return parseDigestRoutes(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error instanceof Error ? error.message : String(error)).replace(/^DIGEST_ROUTES /, "") });
+    return z.NEVER;
+  }
+});
+
+// Azure tag names: at most 512 characters, none of < > % & \ ? /.
+const tagName = z.string().regex(/^[^<>%&\\?/]{1,512}$/, "must be a subscription tag name (at most 512 characters, none of < > % & \\ ? /)");
 
 // Six-field NCRONTAB, as the Functions timer trigger expects: {second} {minute} {hour} {day} {month} {day-of-week}.
 const ncrontab = z
@@ -140,6 +154,19 @@ export const SETTINGS = {
     description: "Comma-separated addresses that receive the digest.",
     example: "platform-team@example.com,security@example.com",
     schema: commaList(email),
+  },
+  DIGEST_ROUTES: {
+    name: "DIGEST_ROUTES",
+    description:
+      "Team digests: entries separated by ;, each <subscription id>[,<subscription id>...]=<address>[,<address>...]. Each team receives the digest of its own subscriptions.",
+    example: "00000000-0000-0000-0000-000000000000=payments-team@example.com;11111111-1111-1111-1111-111111111111=web-team@example.com",
+    schema: digestRoutes,
+  },
+  DIGEST_ROUTE_TAG: {
+    name: "DIGEST_ROUTE_TAG",
+    description: "Subscription tag (e.g. owner-email) whose value lists addresses that receive the digest of that subscription. Empty: no routing by tag.",
+    example: "owner-email",
+    schema: tagName,
   },
   DIGEST_SENDER: {
     name: "DIGEST_SENDER",

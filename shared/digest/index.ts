@@ -10,3 +10,4 @@ export { buildDigestView, subjectLine, LIST_LIMITS } from "./view-model.js";
 export { registerHelpers, renderDigestParts } from "./render.js";
 export { clip, CLIP, truncationMarker } from "./text-bounds.js";
 export { DigestError, DIGEST_ERROR_CODES, type DigestErrorCode } from "./errors.js";
+export { digestSettingsFromConfig } from "./from-config.js";

@@ -9,7 +9,7 @@ import type { AzureClients } from "../azure/index.js";
 import { collectApplications } from "./applications.js";
 import { inventoryError } from "./errors.js";
 import { withFederatedCredentials } from "./federated-credentials.js";
-import { toCluster, toIdentity, toRoleAssignment, trailingGuid } from "./mapping.js";
+import { toCluster, toIdentity, toRoleAssignment, toTags, trailingGuid } from "./mapping.js";
 import type { AksCluster, Inventory, InventoryError, RoleAssignment, Subscription } from "./model.js";
 import { CLUSTERS_QUERY, IDENTITIES_QUERY, ROLE_ASSIGNMENTS_QUERY, ROLE_DEFINITIONS_QUERY, SUBSCRIPTIONS_QUERY } from "./queries.js";
 import { batches, MAX_SUBSCRIPTIONS_PER_QUERY, QuotaGate, queryAllPages, type QueryScope, type Row } from "./resource-graph.js";
@@ -75,16 +75,22 @@ export async function collectInventory(clients: AzureClients, options: Inventory
   let subscriptions: Subscription[];
   if (options.subscriptions?.length) {
     subscriptions = options.subscriptions.map((id) => {
-      const name = visible.get(id.toLowerCase())?.name;
-      return { subscriptionId: id, ...(typeof name === "string" && { displayName: name }) };
+      const row = visible.get(id.toLowerCase());
+      const name = row?.name;
+      const tags = toTags(row?.tags);
+      return { subscriptionId: id, ...(typeof name === "string" && { displayName: name }), ...(tags && { tags }) };
     });
     const chosen = new Set(options.subscriptions.map((s) => s.toLowerCase()));
     if ([...visible.keys()].some((id) => !chosen.has(id))) complete = false;
   } else {
-    subscriptions = visibleRows.map((row) => ({
-      subscriptionId: String(row.subscriptionId ?? ""),
-      ...(typeof row.name === "string" && { displayName: row.name }),
-    }));
+    subscriptions = visibleRows.map((row) => {
+      const tags = toTags(row.tags);
+      return {
+        subscriptionId: String(row.subscriptionId ?? ""),
+        ...(typeof row.name === "string" && { displayName: row.name }),
+        ...(tags && { tags }),
+      };
+    });
   }
   const tenantId =
     options.tenantId ?? (visibleRows.find((row) => typeof row.tenantId === "string")?.tenantId as string | undefined) ?? "";

@@ -31,6 +31,14 @@ export function toCluster(row: Row): AksCluster {
   };
 }
 
+/** A resource's tags: string values only (Resource Graph gives an object, or null when there are none). */
+export function toTags(value: unknown): Record<string, string> | undefined {
+  const record = asRecord(value);
+  if (!record) return undefined;
+  const tags = Object.fromEntries(Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+  return Object.keys(tags).length > 0 ? tags : undefined;
+}
+
 export function toIdentity(row: Row): Omit<ManagedIdentity, "federatedCredentials" | "federatedCredentialsKnown"> {
   return {
     id: str(row.id) ?? "",

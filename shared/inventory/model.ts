@@ -93,6 +93,8 @@ export interface InventoryError {
 export interface Subscription {
   subscriptionId: string;
   displayName?: string;
+  /** The subscription's tags, when it has any (DIGEST_ROUTE_TAG routes digests by one of them). */
+  tags?: Record<string, string>;
 }
 
 /** Everything the fleet-level checks need, collected once per scan. */

@@ -6,7 +6,7 @@
 
 export const SUBSCRIPTIONS_QUERY = `resourcecontainers
 | where type =~ 'microsoft.resources/subscriptions'
-| project id, subscriptionId, name, tenantId
+| project id, subscriptionId, name, tenantId, tags
 | order by id asc`;
 
 export const CLUSTERS_QUERY = `resources

@@ -192,7 +192,8 @@ const ROUTES: Route[] = [
 
 /** Answers an ARM request: a route's response, or ARM's error for an unknown route, method or api-version. */
 export function handleArm(ctx: AzureContext, method: string, url: URL, res: ServerResponse, body = ""): void {
-  const path = url.pathname.replace(/\/+$/, "");
+  // Clients percent-encode what a resource name may hold beyond ASCII letters (a resource group "rg-(prod).ünï"); ARM matches the decoded names.
+  const path = url.pathname.split("/").map(decodeSegment).join("/").replace(/\/+$/, "");
   let methodMismatch = false;
   for (const route of ROUTES) {
     const match = route.pattern.exec(path);
@@ -224,6 +225,14 @@ export function handleArm(ctx: AzureContext, method: string, url: URL, res: Serv
     return;
   }
   sendArmError(res, 404, "InvalidResourceType", `The fleet simulator serves no ARM route for '${method} ${path}'.`);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** One page of a list, with an absolute nextLink as ARM returns it. */

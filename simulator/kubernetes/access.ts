@@ -48,10 +48,10 @@ export interface ClusterAuthenticator {
   authenticate(cluster: string, token: string | undefined): Caller | undefined;
 }
 
-export function createAuthenticator(managedClusters: ReadonlyMap<string, ArmObject>, tokens: TokenSigner): ClusterAuthenticator {
+export function createAuthenticator(managedClusters: ReadonlyMap<string, ArmObject>, tokens: TokenSigner, staticTokenPrefix = ""): ClusterAuthenticator {
   // Static tokens are derived, not stored: 5,000 clusters cost no memory.
   const secret = randomBytes(32);
-  const staticToken = (cluster: string): string => createHmac("sha256", secret).update(cluster).digest("hex");
+  const staticToken = (cluster: string): string => staticTokenPrefix + createHmac("sha256", secret).update(cluster).digest("hex");
 
   return {
     staticToken,

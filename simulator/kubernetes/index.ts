@@ -55,6 +55,8 @@ export interface KubernetesApiOptions {
   expireContinue?: readonly ContinueExpiryRule[];
   /** The clock behind ages, log timestamps and token lifetimes. */
   now?: () => Date;
+  /** Starts every static cluster-user token: a canary that secret-leak tests look for. */
+  staticTokenPrefix?: string;
 }
 
 /** A fault the simulator core decided on for this request (see simulator/faults.ts). */
@@ -78,7 +80,7 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
   const expiryBudget = (options.expireContinue ?? []).map((rule) => ({ ...rule, passing: rule.after ?? 0, remaining: rule.count ?? 1 }));
   const managedClusters = new Map<string, ArmObject>();
   for (const cluster of fleet.azure.managedClusters) if (!managedClusters.has(cluster.name)) managedClusters.set(cluster.name, cluster);
-  const authenticator = createAuthenticator(managedClusters, options.tokens);
+  const authenticator = createAuthenticator(managedClusters, options.tokens, options.staticTokenPrefix);
   // Indexed on first use and kept: a benchmark fleet of 5,000 clusters starts instantly.
   const stores = new Map<string, ClusterStore>();
 

@@ -3,12 +3,13 @@
  * arguments, reading its stdout, stderr and exit code. `npm test` builds dist/ first.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanReportSchema } from "../../shared/report/index.js";
+import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 const run = promisify(execFile);
 const CLI = resolve("dist/shared/cli/main.js");
@@ -19,8 +20,13 @@ async function wiscan(...args: string[]): Promise<{ code: number; stdout: string
 }
 
 async function wiscanIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return wiscanWith({}, cwd, ...args);
+}
+
+/** The CLI with more environment variables, as a user who exported settings would run it. */
+async function wiscanWith(env: Record<string, string>, cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -46,8 +52,15 @@ describe("wiscan scan --demo", () => {
     expect(saved?.[1]).toBe(saved?.[2]);
     expect(first.stderr).toContain("read them back with: npx wiscan findings --demo");
 
+    // The digest of each run is written next to the demo's other files, from what the store holds.
+    const digestHtml = join(cwd, "out", "demo", "digest.html");
+    expect(first.stderr).toContain(`: ${digestHtml} (plain text: ${join(cwd, "out", "demo", "digest.txt")})`);
+    expect(first.stderr).toMatch(new RegExp(`wrote digest "wiscan: \\d+ new high, ${saved?.[1]} open, 0 resolved — 11 clusters in 3 subscriptions"`));
+
     const second = await wiscanIn(cwd, "scan", "--demo", "--output", "json", "--out", "f.json");
     expect(second.stderr).toMatch(/: 0 new or reopened, 0 resolved since the previous scan/);
+    expect(second.stderr).toContain(`wrote digest "wiscan: 0 new high, ${saved?.[1]} open, 0 resolved`);
+    expect(readFileSync(digestHtml, "utf8")).toContain(`0 new high, ${saved?.[1]} open`);
 
     const high = await wiscanIn(cwd, "findings", "--demo", "--severity", "high", "--output", "json");
     expect(high.code).toBe(0);
@@ -88,6 +101,96 @@ describe("wiscan scan --demo", () => {
     const { code, stderr } = await wiscan("scan", "--demo", "--fleet", join(tmpdir(), "no-such-fleet-dir"), "--output", "json");
     expect(code).toBe(2);
     expect(stderr).toMatch(/azure\.json/);
+  });
+});
+
+describe("the demo's digest", () => {
+  const HOSTILE = `<img src=x onerror=alert(1)>`;
+  let smtp: TestSmtpServer;
+  let mailEnv: Record<string, string>;
+  let cwd: string;
+  let fleetDir: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    cwd = mkdtempSync(join(tmpdir(), "wiscan-cwd-"));
+    // The demo fleet, with a subscription display name no one should trust.
+    fleetDir = join(cwd, "fleet");
+    cpSync(resolve("test/fleets/demo"), fleetDir, { recursive: true });
+    const azure = JSON.parse(readFileSync(join(fleetDir, "azure.json"), "utf8")) as { subscriptions: Array<{ displayName: string }> };
+    azure.subscriptions[0]!.displayName = `contoso-payments ${HOSTILE}`;
+    writeFileSync(join(fleetDir, "azure.json"), JSON.stringify(azure));
+    const caFile = join(cwd, "smtp-ca.pem");
+    writeFileSync(caFile, smtp.caPem);
+    mailEnv = {
+      MAIL_TRANSPORT: "smtp",
+      SMTP_HOST: smtp.host,
+      SMTP_PORT: String(smtp.port),
+      SMTP_USER: smtp.user,
+      SMTP_PASSWORD: smtp.password,
+      DIGEST_SENDER: "wiscan@example.com",
+      DIGEST_RECIPIENTS: "security@example.com",
+      // The test relay's certificate comes from a throwaway CA, trusted the way a user trusts a private relay's.
+      NODE_EXTRA_CA_CERTS: caFile,
+    };
+  });
+  afterAll(async () => {
+    await smtp?.close();
+  });
+
+  it("is written to out/demo with subscription names, hostile values escaped, and mailed when SMTP settings are given", async () => {
+    const { code, stderr } = await wiscanWith(mailEnv, cwd, "scan", "--demo", "--fleet", fleetDir, "--output", "json", "--out", "f.json");
+    expect(code, stderr).toBe(0);
+    const report = scanReportSchema.parse(JSON.parse(readFileSync(join(cwd, "f.json"), "utf8")));
+    const high = report.findings.filter((f) => f.severity === "high").length;
+    const subject = `wiscan: ${high} new high, ${report.findings.length} open, 0 resolved — 11 clusters in 3 subscriptions`;
+
+    const html = readFileSync(join(cwd, "out", "demo", "digest.html"), "utf8");
+    const text = readFileSync(join(cwd, "out", "demo", "digest.txt"), "utf8");
+    expect(stderr).toContain(`wrote digest "${subject}"`);
+    expect(html).toContain(`<title>${subject}</title>`);
+    expect(text.split("\n")[0]).toBe(subject);
+    // Display names, not bare subscription ids; and the hostile one only ever as text.
+    expect(html).toContain("contoso-data");
+    expect(html).toContain("contoso-payments &lt;img src");
+    expect(html).not.toContain("<img");
+    expect(html).not.toMatch(/<script/i);
+    expect(text).toContain(`contoso-payments ${HOSTILE}`);
+
+    expect(stderr).toContain(`digest fleet: sent to security@example.com ("${subject}")`);
+    expect(smtp.received).toHaveLength(1);
+    const [mail] = smtp.received;
+    expect(mail!.envelopeTo).toEqual(["security@example.com"]);
+    expect(mail!.parsed.subject).toBe(subject);
+    expect(mail!.parsed.html).not.toContain("<img");
+  });
+
+  it("is resent from the demo's store with wiscan digest --resend, only when asked to send a delivered one again", async () => {
+    expect(existsSync(join(cwd, "f.json"))).toBe(true);
+    const scanId = (JSON.parse(readFileSync(join(cwd, "f.json"), "utf8")) as { scan: { id: string } }).scan.id;
+    const before = smtp.received.length;
+
+    const again = await wiscanWith(mailEnv, cwd, "digest", "--demo", "--resend", scanId);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe("fleet: already sent to security@example.com; --all sends it again\n");
+    expect(smtp.received).toHaveLength(before);
+
+    const all = await wiscanWith(mailEnv, cwd, "digest", "--demo", "--resend", scanId, "--all");
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/^fleet: sent to security@example.com/);
+    expect(smtp.received).toHaveLength(before + 1);
+
+    const unknown = await wiscanWith(mailEnv, cwd, "digest", "--demo", "--resend", "20200101T000000Z-nothing");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no digest is stored for scan 20200101T000000Z-nothing/);
+
+    const both = await wiscanWith(mailEnv, cwd, "digest", "--demo", "--resend", scanId, "--all", "--audience", "fleet");
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--audience and --all cannot be combined/);
+
+    const noMail = await wiscanIn(cwd, "digest", "--demo", "--resend", scanId);
+    expect(noMail.code).toBe(2);
+    expect(noMail.stderr).toMatch(/MAIL_TRANSPORT is none/);
   });
 });
 

@@ -64,4 +64,36 @@ describe("configuration", () => {
     }).map((p) => p.setting);
     expect(settings).toEqual(["SCAN_MANAGEMENT_GROUPS"]);
   });
+
+  it("reads DIGEST_ROUTES into team routes and DIGEST_ROUTE_TAG as the tag to route by", () => {
+    const config = loadConfig({
+      DIGEST_ROUTES: "D1C2A081-A471-42E1-853B-539D0F923D78=payments@example.com ; b246710b-2da6-44e4-b324-f6195fe35f13,ad22cac9-0970-49c7-887f-3667aa581f53=data@example.com,lead@example.com",
+      DIGEST_ROUTE_TAG: "owner-email",
+    });
+    expect(config.digest.routes).toEqual([
+      { subscriptions: ["d1c2a081-a471-42e1-853b-539d0f923d78"], recipients: ["payments@example.com"] },
+      { subscriptions: ["b246710b-2da6-44e4-b324-f6195fe35f13", "ad22cac9-0970-49c7-887f-3667aa581f53"], recipients: ["data@example.com", "lead@example.com"] },
+    ]);
+    expect(config.digest.routeTag).toBe("owner-email");
+    expect(loadConfig({}).digest.routes).toEqual([]);
+  });
+
+  it("names the bad DIGEST_ROUTES entry and what is wrong with it", () => {
+    const good = "d1c2a081-a471-42e1-853b-539d0f923d78=payments@example.com";
+    const [badSubscription] = problemsOf({ DIGEST_ROUTES: `${good};payments=team@example.com` });
+    expect(badSubscription?.setting).toBe("DIGEST_ROUTES");
+    expect(badSubscription?.problem).toMatch(/^entry "payments=team@example.com": "payments" is not a subscription id/);
+    const [badAddress] = problemsOf({ DIGEST_ROUTES: "b246710b-2da6-44e4-b324-f6195fe35f13=team-at-example.com" });
+    expect(badAddress?.problem).toMatch(/"team-at-example.com" is not an email address/);
+    const [noEquals] = problemsOf({ DIGEST_ROUTES: `${good};security@example.com` });
+    expect(noEquals?.problem).toMatch(/entry "security@example.com" needs the form <subscription id>/);
+    expect(problemsOf({ DIGEST_ROUTE_TAG: "owner/email" })[0]).toMatchObject({ setting: "DIGEST_ROUTE_TAG", problem: expect.stringMatching(/tag name/) });
+  });
+
+  it("lets team routes stand in for the fleet list when mail is on", () => {
+    const mail = { MAIL_TRANSPORT: "smtp", SMTP_HOST: "smtp.example.com", DIGEST_SENDER: "wiscan@example.com" };
+    expect(problemsOf(mail).map((p) => p.setting)).toEqual(["DIGEST_RECIPIENTS"]);
+    expect(problemsOf({ ...mail, DIGEST_ROUTES: "d1c2a081-a471-42e1-853b-539d0f923d78=payments@example.com" })).toEqual([]);
+    expect(problemsOf({ ...mail, DIGEST_ROUTE_TAG: "owner-email" })).toEqual([]);
+  });
 });

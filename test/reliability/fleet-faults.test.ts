@@ -19,8 +19,9 @@ import { describeCounts, summaryLine } from "./summary.js";
 
 const DEMO_DIR = fileURLToPath(new URL("../fleets/demo", import.meta.url));
 /** The client's per-request timeout in these scans; the slow faults answer later than this. */
-const REQUEST_TIMEOUT_MS = 2_000;
-const SLOW_MS = REQUEST_TIMEOUT_MS + 1_500;
+// Generous: on a loaded machine an ordinary answer must never miss it, or a retry would happen without a fault.
+const REQUEST_TIMEOUT_MS = 3_000;
+const SLOW_MS = REQUEST_TIMEOUT_MS + 1_000;
 const FAMILIES = ["resourceGraph", "arm", "graph", "kubernetes"] as const;
 const UNREACHABLE = ["marketing-web", "ml-sandbox"];
 
@@ -149,7 +150,7 @@ describe("a scan of the demo fleet with 10% of Azure and Kubernetes requests fai
     const unreachableRequests = clean.outcome.scan.clusters.filter((c) => UNREACHABLE.includes(c.cluster)).reduce((a, c) => a + c.requests, 0);
     const baseline = total(clean.requests) - unreachableRequests;
     const extra = total(faulty.requests) - baseline;
-    expect(injected).toBeGreaterThan(10);
+    expect(injected).toBeGreaterThan(8);
     expect(extra).toBeGreaterThan(0);
     // Each fault costs at most the one retry that replaces it (a retry that fails again is another fault).
     expect(extra).toBeLessThanOrEqual(injected);

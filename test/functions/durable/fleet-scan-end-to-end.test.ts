@@ -7,22 +7,27 @@
  * simulator serving the demo fleet, and the findings store on Azurite.
  * The reference is the engine's in-process scan of the same fleet (the CLI's
  * path): spreading the scan over activities must not change what it finds.
+ * The digest step sends through nodemailer to a real SMTP server on loopback.
  */
 import azfn from "@azure/functions";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { FleetScanInput, FleetScanResult } from "../../../functions/durable/model.js";
-import { FLEET_CHECKS_ACTIVITY, FLEET_SCAN_ORCHESTRATOR, SCAN_CLUSTER_ACTIVITY } from "../../../functions/durable/names.js";
+import { DIGEST_ACTIVITY, FLEET_CHECKS_ACTIVITY, FLEET_SCAN_ORCHESTRATOR, SCAN_CLUSTER_ACTIVITY } from "../../../functions/durable/names.js";
+import { useDigestRuntime } from "../../../functions/runtime/digest-runtime.js";
 import { scanDependenciesFactory } from "../../../functions/runtime/scan-dependencies.js";
 import { useScanRuntime } from "../../../functions/runtime/scan-runtime.js";
 import { createScanStaging, type ScanStaging } from "../../../functions/runtime/scan-staging.js";
 import { loadConfig, type WiscanConfig } from "../../../shared/config/index.js";
+import { createDigestArchive } from "../../../shared/digest/index.js";
 import { createAzureScanDependencies } from "../../../shared/engine/azure-dependencies.js";
 import { scanFleet } from "../../../shared/engine/index.js";
 import type { Finding } from "../../../shared/findings/index.js";
+import { createMailTransport, type MailTransport } from "../../../shared/mail/index.js";
 import { createFindingsStore, type FindingsStore, type StoredFinding } from "../../../shared/store/index.js";
 import type { Simulator } from "../../../simulator/index.js";
 import { clientsFor, startFleetSimulator } from "../../support/simulator.js";
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from "../../support/smtp.js";
 import { captureFunctions, DurableTestHost, type ActivityOutcome, type RegisteredFunctions } from "./durable-test-host.js";
 
 const { InvocationContext } = azfn;
@@ -32,6 +37,8 @@ const DEMO_DIR = fileURLToPath(new URL("../../fleets/demo", import.meta.url));
 const describe_ = (f: Finding) => `${f.id} ${f.checkId} | ${f.resource.cluster ?? "-"} | ${f.resource.namespace ?? "-"} | ${f.resource.kind} | ${f.resource.name}`;
 
 let sim: Simulator;
+let smtp: TestSmtpServer;
+let transport: MailTransport | undefined;
 let store: FindingsStore;
 let staging: ScanStaging;
 let functions: RegisteredFunctions;
@@ -76,6 +83,11 @@ let first: FleetScanResult;
 let second: FleetScanResult;
 const FIRST = "20261130T060000Z-timer";
 const SECOND = "20261207T060000Z-timer";
+/** contoso-payments, routed to its team by DIGEST_ROUTES. */
+const PAYMENTS_SUBSCRIPTION = "d1c2a081-a471-42e1-853b-539d0f923d78";
+
+/** The mails the SMTP server received for one scan, by the header the digest sets. */
+const mailsOf = (scanId: string): ReceivedMail[] => smtp.received.filter((m) => m.parsed.headers.get("x-wiscan-scan") === scanId);
 
 beforeAll(async () => {
   sim = await startFleetSimulator({ fleetDir: DEMO_DIR });
@@ -90,6 +102,25 @@ beforeAll(async () => {
   store = await createFindingsStore(storeSettings, { tablePrefix: "fnE2e" });
   staging = await createScanStaging(storeSettings, { tablePrefix: "fnE2e" });
   useScanRuntime({ dependencies: scanDependenciesFactory(clientsFor(sim), config), store, staging });
+  smtp = await startSmtpServer();
+  const mail = loadConfig({
+    MAIL_TRANSPORT: "smtp",
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_USER: smtp.user,
+    SMTP_PASSWORD: smtp.password,
+    DIGEST_SENDER: "wiscan@example.com",
+    DIGEST_RECIPIENTS: "security@example.com",
+    DIGEST_ROUTES: `${PAYMENTS_SUBSCRIPTION}=payments-team@example.com`,
+  });
+  transport = await createMailTransport(mail.digest, { ca: smtp.caPem });
+  useDigestRuntime({
+    config: mail,
+    store,
+    archive: await createDigestArchive(storeSettings, { tablePrefix: "fnE2e" }),
+    ...(transport !== undefined && { transport }),
+    retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
+  });
   functions = await captureFunctions(async () => {
     await import("../../../functions/durable/fleet-scan.js");
     await import("../../../functions/durable/activities/index.js");
@@ -100,6 +131,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   useScanRuntime(undefined);
+  useDigestRuntime(undefined);
+  await transport?.close();
+  await smtp?.close();
   await sim?.close();
 });
 
@@ -142,8 +176,47 @@ describe("the Durable fleet scan of the demo fleet", () => {
     expect(second.comparison).toEqual({ new: 0, reopened: 0, stillOpen: expected.size, resolved: 0 });
   });
 
-  it("calls the digest step, which says why nothing was delivered", () => {
-    expect(first.digest).toEqual({ status: "skipped", reason: "digest delivery is not available in this version" });
+  it("delivers each scan's digest once: the fleet's to DIGEST_RECIPIENTS, the routed team's to its address", () => {
+    expect(first.digest).toMatchObject({ status: "sent", digests: { sent: 2, failed: 0, "already-sent": 0 } });
+    expect(first.digest!.subject).toMatch(new RegExp(`^wiscan: \\d+ new high, ${expected.size} open, 0 resolved — 11 clusters in 3 subscriptions$`));
+    const mails = mailsOf(FIRST);
+    expect(mails.map((m) => m.envelopeTo.join(",")).sort()).toEqual(["payments-team@example.com", "security@example.com"]);
+
+    const fleet = mails.find((m) => m.envelopeTo.includes("security@example.com"))!;
+    expect(fleet.parsed.subject).toBe(first.digest!.subject);
+    // Display names from the staged inventory, not bare subscription ids.
+    expect(fleet.parsed.text).toContain("contoso-payments");
+    expect(fleet.parsed.text).toContain("data-platform");
+
+    const team = mails.find((m) => m.envelopeTo.includes("payments-team@example.com"))!;
+    expect(team.parsed.subject).toMatch(/— 3 clusters in 1 subscription$/);
+    expect(team.parsed.text).toContain("payments-prod");
+    expect(team.parsed.text).not.toContain("data-platform");
+
+    expect(second.digest).toMatchObject({ status: "sent", digests: { sent: 2 } });
+    expect(second.digest!.subject).toMatch(new RegExp(`^wiscan: 0 new high, ${expected.size} open, 0 resolved`));
+    expect(mailsOf(SECOND)).toHaveLength(2);
+  });
+
+  it("does not send a scan's digest again when the step runs again", async () => {
+    const before = smtp.received.length;
+    const context = new InvocationContext({ functionName: DIGEST_ACTIVITY, invocationId: "digest-again", logHandler: () => undefined });
+    const again = (await functions.get(DIGEST_ACTIVITY)!.handler(
+      { scan: { id: FIRST, startedAt: first.startedAt }, sendDigest: true, comparison: first.comparison, counts: first.summary },
+      context,
+    )) as FleetScanResult["digest"];
+    expect(again).toMatchObject({ status: "sent", digests: { sent: 0, "already-sent": 2 } });
+    expect(smtp.received.length).toBe(before);
+    expect(mailsOf(FIRST)).toHaveLength(2);
+  });
+
+  it("skips the digest of a scan that did not ask for one", async () => {
+    const context = new InvocationContext({ functionName: DIGEST_ACTIVITY, invocationId: "digest-unasked", logHandler: () => undefined });
+    const report = await functions.get(DIGEST_ACTIVITY)!.handler(
+      { scan: { id: "20261130T070000Z-http", startedAt: first.startedAt }, sendDigest: false, comparison: first.comparison, counts: first.summary },
+      context,
+    );
+    expect(report).toEqual({ status: "skipped", reason: "not requested for this scan" });
   });
 
   it("drops the staged inventory when the scan ends", async () => {
@@ -161,6 +234,7 @@ describe("the Durable fleet scan of the demo fleet", () => {
     for (const { line } of logs) {
       expect(() => JSON.parse(line) as unknown).not.toThrow();
       expect(line).not.toContain(sim.scanner.clientSecret);
+      expect(line).not.toContain(smtp.password);
       expect(line).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\./); // a JWT
       expect(line).not.toMatch(/AccountKey=|client-key-data|BEGIN (RSA |EC )?PRIVATE KEY/);
     }

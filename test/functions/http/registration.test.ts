@@ -1,7 +1,7 @@
 import { app } from "@azure/functions";
 import { describe, expect, it, vi } from "vitest";
 
-describe("query API registration", () => {
+describe("HTTP API registration", () => {
   it("registers every route with function keys, without reading any setting at import", async () => {
     const registered: Array<{ name: string; route?: string; methods?: string[]; authLevel?: string }> = [];
     const spy = vi.spyOn(app, "http").mockImplementation((name, options) => {
@@ -23,6 +23,7 @@ describe("query API registration", () => {
       "GET scans",
       "GET scans/{id}",
       "GET suppressions",
+      "POST digests/{scanId}/resend",
       "POST suppressions",
     ]);
     expect(new Set(registered.map((r) => r.authLevel))).toEqual(new Set(["function"]));
