@@ -58,6 +58,7 @@ describe("the compiled Functions entry", () => {
         "fleet-scan-cleanup",
         "findings-list",
         "scans-get",
+        "digests-resend",
       ]),
     );
   }, 180_000);
