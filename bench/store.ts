@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { findingId, type Finding, type Severity } from "../shared/findings/index.js";
 import type { ClusterHealth, ScanRun } from "../shared/scan/model.js";
 import { createFindingsStore, type FindingsStore } from "../shared/store/index.js";
-import { startAzurite } from "../test/support/azurite.js";
+import { startAzurite } from "../simulator/azurite.js";
 
 const FINDINGS = Number(process.argv[2] ?? 50_000);
 const PER_CLUSTER = 250;

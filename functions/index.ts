@@ -11,3 +11,6 @@ import "./scans/start.js";
 // The Durable fleet scan: orchestrations and activities.
 import "./durable/fleet-scan.js";
 import "./durable/activities/index.js";
+// Maintenance: retention of per-scan rows, and digests the mail service never took.
+import "./maintenance/retention.js";
+import "./maintenance/digest-retry.js";

@@ -96,7 +96,8 @@ function accepts(port: number): Promise<boolean> {
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolveStop) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    // Open keep-alive connections can hold the graceful close, so not forever.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
     child.once("exit", () => {
       clearTimeout(timer);
       resolveStop();

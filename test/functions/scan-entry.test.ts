@@ -59,6 +59,8 @@ describe("the compiled Functions entry", () => {
         "findings-list",
         "scans-get",
         "digests-resend",
+        "retention-cleanup",
+        "digest-retry",
       ]),
     );
   }, 180_000);
