@@ -5,7 +5,8 @@
  */
 import type { AksCluster, FederatedCredential } from "../inventory/model.js";
 import type { FleetView, WorkloadPrincipal } from "./fleet-view.js";
-import { issuerDifference, looseIssuerKey, type IssuerDifference } from "./workload-identity.js";
+import type { ClusterSnapshot, ServiceAccountSummary } from "../cluster/model.js";
+import { CLIENT_ID_ANNOTATION, isGuid, issuerDifference, looseIssuerKey, serviceAccountSubject, type IssuerDifference } from "./workload-identity.js";
 
 export type CredentialMatch =
   | { kind: "exact"; credential: FederatedCredential }
@@ -83,4 +84,33 @@ export function principalTrusting(view: FleetView, cluster: AksCluster, subject:
     (view.credentialsByIssuer.get(cluster.oidcIssuerUrl) ?? []).filter((t) => t.credential.subject === subject).map((t) => t.principal),
   );
   return trusting.size === 1 ? [...trusting][0] : undefined;
+}
+
+export interface ServiceAccountTrust {
+  serviceAccount: ServiceAccountSummary;
+  principal: WorkloadPrincipal;
+  issuer: string;
+  subject: string;
+  match: CredentialMatch;
+}
+
+/**
+ * Every service account of the snapshot that names a known identity whose
+ * credentials could be read, with how that identity trusts it. Accounts whose
+ * client id is malformed or unknown are left to sa.client-id-*; unread
+ * credentials prove nothing; without an issuer there is nothing to trust
+ * (cluster.oidc-issuer-disabled says so).
+ */
+export function serviceAccountTrusts(view: FleetView, snapshot: ClusterSnapshot): ServiceAccountTrust[] {
+  const { cluster } = snapshot;
+  const issuer = cluster.oidcIssuerUrl;
+  if (issuer === undefined || issuer === "") return [];
+  return snapshot.serviceAccounts.flatMap((serviceAccount) => {
+    const clientId = serviceAccount.annotations[CLIENT_ID_ANNOTATION];
+    if (clientId === undefined || !isGuid(clientId)) return [];
+    const principal = view.principalByClientId.get(clientId.toLowerCase());
+    if (principal === undefined || !principal.credentialsKnown) return [];
+    const subject = serviceAccountSubject(serviceAccount.namespace, serviceAccount.name);
+    return [{ serviceAccount, principal, issuer, subject, match: matchCredential(view, cluster, issuer, principal, subject) }];
+  });
 }

@@ -14,7 +14,7 @@ import { health, saFinding, scanRun, testStore, uniquePrefix } from "../store/fi
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 const { InvocationContext } = azfn;
-const timer = { isPastDue: false, scheduleStatus: { last: "", next: "", lastUpdated: "" } };
+const timer = { isPastDue: false, schedule: { adjustForDST: false }, scheduleStatus: { last: "", next: "", lastUpdated: "" } };
 const context = () => new InvocationContext({ functionName: "maintenance" });
 
 describe("the daily retention timer", () => {

@@ -1,8 +1,7 @@
 import { updateCredential } from "../commands.js";
-import { matchCredential } from "../credential-match.js";
+import { serviceAccountTrusts } from "../credential-match.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
 import { DOCS, MCSB } from "../links.js";
-import { CLIENT_ID_ANNOTATION, isGuid, serviceAccountSubject } from "../workload-identity.js";
 
 export const ficIssuerMismatch = defineCheck({
   id: "fic.issuer-mismatch",
@@ -16,15 +15,7 @@ export const ficIssuerMismatch = defineCheck({
   supersedes: ["fic.unknown-issuer"],
   evaluateCluster(view, snapshot, report) {
     const { cluster } = snapshot;
-    const issuer = cluster.oidcIssuerUrl;
-    if (issuer === undefined || issuer === "") return [];
-    return snapshot.serviceAccounts.flatMap((sa) => {
-      const clientId = sa.annotations[CLIENT_ID_ANNOTATION];
-      if (clientId === undefined || !isGuid(clientId)) return [];
-      const principal = view.principalByClientId.get(clientId.toLowerCase());
-      if (principal === undefined || !principal.credentialsKnown) return [];
-      const subject = serviceAccountSubject(sa.namespace, sa.name);
-      const match = matchCredential(view, cluster, issuer, principal, subject);
+    return serviceAccountTrusts(view, snapshot).flatMap(({ serviceAccount: sa, principal, issuer, subject, match }) => {
       if (match.kind !== "issuer-mismatch") return [];
       return match.candidates.map(({ credential, difference }) =>
         report({

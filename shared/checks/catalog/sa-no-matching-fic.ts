@@ -1,8 +1,8 @@
 import { createCredential, credentialNameFor } from "../commands.js";
-import { matchCredential } from "../credential-match.js";
+import { serviceAccountTrusts } from "../credential-match.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
 import { DOCS, MCSB } from "../links.js";
-import { CLIENT_ID_ANNOTATION, FEDERATED_CREDENTIAL_LIMIT, isGuid, serviceAccountSubject } from "../workload-identity.js";
+import { FEDERATED_CREDENTIAL_LIMIT } from "../workload-identity.js";
 
 export const saNoMatchingFic = defineCheck({
   id: "sa.no-matching-fic",
@@ -14,17 +14,7 @@ export const saNoMatchingFic = defineCheck({
   controls: [MCSB.applicationIdentities],
   evaluateCluster(view, snapshot, report) {
     const { cluster } = snapshot;
-    const issuer = cluster.oidcIssuerUrl;
-    // Without an issuer there is nothing to trust: cluster.oidc-issuer-disabled says so.
-    if (issuer === undefined || issuer === "") return [];
-    return snapshot.serviceAccounts.flatMap((sa) => {
-      const clientId = sa.annotations[CLIENT_ID_ANNOTATION];
-      if (clientId === undefined || !isGuid(clientId)) return [];
-      // Unknown identities are sa.client-id-unknown; unread credentials prove nothing.
-      const principal = view.principalByClientId.get(clientId.toLowerCase());
-      if (principal === undefined || !principal.credentialsKnown) return [];
-      const subject = serviceAccountSubject(sa.namespace, sa.name);
-      const match = matchCredential(view, cluster, issuer, principal, subject);
+    return serviceAccountTrusts(view, snapshot).flatMap(({ serviceAccount: sa, principal, issuer, subject, match }) => {
       if (match.kind !== "none") return [];
       const nearest = match.nearest;
       const atLimit = principal.credentials.length >= FEDERATED_CREDENTIAL_LIMIT;
