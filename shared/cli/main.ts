@@ -28,7 +28,7 @@ export function buildProgram(): Command {
     .option("--subscription <id>", "subscription to scan (repeatable; default: every subscription you can see)", collect)
     .option("--cluster <name-or-id>", "only this cluster, by name or resource id (repeatable)", collect)
     .option("--concurrency <n>", "clusters scanned at once (default: SCAN_CONCURRENCY or 32)")
-    .option("--output <format>", "table, json or csv (default: table on a terminal, json otherwise)")
+    .option("--output <format>", "table, json or csv (default: table on a terminal or with --demo, json otherwise)")
     .option("--out <file>", "write the results to a file instead of stdout")
     .option("--html <file>", "also write an HTML report")
     .option("--fail-on <severity>", "exit with code 5 when a finding is at least this severe (high, medium, low, info)")

@@ -57,7 +57,8 @@ export function parseScanOptions(raw: RawScanOptions, stdoutIsTerminal: boolean)
       problems.push(`--concurrency must be a whole number from 1 to 1000 (got "${raw.concurrency}")`);
     }
   }
-  const output = raw.output ?? (stdoutIsTerminal ? "table" : "json");
+  // The demo is for reading: a table even when piped; a real scan piped somewhere is for tools: JSON.
+  const output = raw.output ?? (stdoutIsTerminal || raw.demo === true ? "table" : "json");
   if (!isOneOf(OUTPUT_FORMATS, output)) problems.push(`--output must be one of ${OUTPUT_FORMATS.join(", ")} (got "${output}")`);
   if (raw.failOn !== undefined && !isOneOf(FAIL_ON, raw.failOn)) {
     problems.push(`--fail-on must be one of ${FAIL_ON.join(", ")} (got "${raw.failOn}")`);
