@@ -20,6 +20,7 @@ import {
   type SecurityAuthentication,
 } from "@kubernetes/client-node";
 import { Agent as HttpsAgent, type AgentOptions } from "node:https";
+import { createSecureContext } from "node:tls";
 // The generated response processors are not re-exported at the package root;
 // client-node is pinned (NODE-DEPENDENCIES.md), so these paths are stable.
 import { AdmissionregistrationV1ApiResponseProcessor } from "@kubernetes/client-node/dist/gen/apis/AdmissionregistrationV1Api.js";
@@ -140,6 +141,12 @@ function inMemoryKubeConfig(access: ClusterAccess): KubeConfig {
  * scanner's CPU and most of the API server's). The agent is built from the
  * first per-request agent's options (CA, client certificate, server name), so
  * TLS settings stay exactly client-node's.
+ *
+ * The agent also carries one TLS secure context for all its connections.
+ * Given only the CA and client certificate, Node builds a new context (parsing
+ * the CA PEM into a fresh X509 store) for every connection: a quarter of the
+ * scanner's TLS CPU with 4 connections per cluster (measured: 0.9 of 13 s
+ * CPU for 300 clusters).
  */
 function keepAliveAuthentication(kubeConfig: KubeConfig, maxSockets: number): SecurityAuthentication {
   let shared: HttpsAgent | undefined;
@@ -149,10 +156,16 @@ function keepAliveAuthentication(kubeConfig: KubeConfig, maxSockets: number): Se
       await kubeConfig.applySecurityAuthentication(context);
       const created = context.getAgent();
       if (!(created instanceof HttpsAgent)) return; // a proxy or plain-HTTP agent: leave it be
-      shared ??= new HttpsAgent({ ...(created.options as AgentOptions), keepAlive: true, maxSockets, timeout: IDLE_CONNECTION_MS });
+      shared ??= keepAliveAgent(created.options as AgentOptions, maxSockets);
       context.setAgent(shared);
     },
   };
+}
+
+function keepAliveAgent(options: AgentOptions, maxSockets: number): HttpsAgent {
+  const { ca, cert, key, pfx, passphrase } = options;
+  const secureContext = createSecureContext({ ca, cert, key, pfx, passphrase });
+  return new HttpsAgent({ ...options, secureContext, keepAlive: true, maxSockets, timeout: IDLE_CONNECTION_MS });
 }
 
 /**
