@@ -2,31 +2,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { accessFromKubeconfig, collectClusterSnapshot, resolveClusterAccess, type ClusterAccess, type ClusterSnapshot } from "../../shared/cluster/index.js";
 import type { AksCluster } from "../../shared/inventory/model.js";
 import type { Simulator, SimulatorOptions } from "../../simulator/index.js";
-import { generatedCluster, loadMiniFleet, MINI_FLEET_DIR, withCluster } from "../simulator/kubernetes/fleets.js";
+import { generatedCluster, loadMiniFleet, MINI_FLEET_CLUSTERS, MINI_FLEET_DIR, MINI_FLEET_TENANT, miniFleetCluster, withCluster } from "../simulator/kubernetes/fleets.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
 
-const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const TENANT = MINI_FLEET_TENANT;
 const NOW = new Date("2026-11-29T12:00:00Z");
 
-function aksCluster(name: string, resourceGroup: string, extra: Partial<AksCluster> = {}): AksCluster {
-  return {
-    id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${name}`,
-    name,
-    subscriptionId: SUBSCRIPTION,
-    resourceGroup,
-    location: "westeurope",
-    tenantId: TENANT,
-    isPrivate: false,
-    oidcIssuerEnabled: true,
-    workloadIdentityEnabled: true,
-    localAccountsDisabled: false,
-    ...extra,
-  };
-}
 
-const shopCluster = aksCluster("shop-aks", "shop-rg");
-const entraCluster = aksCluster("entra-aks", "platform-rg", { aad: { managed: true, azureRbac: true, tenantId: TENANT }, localAccountsDisabled: true });
+const shopCluster = MINI_FLEET_CLUSTERS.shop;
+const entraCluster = MINI_FLEET_CLUSTERS.entra;
 
 let sim: Simulator | undefined;
 
@@ -261,7 +245,7 @@ describe("large clusters", () => {
   it("restarts a pod list whose continue token expired, losing and duplicating no pod", async () => {
     const fleet = withCluster(await loadMiniFleet(), "big-aks", generatedCluster(1000, { labelledEvery: 10 }));
     const simulator = await start({ fleet, kubernetes: { expireContinue: [{ cluster: "big-aks", resource: "pods", after: 4, count: 1 }] } });
-    const snapshot = await snapshotOf(simulator, aksCluster("big-aks", "shop-rg"), { pageSize: 100 });
+    const snapshot = await snapshotOf(simulator, miniFleetCluster("big-aks", "shop-rg"), { pageSize: 100 });
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.stats.podsSeen).toBe(1000);
     // Five pages were read before the token expired, then all ten again.
@@ -274,7 +258,7 @@ describe("large clusters", () => {
   it("collects a cluster of 20,000 pods page by page, keeping only the workload-identity ones", async () => {
     const fleet = withCluster(await loadMiniFleet(), "huge-aks", generatedCluster(20_000, { namespaces: 40, labelledEvery: 200 }));
     const simulator = await start({ fleet, skipValidation: true });
-    const snapshot = await snapshotOf(simulator, aksCluster("huge-aks", "shop-rg"));
+    const snapshot = await snapshotOf(simulator, miniFleetCluster("huge-aks", "shop-rg"));
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.stats.podsSeen).toBe(20_000);
     expect(snapshot.stats.podPages).toBe(40);

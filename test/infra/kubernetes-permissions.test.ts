@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { collectClusterSnapshot, resolveClusterAccess, type ClusterAccess, type ClusterSnapshot } from "../../shared/cluster/index.js";
-import type { AksCluster } from "../../shared/inventory/model.js";
+import { MINI_FLEET_CLUSTERS } from "../simulator/kubernetes/fleets.js";
 import type { Simulator } from "../../simulator/index.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
 import {
@@ -29,8 +29,6 @@ import { startRecordingProxy, type RecordingProxy } from "./recording-proxy.js";
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
 
 const FLEET_DIR = fileURLToPath(new URL("../fleets/k8s-mini", import.meta.url));
-const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
-const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 
 interface KubernetesObject {
   kind?: string;
@@ -63,26 +61,11 @@ const probeRules = clusterRole(probeManifests, "wiscan-token-requester");
 const kubernetesReader = JSON.parse(read("infra/roles/kubernetes-reader.json")) as CustomRole;
 const tokenRequester = JSON.parse(read("infra/roles/kubernetes-token-requester.json")) as CustomRole;
 
-function aksCluster(name: string, resourceGroup: string, extra: Partial<AksCluster> = {}): AksCluster {
-  return {
-    id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${name}`,
-    name,
-    subscriptionId: SUBSCRIPTION,
-    resourceGroup,
-    location: "westeurope",
-    tenantId: TENANT,
-    isPrivate: false,
-    oidcIssuerEnabled: true,
-    workloadIdentityEnabled: true,
-    localAccountsDisabled: false,
-    ...extra,
-  };
-}
 
 /** Reached with its cluster-user credential's static token. */
-const localAccountsCluster = aksCluster("shop-aks", "shop-rg");
+const localAccountsCluster = MINI_FLEET_CLUSTERS.shop;
 /** Entra ID with Azure RBAC; listing Deployments is refused there, so the collector's fallback reads run too. */
-const entraCluster = aksCluster("entra-aks", "platform-rg", { aad: { managed: true, azureRbac: true, tenantId: TENANT }, localAccountsDisabled: true });
+const entraCluster = MINI_FLEET_CLUSTERS.entra;
 
 /** Every (group, resource[/subresource], verb) a set of rules grants, spelled "group|resource|verb". */
 function grantedTriples(rules: readonly PolicyRule[]): string[] {

@@ -1,3 +1,4 @@
+import type { AksCluster } from "../../../shared/inventory/model.js";
 /**
  * Fleets for the Kubernetes tests: the hand-written k8s-mini fleet, and
  * generated clusters with many pods for paging and memory tests.
@@ -72,3 +73,30 @@ export function generatedCluster(count: number, options: { namespaces?: number; 
   }
   return objects;
 }
+
+/** The mini fleet's subscription and tenant (test/fleets/k8s-mini/azure.json). */
+export const MINI_FLEET_SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
+export const MINI_FLEET_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+
+/** A cluster of the mini fleet as the inventory would describe it. */
+export function miniFleetCluster(name: string, resourceGroup: string, extra: Partial<AksCluster> = {}): AksCluster {
+  return {
+    id: `/subscriptions/${MINI_FLEET_SUBSCRIPTION}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${name}`,
+    name,
+    subscriptionId: MINI_FLEET_SUBSCRIPTION,
+    resourceGroup,
+    location: "westeurope",
+    tenantId: MINI_FLEET_TENANT,
+    isPrivate: false,
+    oidcIssuerEnabled: true,
+    workloadIdentityEnabled: true,
+    localAccountsDisabled: false,
+    ...extra,
+  };
+}
+
+/** The two clusters of the mini fleet: shop-aks reached with its static token, entra-aks with Entra ID and Azure RBAC. */
+export const MINI_FLEET_CLUSTERS = {
+  shop: miniFleetCluster("shop-aks", "shop-rg"),
+  entra: miniFleetCluster("entra-aks", "platform-rg", { aad: { managed: true, azureRbac: true, tenantId: MINI_FLEET_TENANT }, localAccountsDisabled: true }),
+};
