@@ -4,19 +4,12 @@
  * fleet simulator standalone until Ctrl-C, printing its endpoints, the CA
  * file and a kubeconfig with a context per simulated cluster.
  */
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { FleetValidationError, loadFleet, startSimulator } from "./index.js";
-
-/** The demo fleet, found relative to this module (dist/simulator/ or simulator/), not the working directory. */
-function demoFleetDir(): string {
-  const candidates = ["../../test/fleets/demo", "../test/fleets/demo"].map((p) => fileURLToPath(new URL(p, import.meta.url)));
-  return candidates.find((dir) => existsSync(join(dir, "azure.json"))) ?? (candidates[0] as string);
-}
+import { demoFleetDir } from "./demo-fleet.js";
 
 function integer(value: string): number {
   const parsed = Number(value);

@@ -12,8 +12,6 @@ import { runScanCommand, type ScanCommandResult } from "./scan-command.js";
 import { parseScanOptions, type RawScanOptions, type ScanCommandOptions } from "./scan-options.js";
 import { startDemo } from "./demo.js";
 import { openStore } from "./store-access.js";
-import type { FindingsStore } from "../store/index.js";
-import type { ScanRun } from "../scan/model.js";
 
 export async function scanAction(raw: RawScanOptions): Promise<void> {
   const options = parseScanOptions(raw, process.stdout.isTTY === true);
@@ -84,9 +82,9 @@ async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo
   try {
     const { scan, findings } = result.outcome;
     await opened.store.saveScan(scan, findings);
-    const changes = await changesOf(opened.store, scan);
+    const changes = await opened.store.scanChanges(scan);
     process.stderr.write(
-      `saved ${findings.length} findings to ${opened.description}: ${changes.opened} new or reopened, ${changes.resolved} resolved since the previous scan\n` +
+      `saved ${findings.length} findings to ${opened.description}: ${changes.new + changes.reopened} new or reopened, ${changes.resolved} resolved since the previous scan\n` +
         `read them back with: npx wiscan findings${demo ? " --demo" : ""} --severity high\n`,
     );
     if (demo) {
@@ -97,16 +95,6 @@ async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo
   } finally {
     await opened.close();
   }
-}
-
-async function changesOf(store: FindingsStore, scan: ScanRun): Promise<{ opened: number; resolved: number }> {
-  let opened = 0;
-  let resolved = 0;
-  for await (const f of store.allFindings({ status: "all", since: new Date(scan.startedAt) })) {
-    if (f.resolvedScanId === scan.id) resolved += 1;
-    else if (f.openedScanId === scan.id) opened += 1;
-  }
-  return { opened, resolved };
 }
 
 function firstLine(error: unknown): string {

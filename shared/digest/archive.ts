@@ -14,8 +14,9 @@
  * Chunks are written before the record, so a record always points at complete parts.
  */
 import { odata, TableClient, TableTransaction, type TableServiceClientOptions } from "@azure/data-tables";
-import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from "@azure/identity";
+import type { TokenCredential } from "@azure/identity";
 import type { WiscanConfig } from "../config/index.js";
+import { checkTablePrefix, DEFAULT_TABLE_PREFIX, StoreNotConfiguredError, tableClientFactory } from "../store/index.js";
 import { DigestError } from "./errors.js";
 import type { Digest, DigestAudience, TrendRecord } from "./model.js";
 import type { DigestPartKind } from "./render.js";
@@ -332,29 +333,15 @@ export interface DigestArchiveOptions {
  * store: a connection string (Azurite) or the account URL with a managed identity.
  */
 export async function createDigestArchive(store: WiscanConfig["store"], options: DigestArchiveOptions = {}): Promise<DigestArchive> {
-  const prefix = options.tablePrefix ?? "wiscan";
-  if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(prefix)) throw new RangeError(`table prefix "${prefix}" must start with a letter and hold at most 41 letters and digits`);
-  const name = prefix + DIGEST_TABLE_SUFFIX;
-  const clientOptions = options.clientOptions ?? {};
+  const name = checkTablePrefix(options.tablePrefix ?? DEFAULT_TABLE_PREFIX) + DIGEST_TABLE_SUFFIX;
   let table: TableClient;
-  switch (store.kind) {
-    case "connection-string":
-      table = TableClient.fromConnectionString(store.connectionString, name, {
-        allowInsecureConnection: /^DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/i.test(store.connectionString),
-        ...clientOptions,
-      });
-      break;
-    case "account-url": {
-      const credential =
-        options.credential ??
-        (options.managedIdentityClientId !== undefined ? new ManagedIdentityCredential({ clientId: options.managedIdentityClientId }) : new DefaultAzureCredential());
-      table = new TableClient(store.accountUrl, name, credential, clientOptions);
-      break;
-    }
-    case "none":
+  try {
+    table = tableClientFactory(store, options)(name);
+  } catch (error) {
+    if (error instanceof StoreNotConfiguredError) {
       throw new DigestError("not-configured", "No storage is configured for digests: set FINDINGS_STORAGE_ACCOUNT_URL or FINDINGS_STORAGE_CONNECTION_STRING");
-    default:
-      throw new Error(`unknown store kind ${(store as { kind: string }).kind}`);
+    }
+    throw error;
   }
   const archive = new DigestArchive(table, options.now);
   await archive.ensureTable();

@@ -29,11 +29,51 @@ export interface StoreConnectionOptions extends FindingsStoreOptions {
   clientOptions?: TableServiceClientOptions;
 }
 
-export function tableNames(prefix: string): Record<keyof FindingsTables, string> {
+/** Table names are a prefix plus a suffix; Azure allows letters and digits, starting with a letter. */
+export function checkTablePrefix(prefix: string): string {
   if (!/^[A-Za-z][A-Za-z0-9]{0,40}$/.test(prefix)) {
     throw new RangeError(`table prefix "${prefix}" must start with a letter and hold at most 41 letters and digits`);
   }
+  return prefix;
+}
+
+export function tableNames(prefix: string): Record<keyof FindingsTables, string> {
+  checkTablePrefix(prefix);
   return Object.fromEntries(Object.entries(TABLE_SUFFIXES).map(([k, suffix]) => [k, prefix + suffix])) as Record<keyof FindingsTables, string>;
+}
+
+/**
+ * Table clients on the findings storage account, reached as the configuration
+ * says: a connection string (Azurite) or the account URL with a managed
+ * identity. The store and the digest archive both use it. Throws
+ * StoreNotConfiguredError when no storage is configured.
+ */
+export function tableClientFactory(
+  store: WiscanConfig["store"],
+  options: Pick<StoreConnectionOptions, "managedIdentityClientId" | "credential" | "clientOptions"> = {},
+): (name: string) => TableClient {
+  const clientOptions = options.clientOptions ?? {};
+  switch (store.kind) {
+    case "connection-string":
+      return (name) =>
+        TableClient.fromConnectionString(store.connectionString, name, {
+          // Azurite speaks plain http on loopback; a connection string to it says so explicitly.
+          allowInsecureConnection: /^DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/i.test(store.connectionString),
+          ...clientOptions,
+        });
+    case "account-url": {
+      const credential =
+        options.credential ??
+        (options.managedIdentityClientId !== undefined
+          ? new ManagedIdentityCredential({ clientId: options.managedIdentityClientId })
+          : new DefaultAzureCredential());
+      return (name) => new TableClient(store.accountUrl, name, credential, clientOptions);
+    }
+    case "none":
+      throw new StoreNotConfiguredError("No findings store is configured: set FINDINGS_STORAGE_ACCOUNT_URL (production) or FINDINGS_STORAGE_CONNECTION_STRING (Azurite)");
+    default:
+      throw new Error(`unknown store kind ${(store as { kind: string }).kind}`);
+  }
 }
 
 /**
@@ -44,31 +84,7 @@ export function tableNames(prefix: string): Record<keyof FindingsTables, string>
  */
 export async function createFindingsStore(store: WiscanConfig["store"], options: StoreConnectionOptions = {}): Promise<FindingsStore> {
   const names = tableNames(options.tablePrefix ?? DEFAULT_TABLE_PREFIX);
-  const clientOptions = options.clientOptions ?? {};
-  let client: (name: string) => TableClient;
-  switch (store.kind) {
-    case "connection-string":
-      client = (name) =>
-        TableClient.fromConnectionString(store.connectionString, name, {
-          // Azurite speaks plain http on loopback; a connection string to it says so explicitly.
-          allowInsecureConnection: /^DefaultEndpointsProtocol=http;|UseDevelopmentStorage=true/i.test(store.connectionString),
-          ...clientOptions,
-        });
-      break;
-    case "account-url": {
-      const credential =
-        options.credential ??
-        (options.managedIdentityClientId !== undefined
-          ? new ManagedIdentityCredential({ clientId: options.managedIdentityClientId })
-          : new DefaultAzureCredential());
-      client = (name) => new TableClient(store.accountUrl, name, credential, clientOptions);
-      break;
-    }
-    case "none":
-      throw new StoreNotConfiguredError("No findings store is configured: set FINDINGS_STORAGE_ACCOUNT_URL (production) or FINDINGS_STORAGE_CONNECTION_STRING (Azurite)");
-    default:
-      throw new Error(`unknown store kind ${(store as { kind: string }).kind}`);
-  }
+  const client = tableClientFactory(store, options);
   const tables = Object.fromEntries(Object.entries(names).map(([k, name]) => [k, client(name)])) as unknown as FindingsTables;
   const findingsStore = new FindingsStore(tables, options);
   await findingsStore.ensureTables();

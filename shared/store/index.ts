@@ -1,6 +1,6 @@
 export * from "./model.js";
 export { FindingsStore, type FindingsStoreOptions, type FindingsTables } from "./store.js";
-export { createFindingsStore, tableNames, DEFAULT_TABLE_PREFIX, type StoreConnectionOptions } from "./factory.js";
+export { createFindingsStore, tableClientFactory, checkTablePrefix, tableNames, DEFAULT_TABLE_PREFIX, type StoreConnectionOptions } from "./factory.js";
 export { InvalidParameterError, StoreNotConfiguredError } from "./errors.js";
 export {
   parseFindingQuery,

@@ -123,6 +123,13 @@ export interface Page<T> {
   continuationToken?: string;
 }
 
+/** How a saved scan changed the state of findings. */
+export interface ScanChanges {
+  new: number;
+  reopened: number;
+  resolved: number;
+}
+
 export interface SaveResult {
   findings: number;
   /** Requests to the service: transactions, or single writes in "single" mode. */

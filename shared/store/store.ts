@@ -58,6 +58,7 @@ import type {
   Page,
   PageRequest,
   SaveResult,
+  ScanChanges,
   ScanDetails,
   ScanRef,
   ScanSummary,
@@ -310,6 +311,23 @@ export class FindingsStore {
       yield* page.items;
       token = page.continuationToken;
     } while (token !== undefined);
+  }
+
+  /**
+   * What a saved scan changed: every change of a finding's status is dated with
+   * the scan that made it, so the findings changed since the scan started, read
+   * once, say what is new, reopened and resolved.
+   */
+  async scanChanges(scan: ScanRef): Promise<ScanChanges> {
+    const changes: ScanChanges = { new: 0, reopened: 0, resolved: 0 };
+    for await (const finding of this.allFindings({ status: "all", since: new Date(scan.startedAt) })) {
+      if (finding.resolvedScanId === scan.id && finding.status === "resolved") changes.resolved += 1;
+      else if (finding.openedScanId === scan.id) {
+        if (finding.firstSeenScanId === scan.id) changes.new += 1;
+        else changes.reopened += 1;
+      }
+    }
+    return changes;
   }
 
   /** One finding with its history (oldest first), or undefined when the store never saw it. */

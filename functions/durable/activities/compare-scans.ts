@@ -1,8 +1,6 @@
 /**
- * Step 5: this scan against the state before it. The store dates every change
- * of a finding's status with the scan that made it, so the findings whose
- * status changed since this scan started, read once, say what is new,
- * reopened and resolved; the rest of what it saw was open already.
+ * Step 5: this scan against the state before it: what the store says it made
+ * new, reopened and resolved; the rest of what it saw was open already.
  */
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
@@ -18,17 +16,8 @@ export interface CompareInput {
 }
 
 export async function compareWithPrevious(input: CompareInput, runtime: ScanRuntime, log: ScanLog): Promise<ScanComparison> {
-  let created = 0;
-  let reopened = 0;
-  let resolved = 0;
-  for await (const finding of runtime.store.allFindings({ status: "all", since: new Date(input.scan.startedAt) })) {
-    if (finding.resolvedScanId === input.scan.id && finding.status === "resolved") resolved += 1;
-    else if (finding.openedScanId === input.scan.id) {
-      if (finding.firstSeenScanId === input.scan.id) created += 1;
-      else reopened += 1;
-    }
-  }
-  const comparison: ScanComparison = { new: created, reopened, stillOpen: Math.max(0, input.counts.findings - created - reopened), resolved };
+  const changes = await runtime.store.scanChanges(input.scan);
+  const comparison: ScanComparison = { ...changes, stillOpen: Math.max(0, input.counts.findings - changes.new - changes.reopened) };
   log.info("scan.compared", { ...comparison });
   return comparison;
 }
