@@ -8,6 +8,7 @@ import type {
   AppRegistration,
   FederatedCredential,
   Inventory,
+  InventoryError,
   ManagedIdentity,
   RoleAssignment,
 } from "../inventory/model.js";
@@ -168,4 +169,77 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  */
 export function trustsAksIssuer(view: FleetView, issuer: string): boolean {
   return view.clusterByIssuer.has(issuer) || view.clustersByLooseIssuer.has(looseIssuerKey(issuer)) || isAksIssuer(issuer);
+}
+
+/**
+ * The view with app registrations (and the errors of looking them up) added,
+ * for one cluster's checks. Costs what the additions cost, not what the fleet
+ * costs: with thousands of clusters each naming an app registration, rebuilding
+ * the whole view per cluster would index every identity again and again. The
+ * base view is never changed, so one cluster's lookups never alter another's verdicts.
+ */
+export function extendFleetView(view: FleetView, applications: readonly AppRegistration[], errors: readonly InventoryError[]): FleetView {
+  if (applications.length === 0 && errors.length === 0) return view;
+  const added = buildFleetView({
+    ...view.inventory,
+    clusters: [],
+    identities: [],
+    roleAssignments: [],
+    applications: [...applications],
+    errors: [...view.inventory.errors, ...errors],
+  });
+  // A managed identity (or an app the base already knows) wins over an app with the same client id, as in buildFleetView.
+  const newPrincipals = added.principals.filter((p) => !view.principalByClientId.has(p.clientId.toLowerCase()));
+  const newCredentials = new Map<string, TrustedCredential[]>();
+  for (const principal of newPrincipals) {
+    for (const credential of principal.credentials) push(newCredentials, credential.issuer, { principal, credential });
+  }
+  return {
+    ...view,
+    inventory: { ...view.inventory, applications: [...view.inventory.applications, ...applications], errors: [...view.inventory.errors, ...errors] },
+    principals: [...view.principals, ...newPrincipals],
+    principalByClientId: new OverlayMap(view.principalByClientId, new Map(newPrincipals.map((p) => [p.clientId.toLowerCase(), p])), (base) => base),
+    credentialsByIssuer: new OverlayMap(view.credentialsByIssuer, newCredentials, (base, extra) => [...base, ...extra]),
+    roleAssignmentsKnown: view.roleAssignmentsKnown && added.roleAssignmentsKnown,
+    applicationsKnown: view.applicationsKnown && added.applicationsKnown,
+  };
+}
+
+/** A read-only map seen through a smaller one: keys in both are combined, nothing is copied. */
+class OverlayMap<K, V> implements ReadonlyMap<K, V> {
+  readonly size: number;
+  constructor(
+    private readonly base: ReadonlyMap<K, V>,
+    private readonly extra: ReadonlyMap<K, V>,
+    private readonly combine: (base: V, extra: V) => V,
+  ) {
+    let onlyExtra = 0;
+    for (const key of extra.keys()) if (!base.has(key)) onlyExtra += 1;
+    this.size = base.size + onlyExtra;
+  }
+  get(key: K): V | undefined {
+    const b = this.base.get(key);
+    const e = this.extra.get(key);
+    if (b === undefined) return e;
+    return e === undefined ? b : this.combine(b, e);
+  }
+  has(key: K): boolean {
+    return this.base.has(key) || this.extra.has(key);
+  }
+  *entries(): MapIterator<[K, V]> {
+    for (const key of this.keys()) yield [key, this.get(key) as V];
+  }
+  *keys(): MapIterator<K> {
+    yield* this.base.keys();
+    for (const key of this.extra.keys()) if (!this.base.has(key)) yield key;
+  }
+  *values(): MapIterator<V> {
+    for (const [, value] of this.entries()) yield value;
+  }
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void): void {
+    for (const [key, value] of this.entries()) callback(value, key, this);
+  }
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
 }

@@ -8,7 +8,7 @@ import type { AksCluster, AppRegistration, InventoryError } from "../inventory/m
 import type { Finding } from "../findings/model.js";
 import type { ClusterHealth } from "../scan/model.js";
 import {
-  buildFleetView,
+  extendFleetView,
   claimedCredentials,
   runClusterChecks,
   summarizeClusterUsage,
@@ -63,18 +63,9 @@ export function namedClientIds(snapshot: ClusterSnapshot): string[] {
   return [...ids].sort();
 }
 
-/**
- * The fleet view plus app registrations found for one cluster. Rebuilt rather
- * than mutated, so that one cluster's lookups never change another's verdicts.
- */
+/** The fleet view plus app registrations found for one cluster (see extendFleetView). */
 export function withApplications(view: FleetView, applications: readonly AppRegistration[], errors: readonly InventoryError[]): FleetView {
-  if (applications.length === 0 && errors.length === 0) return view;
-  const inventory = view.inventory;
-  return buildFleetView({
-    ...inventory,
-    applications: [...inventory.applications, ...applications],
-    errors: [...inventory.errors, ...errors],
-  });
+  return extendFleetView(view, applications, errors);
 }
 
 async function snapshotOrFailure(deps: ScanDependencies, cluster: AksCluster): Promise<ClusterSnapshot> {
