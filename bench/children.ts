@@ -7,9 +7,10 @@ export type SimulatorStats = Omit<Extract<SimulatorChildMessage, { type: "closed
 export type ReadySimulator = Extract<SimulatorChildMessage, { type: "ready" }> & { close(): Promise<SimulatorStats | undefined> };
 
 /** A simulator serving a generated fleet in a process of its own; close() ends it. */
-export async function startSimulatorChild(spec: FleetSpec): Promise<ReadySimulator> {
+export async function startSimulatorChild(spec: FleetSpec, nodeFlags: readonly string[] = []): Promise<ReadySimulator> {
   // A 5,000-cluster fleet takes about a gigabyte in the simulator: give it room.
-  const child = fork(childPath("simulator-child.js"), [], { execArgv: ["--max-old-space-size=8192"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const execArgv = ["--max-old-space-size=8192", ...nodeFlags];
+  const child = fork(childPath("simulator-child.js"), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const message = await firstMessage<SimulatorChildMessage>(child, { type: "start", spec });
   if (message.type !== "ready") {
     child.kill();
@@ -31,8 +32,8 @@ export async function startSimulatorChild(spec: FleetSpec): Promise<ReadySimulat
 }
 
 /** One scan in a fresh scanner process, so that its peak RSS is its own. */
-export async function runScannerChild(job: ScanJob, heapLimitMb = 0): Promise<ScanMeasurement> {
-  const execArgv = heapLimitMb > 0 ? [`--max-old-space-size=${heapLimitMb}`] : [];
+export async function runScannerChild(job: ScanJob, heapLimitMb = 0, nodeFlags: readonly string[] = []): Promise<ScanMeasurement> {
+  const execArgv = [...(heapLimitMb > 0 ? [`--max-old-space-size=${heapLimitMb}`] : []), ...nodeFlags];
   const child = fork(childPath("scanner-child.js"), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const message = await firstMessage<ScannerChildMessage>(child, job);
   if (message.type === "error") throw new Error(`scanner child: ${message.message}`);

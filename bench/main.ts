@@ -19,6 +19,7 @@ const positive = (value: string): number => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number");
   return n;
 };
+const nodeFlags = (value: string): string[] => value.split(" ").filter(Boolean);
 const sizes = (value: string): number[] => value.split(",").filter(Boolean).map((v) => positive(v.trim()));
 const quota = (value: string) => {
   const match = /^(\d+)\/(\d+(?:\.\d+)?)s?$/.exec(value);
@@ -43,11 +44,13 @@ const program = new Command("bench")
   .option("--resource-graph-quota <q>", "Resource Graph quota per caller (Azure: 15/5)", quota, { limit: 15, windowSeconds: 5 })
   .option("--seed <n>", "generator seed", positive, 7)
   .option("--scanner-heap-mb <n>", "old-space limit of the scanner process (0: Node's default)", positive, 0)
+  .option("--scanner-node-flags <flags>", "extra Node flags for the scanner process, space-separated (e.g. \"--cpu-prof --cpu-prof-dir=prof\")", nodeFlags, [])
+  .option("--simulator-node-flags <flags>", "extra Node flags for the simulator process, space-separated", nodeFlags, [])
   .option("--out <dir>", "where the JSON result goes", "bench-results")
   .option("--from <file>", "print the table of an earlier run's JSON instead of running");
 
 async function main(): Promise<void> {
-  const raw = program.parse().opts<Omit<BenchSettings, "inventoryConcurrency" | "baselineSize" | "giantPods"> & { inventoryConcurrency?: number; baseline: number; giantPods: number; out: string; from?: string; scannerHeapMb: number }>();
+  const raw = program.parse().opts<Omit<BenchSettings, "inventoryConcurrency" | "baselineSize" | "giantPods"> & { inventoryConcurrency?: number; baseline: number; giantPods: number; out: string; from?: string; scannerHeapMb: number; scannerNodeFlags: string[]; simulatorNodeFlags: string[] }>();
   if (raw.from !== undefined) {
     const saved = JSON.parse(await readFile(raw.from, "utf8")) as { results: CaseResult[]; parseBytesPerSecond: number };
     console.log(resultTable(saved.results, saved.parseBytesPerSecond));
@@ -69,13 +72,13 @@ async function main(): Promise<void> {
   let parseBytesPerSecond = 0;
   for (const benchCase of cases) {
     process.stdout.write(`- ${benchCase.name}: generating...`);
-    const sim = await startSimulatorChild(benchCase.spec);
+    const sim = await startSimulatorChild(benchCase.spec, raw.simulatorNodeFlags);
     let result: CaseResult | undefined;
     try {
       if (parseBytesPerSecond === 0) parseBytesPerSecond = measureParseRate(sim.samples.map((s) => s.body));
       process.stdout.write(` (${(sim.generateMs / 1000).toFixed(1)} s) scanning...`);
       const loadBefore = loadavg();
-      const measurement = await runScannerChild({ connection: sim.connection, kubernetesEndpoint: sim.kubernetesEndpoint, ...benchCase.config }, raw.scannerHeapMb);
+      const measurement = await runScannerChild({ connection: sim.connection, kubernetesEndpoint: sim.kubernetesEndpoint, ...benchCase.config }, raw.scannerHeapMb, raw.scannerNodeFlags);
       result = evaluate(benchCase, sim.facts, measurement, parseBytesPerSecond, {
         loadBefore,
         loadAfter: loadavg(),

@@ -68,6 +68,11 @@ param logTailLines int = 500
 @maxValue(100000)
 param logMaxPodsPerCluster int = 200
 
+@description('Pods of one owner (ReplicaSet, Job, ...) whose logs are read (LOG_PODS_PER_OWNER).')
+@minValue(1)
+@maxValue(1000)
+param logPodsPerOwner int = 1
+
 @description('Days to keep per-scan rows (RETENTION_DAYS).')
 @minValue(1)
 @maxValue(3650)
@@ -195,6 +200,7 @@ module app 'modules/function-app.bicep' = {
       clusterTimeoutSeconds: clusterTimeoutSeconds
       logTailLines: logTailLines
       logMaxPodsPerCluster: logMaxPodsPerCluster
+      logPodsPerOwner: logPodsPerOwner
       findingsStorageAccountUrl: storage.outputs.tableEndpoint
       retentionDays: retentionDays
       mailTransport: sendDigest ? 'acs' : 'none'

@@ -62,6 +62,7 @@ type ScannerSettings = {
   clusterTimeoutSeconds: int
   logTailLines: int
   logMaxPodsPerCluster: int
+  logPodsPerOwner: int
   findingsStorageAccountUrl: string
   retentionDays: int
   mailTransport: 'acs' | 'none'
@@ -174,6 +175,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     CLUSTER_TIMEOUT_SECONDS: string(scanner.clusterTimeoutSeconds)
     LOG_TAIL_LINES: string(scanner.logTailLines)
     LOG_MAX_PODS_PER_CLUSTER: string(scanner.logMaxPodsPerCluster)
+    LOG_PODS_PER_OWNER: string(scanner.logPodsPerOwner)
     FINDINGS_STORAGE_ACCOUNT_URL: scanner.findingsStorageAccountUrl
     RETENTION_DAYS: string(scanner.retentionDays)
     MAIL_TRANSPORT: scanner.mailTransport

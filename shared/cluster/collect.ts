@@ -9,11 +9,12 @@
  * identity are kept, so memory stays bounded on a cluster with 20,000 pods.
  * Every failure becomes a CollectionError in the snapshot; nothing is thrown.
  */
-import type { V1Deployment, V1ListMeta, V1MutatingWebhookConfiguration, V1Namespace, V1Pod, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
+import type { V1Deployment, V1MutatingWebhookConfiguration, V1Namespace, V1Pod, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
 import type { AksCluster } from "../inventory/model.js";
 import type { ClusterAccess } from "./access.js";
 import { aadstsEvidence } from "./aadsts.js";
 import { isExpiredContinue, type RequestTarget } from "./errors.js";
+import { apiPath } from "./kube-http.js";
 import { KubeSession } from "./kube-session.js";
 import { WORKLOAD_KINDS, type AadstsLogEvidence, type ClusterSnapshot, type CollectionError, type PodSummary, type WorkloadKind, type WorkloadSummary } from "./model.js";
 import {
@@ -44,6 +45,13 @@ export interface CollectOptions {
   logSinceSeconds?: number;
   /** Pods whose logs are read, at most; 0 reads no logs at all. */
   logMaxPods?: number;
+  /**
+   * Pods of one owner (a ReplicaSet, a Job, ...) whose logs are read. Replicas
+   * run the same template with the same service account and token, so they
+   * fail alike: one is enough to see an AADSTS error, and reading every
+   * replica made logs half of a cluster's requests.
+   */
+  logPodsPerOwner?: number;
   /** Requests in flight at once against the API server. */
   concurrency?: number;
 }
@@ -54,6 +62,7 @@ export const COLLECT_DEFAULTS = {
   logTailLines: 200,
   logSinceSeconds: 24 * 60 * 60,
   logMaxPods: 50,
+  logPodsPerOwner: 1,
   concurrency: 4,
 } as const;
 
@@ -78,35 +87,33 @@ export async function collectClusterSnapshot(cluster: AksCluster, access: Cluste
   const assembler = new SnapshotAssembler(snapshot);
 
   // The first request doubles as a reachability probe: when it cannot get through, nothing else will.
-  const namespacesError = await lists.collect({ resource: "namespaces", verb: "list", group: "" }, (page) => session.core.listNamespace(page), (namespace) => assembler.namespace(namespace), () => assembler.reset("namespaces"));
+  const namespacesError = await lists.collect<V1Namespace>({ resource: "namespaces", verb: "list", group: "" }, (namespace) => assembler.namespace(namespace), () => assembler.reset("namespaces"));
   if (namespacesError && isFatal(namespacesError)) {
     if (!session.reached) snapshot.accessPath = "none";
     return finish(snapshot, session, lists, started);
   }
 
-  await lists.collect({ resource: "serviceaccounts", verb: "list", group: "" }, (page) => session.core.listServiceAccountForAllNamespaces(page), (account) => assembler.serviceAccount(account), () => assembler.reset("serviceaccounts"));
+  await lists.collect<V1ServiceAccount>({ resource: "serviceaccounts", verb: "list", group: "" }, (account) => assembler.serviceAccount(account), () => assembler.reset("serviceaccounts"));
   assembler.serviceAccountsComplete();
 
   const [, deploymentsError] = await Promise.all([
-    lists.collect(
+    lists.collect<V1Pod>(
       { resource: "pods", verb: "list", group: "" },
-      (page) => session.core.listPodForAllNamespaces(page),
       (pod) => assembler.pod(pod),
       () => assembler.reset("pods"),
       () => {
         lists.podPages += 1;
       },
     ),
-    lists.collect({ resource: "deployments", verb: "list", group: "apps" }, (page) => session.apps.listDeploymentForAllNamespaces(page), (deployment) => assembler.deployment(deployment), () => assembler.reset("deployments")),
-    lists.collect({ resource: "statefulsets", verb: "list", group: "apps" }, (page) => session.apps.listStatefulSetForAllNamespaces(page), (o) => assembler.workload("StatefulSet", o), () => assembler.reset("statefulsets")),
-    lists.collect({ resource: "daemonsets", verb: "list", group: "apps" }, (page) => session.apps.listDaemonSetForAllNamespaces(page), (o) => assembler.workload("DaemonSet", o), () => assembler.reset("daemonsets")),
-    lists.collect({ resource: "replicasets", verb: "list", group: "apps" }, (page) => session.apps.listReplicaSetForAllNamespaces(page), (o) => assembler.workload("ReplicaSet", o), () => assembler.reset("replicasets")),
-    lists.collect({ resource: "jobs", verb: "list", group: "batch" }, (page) => session.batch.listJobForAllNamespaces(page), (o) => assembler.workload("Job", o), () => assembler.reset("jobs")),
-    lists.collect({ resource: "cronjobs", verb: "list", group: "batch" }, (page) => session.batch.listCronJobForAllNamespaces(page), (o) => assembler.workload("CronJob", o), () => assembler.reset("cronjobs")),
-    lists.collect({ resource: "services", verb: "list", group: "" }, (page) => session.core.listServiceForAllNamespaces(page), (service) => assembler.service(service), () => assembler.reset("services")),
-    lists.collect(
+    lists.collect<V1Deployment>({ resource: "deployments", verb: "list", group: "apps" }, (deployment) => assembler.deployment(deployment), () => assembler.reset("deployments")),
+    lists.collect<WorkloadObject>({ resource: "statefulsets", verb: "list", group: "apps" }, (o) => assembler.workload("StatefulSet", o), () => assembler.reset("statefulsets")),
+    lists.collect<WorkloadObject>({ resource: "daemonsets", verb: "list", group: "apps" }, (o) => assembler.workload("DaemonSet", o), () => assembler.reset("daemonsets")),
+    lists.collect<WorkloadObject>({ resource: "replicasets", verb: "list", group: "apps" }, (o) => assembler.workload("ReplicaSet", o), () => assembler.reset("replicasets")),
+    lists.collect<WorkloadObject>({ resource: "jobs", verb: "list", group: "batch" }, (o) => assembler.workload("Job", o), () => assembler.reset("jobs")),
+    lists.collect<WorkloadObject>({ resource: "cronjobs", verb: "list", group: "batch" }, (o) => assembler.workload("CronJob", o), () => assembler.reset("cronjobs")),
+    lists.collect<V1Service>({ resource: "services", verb: "list", group: "" }, (service) => assembler.service(service), () => assembler.reset("services")),
+    lists.collect<V1MutatingWebhookConfiguration>(
       { resource: "mutatingwebhookconfigurations", verb: "list", group: "admissionregistration.k8s.io" },
-      (page) => session.admission.listMutatingWebhookConfiguration(page),
       (configuration) => assembler.mutatingWebhookConfiguration(configuration),
       () => assembler.reset("mutatingwebhookconfigurations"),
     ),
@@ -261,8 +268,7 @@ export function snapshotWithoutAccess(cluster: AksCluster, errors: CollectionErr
   };
 }
 
-type Page = { limit: number; _continue?: string };
-type ListResponse<T> = { items: T[]; metadata?: V1ListMeta };
+type ListResponse<T> = { items?: T[]; metadata?: { continue?: string } };
 
 /** Paged lists with restart on expired continue tokens; failures land in the snapshot's errors. */
 class ListCollector {
@@ -281,7 +287,6 @@ class ListCollector {
    */
   async collect<T>(
     target: RequestTarget,
-    fetchPage: (page: Page) => Promise<ListResponse<T>>,
     add: (item: T) => void,
     reset: () => void,
     onPage?: () => void,
@@ -289,8 +294,8 @@ class ListCollector {
     let continueToken: string | undefined;
     let restarts = 0;
     for (;;) {
-      const page: Page = { limit: this.pageSize, ...(continueToken !== undefined && { _continue: continueToken }) };
-      const result = await this.session.call(target, () => fetchPage(page));
+      const page = { limit: this.pageSize, continue: continueToken };
+      const result = await this.session.call(target, () => this.session.getJson<ListResponse<T>>(apiPath(target), page));
       if (!result.ok) {
         if (continueToken !== undefined && isExpiredContinue(result.error) && restarts < MAX_LIST_RESTARTS) {
           restarts += 1;
@@ -302,8 +307,8 @@ class ListCollector {
         return result.error;
       }
       onPage?.();
-      for (const item of result.value.items) add(item);
-      continueToken = result.value.metadata?._continue || undefined;
+      for (const item of result.value.items ?? []) add(item);
+      continueToken = result.value.metadata?.continue || undefined;
       if (continueToken === undefined) return undefined;
     }
   }
@@ -325,7 +330,7 @@ function isFatal(error: CollectionError): boolean {
 async function findWebhookDeployments(session: KubeSession, snapshot: ClusterSnapshot, lists: ListCollector): Promise<void> {
   for (const namespace of ["kube-system", HELM_WEBHOOK_NAMESPACE]) {
     const target = { resource: "deployments", verb: "get", group: "apps", namespace };
-    const result = await session.call(target, () => session.apps.readNamespacedDeployment({ name: WEBHOOK_DEPLOYMENT_NAME, namespace }));
+    const result = await session.call(target, () => session.getJson<V1Deployment>(apiPath(target, WEBHOOK_DEPLOYMENT_NAME)));
     if (result.ok) {
       const webhook = webhookDeployment(result.value);
       if (webhook) snapshot.webhookDeployments.push(webhook);
@@ -339,16 +344,18 @@ interface LogSettings {
   logTailLines: number;
   logSinceSeconds: number;
   logMaxPods: number;
+  logPodsPerOwner: number;
   concurrency: number;
 }
 
 /**
- * Reads recent logs of labelled pods, one pod per owner first (replicas of
- * one ReplicaSet fail alike), and keeps only the AADSTS codes found.
+ * Reads recent logs of labelled pods, `logPodsPerOwner` of each owner
+ * (replicas of one ReplicaSet fail alike), and keeps only the AADSTS codes
+ * found.
  */
 async function collectLogEvidence(session: KubeSession, pods: readonly PodSummary[], settings: LogSettings, lists: ListCollector): Promise<AadstsLogEvidence[]> {
   if (settings.logTailLines <= 0 || settings.logMaxPods <= 0) return [];
-  const reads = logCandidates(pods, settings.logMaxPods).flatMap((pod) =>
+  const reads = logCandidates(pods, settings.logMaxPods, settings.logPodsPerOwner).flatMap((pod) =>
     pod.containers.map((container) => ({ namespace: pod.namespace, pod: pod.name, container: container.name })),
   );
   const evidence: AadstsLogEvidence[] = [];
@@ -360,17 +367,9 @@ async function collectLogEvidence(session: KubeSession, pods: readonly PodSummar
       if (deniedNamespaces.has(read.namespace)) continue;
       const { namespace, pod, container } = read;
       const target = { resource: "pods/log", verb: "get", group: "", namespace };
-      const result = await session.call(target, () =>
-        session.core.readNamespacedPodLog({
-          namespace,
-          name: pod,
-          container,
-          tailLines: settings.logTailLines,
-          sinceSeconds: settings.logSinceSeconds,
-          limitBytes: LOG_LIMIT_BYTES,
-          timestamps: true,
-        }),
-      );
+      const query = { container, tailLines: settings.logTailLines, sinceSeconds: settings.logSinceSeconds, limitBytes: LOG_LIMIT_BYTES, timestamps: true };
+      // The server stops at limitBytes; the slack covers a line it finishes and a proxy that ignores the limit.
+      const result = await session.call(target, () => session.getText(apiPath(target, pod, "log"), query, LOG_LIMIT_BYTES + 64 * 1024));
       if (result.ok) {
         evidence.push(...aadstsEvidence(namespace, pod, container, result.value));
         continue;
@@ -388,24 +387,32 @@ async function collectLogEvidence(session: KubeSession, pods: readonly PodSummar
   );
 }
 
-/** Labelled, started pods whose logs are worth reading, one per owner first (replicas of one ReplicaSet fail alike). */
-export function logCandidates(pods: readonly PodSummary[], max: number): PodSummary[] {
-  const labelled = pods.filter((pod) => pod.labels[USE_LABEL] === "true" && pod.phase !== "Pending");
-  const firstOfOwner: PodSummary[] = [];
-  const rest: PodSummary[] = [];
-  const owners = new Set<string>();
-  for (const pod of labelled) {
+/**
+ * Labelled, started pods whose logs are worth reading: at most `perOwner` of
+ * each owner (a pod without one is its own), the first of every owner before
+ * the second of any, at most `max` in all.
+ */
+export function logCandidates(pods: readonly PodSummary[], max: number, perOwner: number = COLLECT_DEFAULTS.logPodsPerOwner): PodSummary[] {
+  const byOwner = new Map<string, PodSummary[]>();
+  for (const pod of pods) {
+    if (pod.labels[USE_LABEL] !== "true" || pod.phase === "Pending") continue;
     const owner = pod.owner ? `${pod.namespace}/${pod.owner.kind}/${pod.owner.name}` : `${pod.namespace}/Pod/${pod.name}`;
-    if (owners.has(owner)) rest.push(pod);
-    else {
-      owners.add(owner);
-      firstOfOwner.push(pod);
+    const replicas = byOwner.get(owner);
+    if (replicas) replicas.push(pod);
+    else byOwner.set(owner, [pod]);
+  }
+  const candidates: PodSummary[] = [];
+  for (let round = 0; round < perOwner; round++) {
+    for (const replicas of byOwner.values()) {
+      const pod = replicas[round];
+      if (pod) candidates.push(pod);
     }
   }
-  return [...firstOfOwner, ...rest].slice(0, max);
+  return candidates.slice(0, max);
 }
 
 function finish(snapshot: ClusterSnapshot, session: KubeSession, lists: ListCollector, started: number): ClusterSnapshot {
+  session.close();
   snapshot.stats.requests = session.requests;
   snapshot.stats.podPages = lists.podPages;
   snapshot.stats.durationMs = Math.round(performance.now() - started);

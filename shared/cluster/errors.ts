@@ -3,7 +3,7 @@
  * with a message that can be stored and shown: secrets are scrubbed and
  * nothing of the request (headers, kubeconfig) is copied into it.
  */
-import { ApiException } from "@kubernetes/client-node";
+import { KubernetesHttpError } from "./kube-http.js";
 import type { CollectionError, CollectionErrorKind } from "./model.js";
 
 /** What a request was trying to do, in RBAC terms. */
@@ -42,7 +42,7 @@ export function kubernetesError(error: unknown, target: RequestTarget): Collecti
     group: target.group,
     ...(target.namespace !== undefined && { namespace: target.namespace }),
   };
-  if (error instanceof ApiException) {
+  if (error instanceof KubernetesHttpError) {
     const status = error.code;
     const message = statusMessage(error.body) ?? `HTTP ${status}`;
     return { kind: kindOfStatus(status), ...base, message: scrub(message), httpStatus: status };
@@ -91,7 +91,7 @@ function errorFields(error: unknown): { name?: string; code?: string; type?: str
   };
 }
 
-/** The message of a Kubernetes Status body (client-node hands the raw text over). */
+/** The message of a Kubernetes Status body (the raw text of the answer). */
 function statusMessage(body: unknown): string | undefined {
   let value = body;
   if (typeof body === "string") {

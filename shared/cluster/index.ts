@@ -8,6 +8,7 @@ export { AKS_SERVER_APP_ID, accessFromKubeconfig, resolveClusterAccess, type Clu
 export { COLLECT_DEFAULTS, collectClusterSnapshot, snapshotWithoutAccess, type CollectOptions } from "./collect.js";
 export { aadstsEvidence } from "./aadsts.js";
 export { KubeSession, type CallResult, type KubeSessionOptions } from "./kube-session.js";
+export { apiPath } from "./kube-http.js";
 export { scrub } from "./errors.js";
 export {
   RUN_COMMAND_LISTS,

@@ -1,35 +1,15 @@
 /**
- * The scanner's connection to one API server: @kubernetes/client-node clients
- * built from an in-memory KubeConfig (no file, no token in it: a custom
- * authenticator asks the ClusterAccess for a token per request), with a
- * per-request timeout, a request counter, a small concurrency limit and a
- * couple of retries for throttling and transient server errors.
+ * The scanner's connection to one API server: requests sent with the
+ * ClusterAccess's token or client certificate (asked for per request, never
+ * stored here), on one keep-alive connection pool, with a per-request timeout,
+ * a request counter, a small concurrency limit and a couple of retries for
+ * throttling and transient server errors.
  */
-import {
-  AdmissionregistrationV1Api,
-  AppsV1Api,
-  BatchV1Api,
-  CoreV1Api,
-  createConfiguration,
-  HttpInfo,
-  KubeConfig,
-  ServerConfiguration,
-  type Middleware,
-  type RequestContext,
-  type ResponseContext,
-  type SecurityAuthentication,
-} from "@kubernetes/client-node";
-import { Agent as HttpsAgent, type AgentOptions } from "node:https";
-import { createSecureContext } from "node:tls";
-// The generated response processors are not re-exported at the package root;
-// client-node is pinned (NODE-DEPENDENCIES.md), so these paths are stable.
-import { AdmissionregistrationV1ApiResponseProcessor } from "@kubernetes/client-node/dist/gen/apis/AdmissionregistrationV1Api.js";
-import { AppsV1ApiResponseProcessor } from "@kubernetes/client-node/dist/gen/apis/AppsV1Api.js";
-import { BatchV1ApiResponseProcessor } from "@kubernetes/client-node/dist/gen/apis/BatchV1Api.js";
-import { CoreV1ApiResponseProcessor } from "@kubernetes/client-node/dist/gen/apis/CoreV1Api.js";
+import type { Agent } from "node:https";
 import pLimit from "p-limit";
 import type { ClusterAccess } from "./access.js";
 import { kubernetesError, type RequestTarget } from "./errors.js";
+import { apiServerAgent, KubernetesHttpError, send, type Query } from "./kube-http.js";
 import type { CollectionError } from "./model.js";
 
 export interface KubeSessionOptions {
@@ -42,53 +22,48 @@ export interface KubeSessionOptions {
 
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: CollectionError };
 
-const AUTH_PROVIDER_NAME = "wiscan-scanner";
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 const MAX_RETRY_DELAY_MS = 5_000;
-/** Idle connections to an API server close after this long: a scan moves on to other clusters. */
-const IDLE_CONNECTION_MS = 10_000;
+/**
+ * A list page or object larger than this is refused rather than held: 500
+ * pods of a hostile cluster with 64 kB annotations are ~35 MB.
+ */
+const MAX_JSON_BYTES = 128 * 1024 * 1024;
+const USER_AGENT = "wiscan";
 
 export class KubeSession {
-  readonly core: CoreV1Api;
-  readonly apps: AppsV1Api;
-  readonly batch: BatchV1Api;
-  readonly admission: AdmissionregistrationV1Api;
   /** HTTP requests sent, retries included. */
   requests = 0;
   /** True once any request got an HTTP answer: the API server is reachable. */
   reached = false;
   private readonly limit: ReturnType<typeof pLimit>;
+  private readonly agent: Agent;
 
   constructor(
-    access: ClusterAccess,
+    private readonly access: ClusterAccess,
     private readonly options: KubeSessionOptions,
   ) {
     this.limit = pLimit(options.concurrency);
-    const kubeConfig = inMemoryKubeConfig(access);
-    const session = this;
-    const middleware: Middleware = {
-      async pre(context: RequestContext) {
-        session.requests += 1;
-        context.setSignal(AbortSignal.timeout(options.requestTimeoutMs));
-        return context;
-      },
-      async post(context: ResponseContext) {
-        session.reached = true;
-        return context;
-      },
-    };
-    const configuration = createConfiguration({
-      baseServer: new ServerConfiguration(access.server.replace(/\/+$/, ""), {}),
-      authMethods: { default: keepAliveAuthentication(kubeConfig, options.concurrency) },
-      promiseMiddleware: [middleware],
-    });
-    this.core = new CoreV1Api(configuration, undefined, withPlainLists(new CoreV1ApiResponseProcessor()));
-    this.apps = new AppsV1Api(configuration, undefined, withPlainLists(new AppsV1ApiResponseProcessor()));
-    this.batch = new BatchV1Api(configuration, undefined, withPlainLists(new BatchV1ApiResponseProcessor()));
-    this.admission = new AdmissionregistrationV1Api(configuration, undefined, withPlainLists(new AdmissionregistrationV1ApiResponseProcessor()));
+    const certificate = access.clientCertificate?.();
+    this.agent = apiServerAgent({ ...(access.caData && { caData: access.caData }), ...(certificate && { clientCertificate: certificate }) }, options.concurrency);
   }
 
-  /** Runs one API call within the concurrency limit; failures come back typed, never thrown. */
+  /** GET of a JSON document: a list page (`limit`, `continue`) or one object. */
+  async getJson<T>(path: string, query?: Query): Promise<T> {
+    return JSON.parse(await this.send("GET", path, query, undefined, MAX_JSON_BYTES, "application/json")) as T;
+  }
+
+  /** GET of a text document (a pod's log), read up to `maxBytes`. */
+  getText(path: string, query: Query, maxBytes: number): Promise<string> {
+    return this.send("GET", path, query, undefined, maxBytes, "*/*");
+  }
+
+  /** POST of a JSON object (a TokenRequest), answered with JSON. */
+  async postJson<T>(path: string, body: unknown): Promise<T> {
+    return JSON.parse(await this.send("POST", path, undefined, JSON.stringify(body), MAX_JSON_BYTES, "application/json")) as T;
+  }
+
+  /** Runs one request within the concurrency limit; failures come back typed, never thrown. */
   async call<T>(target: RequestTarget, request: () => Promise<T>): Promise<CallResult<T>> {
     for (let attempt = 0; ; attempt++) {
       let failure: unknown;
@@ -104,96 +79,36 @@ export class KubeSession {
       await sleep(retryDelayMs(failure, attempt));
     }
   }
-}
 
-function inMemoryKubeConfig(access: ClusterAccess): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  const certificate = access.clientCertificate?.();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: "cluster", server: access.server, skipTLSVerify: false, ...(access.caData && { caData: access.caData }) }],
-    users: [
-      {
-        name: "scanner",
-        ...(access.bearerToken && { authProvider: { name: AUTH_PROVIDER_NAME, config: {} } }),
-        ...(certificate && { certData: certificate.certData, keyData: certificate.keyData }),
-      },
-    ],
-    contexts: [{ name: "scan", cluster: "cluster", user: "scanner" }],
-    currentContext: "scan",
-  });
-  const { bearerToken } = access;
-  if (bearerToken) {
-    kubeConfig.addAuthenticator({
-      isAuthProvider: (user) => user.authProvider?.name === AUTH_PROVIDER_NAME,
-      async applyAuthentication(_user, requestOptions) {
-        const token = await bearerToken();
-        requestOptions.headers = { ...requestOptions.headers, Authorization: `Bearer ${token}` };
-      },
-    });
+  /** Closes the session's connections now instead of when they have idled out: a fleet scan holds thousands otherwise. */
+  close(): void {
+    this.agent.destroy();
   }
-  return kubeConfig;
-}
 
-/**
- * The KubeConfig's authentication, on one keep-alive agent per session.
- * client-node builds a new agent for every request, so each request would pay
- * a TCP and TLS handshake of its own (on a 20-request cluster scan, most of the
- * scanner's CPU and most of the API server's). The agent is built from the
- * first per-request agent's options (CA, client certificate, server name), so
- * TLS settings stay exactly client-node's.
- *
- * The agent also carries one TLS secure context for all its connections.
- * Given only the CA and client certificate, Node builds a new context (parsing
- * the CA PEM into a fresh X509 store) for every connection: a quarter of the
- * scanner's TLS CPU with 4 connections per cluster (measured: 0.9 of 13 s
- * CPU for 300 clusters).
- */
-function keepAliveAuthentication(kubeConfig: KubeConfig, maxSockets: number): SecurityAuthentication {
-  let shared: HttpsAgent | undefined;
-  return {
-    getName: () => "kubeconfig authentication, keep-alive",
-    async applySecurityAuthentication(context: RequestContext) {
-      await kubeConfig.applySecurityAuthentication(context);
-      const created = context.getAgent();
-      if (!(created instanceof HttpsAgent)) return; // a proxy or plain-HTTP agent: leave it be
-      shared ??= keepAliveAgent(created.options as AgentOptions, maxSockets);
-      context.setAgent(shared);
-    },
-  };
-}
-
-function keepAliveAgent(options: AgentOptions, maxSockets: number): HttpsAgent {
-  const { ca, cert, key, pfx, passphrase } = options;
-  const secureContext = createSecureContext({ ca, cert, key, pfx, passphrase });
-  return new HttpsAgent({ ...options, secureContext, keepAlive: true, maxSockets, timeout: IDLE_CONNECTION_MS });
-}
-
-/**
- * A response processor whose successful list responses are JSON.parse'd and
- * nothing more. client-node's ObjectSerializer copies every object of a list
- * into model classes (timestamps into Dates) after parsing it: on a scan that
- * was as much CPU again as the parse, and twice the garbage, for objects the
- * collector reduces to slim summaries at once. The plain objects have the
- * same shape (the summaries accept timestamps as strings or Dates), but for
- * one renamed field, the list's `metadata.continue`, which client-node calls
- * `_continue`. Errors and every other call keep client-node's processing.
- */
-function withPlainLists<T extends object>(processor: T): T {
-  return new Proxy(processor, {
-    get(target, property, receiver) {
-      const original = Reflect.get(target, property, receiver) as unknown;
-      if (typeof property !== "string" || typeof original !== "function" || !/^list\w*WithHttpInfo$/.test(property)) return original;
-      return async (response: ResponseContext) => {
-        const contentType = String(response.headers["content-type"] ?? "");
-        if (response.httpStatusCode !== 200 || !/^application\/json\b/i.test(contentType)) {
-          return (original as (r: ResponseContext) => unknown).call(target, response);
-        }
-        const list = JSON.parse(await response.body.text()) as { metadata?: { continue?: string; _continue?: string } };
-        if (list.metadata?.continue !== undefined) list.metadata._continue = list.metadata.continue;
-        return new HttpInfo(response.httpStatusCode, response.headers, response.body, list);
-      };
-    },
-  });
+  private async send(method: "GET" | "POST", path: string, query: Query | undefined, body: string | undefined, maxBytes: number, accept: string): Promise<string> {
+    this.requests += 1;
+    const headers: Record<string, string> = { Accept: accept, "User-Agent": USER_AGENT };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (this.access.bearerToken) headers["Authorization"] = `Bearer ${await this.access.bearerToken()}`;
+    try {
+      const { text } = await send({
+        method,
+        server: this.access.server,
+        path,
+        ...(query && { query }),
+        headers,
+        ...(body !== undefined && { body }),
+        agent: this.agent,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        maxBytes,
+      });
+      this.reached = true;
+      return text;
+    } catch (error) {
+      if (error instanceof KubernetesHttpError) this.reached = true;
+      throw error;
+    }
+  }
 }
 
 /**

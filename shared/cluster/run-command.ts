@@ -46,6 +46,8 @@ export interface RunCommandCollectOptions {
   logSinceSeconds?: number;
   /** Pods whose logs are read, at most (0 reads no logs). */
   logMaxPods?: number;
+  /** Pods of one owner whose logs are read (see CollectOptions). */
+  logPodsPerOwner?: number;
   /** Commands running at once in the cluster. */
   concurrency?: number;
   /** Poll interval of the long-running operation; default: the SDK's, or what AKS's Retry-After asks. */
@@ -228,7 +230,7 @@ async function collectLogEvidence(runner: CommandRunner, snapshot: ClusterSnapsh
   const maxPods = options.logMaxPods ?? COLLECT_DEFAULTS.logMaxPods;
   if (tailLines <= 0 || maxPods <= 0) return [];
   const byNamespace = new Map<string, PodSummary[]>();
-  for (const pod of logCandidates(snapshot.pods, maxPods)) byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod]);
+  for (const pod of logCandidates(snapshot.pods, maxPods, options.logPodsPerOwner ?? COLLECT_DEFAULTS.logPodsPerOwner)) byNamespace.set(pod.namespace, [...(byNamespace.get(pod.namespace) ?? []), pod]);
 
   const evidence: AadstsLogEvidence[] = [];
   await Promise.all(

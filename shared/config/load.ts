@@ -29,6 +29,7 @@ export interface WiscanConfig {
     clusterTimeoutSeconds: number;
     logTailLines: number;
     logMaxPodsPerCluster: number;
+    logPodsPerOwner: number;
     probeScopes: string[];
     runCommandScopes: string[];
   };
@@ -124,6 +125,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
       clusterTimeoutSeconds: v.CLUSTER_TIMEOUT_SECONDS ?? 30,
       logTailLines: v.LOG_TAIL_LINES ?? 500,
       logMaxPodsPerCluster: v.LOG_MAX_PODS_PER_CLUSTER ?? 200,
+      logPodsPerOwner: v.LOG_PODS_PER_OWNER ?? 1,
       probeScopes: v.PROBE_SCOPES ?? [],
       runCommandScopes: v.RUN_COMMAND_SCOPES ?? [],
     },

@@ -122,6 +122,13 @@ export const SETTINGS = {
     default: "200",
     schema: integer(0, 100000),
   },
+  LOG_PODS_PER_OWNER: {
+    name: "LOG_PODS_PER_OWNER",
+    description: "Pods of one owner (ReplicaSet, Job, ...) whose logs are read: replicas share template, service account and token, so they fail alike.",
+    example: "1",
+    default: "1",
+    schema: integer(1, 1000),
+  },
   FINDINGS_STORAGE_CONNECTION_STRING: {
     name: "FINDINGS_STORAGE_CONNECTION_STRING",
     description: "Table Storage connection string (Azurite, local development). Production uses FINDINGS_STORAGE_ACCOUNT_URL.",

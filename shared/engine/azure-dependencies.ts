@@ -37,6 +37,7 @@ export function scanSettingsFromConfig(config: WiscanConfig, overrides: Partial<
       requestTimeoutMs: config.scanner.clusterTimeoutSeconds * 1000,
       logTailLines: config.scanner.logTailLines,
       logMaxPods: config.scanner.logMaxPodsPerCluster,
+      logPodsPerOwner: config.scanner.logPodsPerOwner,
     },
     ...overrides,
   };
@@ -106,5 +107,6 @@ function runCommandCollectOptions(collect: CollectOptions | undefined) {
     ...(collect?.logTailLines !== undefined && { logTailLines: collect.logTailLines }),
     ...(collect?.logSinceSeconds !== undefined && { logSinceSeconds: collect.logSinceSeconds }),
     ...(collect?.logMaxPods !== undefined && { logMaxPods: collect.logMaxPods }),
+    ...(collect?.logPodsPerOwner !== undefined && { logPodsPerOwner: collect.logPodsPerOwner }),
   };
 }

@@ -9,8 +9,9 @@
  * Opt-in per scope (PROBE_SCOPES): it needs `create serviceaccounts/token`,
  * which the scanner's read-only role does not otherwise hold.
  */
+import type { AuthenticationV1TokenRequest } from "@kubernetes/client-node";
 import pLimit from "p-limit";
-import { KubeSession, type ClusterAccess, type ClusterSnapshot, type CollectionError, type ProbeResult } from "../cluster/index.js";
+import { apiPath, KubeSession, type ClusterAccess, type ClusterSnapshot, type CollectionError, type ProbeResult } from "../cluster/index.js";
 import { exchangeServiceAccountToken, PUBLIC_AUTHORITY_HOST } from "./token-exchange.js";
 import { probeTargets, type ProbeTarget } from "./targets.js";
 
@@ -47,6 +48,7 @@ export async function withTokenExchangeProbe(snapshot: ClusterSnapshot, access: 
   const limit = pLimit(settings.concurrency ?? 4);
   const errors: CollectionError[] = [];
   const results = await Promise.all(probeTargets(snapshot).map((target) => limit(() => probeOne(session, target, settings, timeoutMs, errors))));
+  session.close();
   // One entry per refusal kind and namespace, as the collector keeps them.
   const known = new Set(snapshot.errors.map(errorKey));
   const newErrors = errors.filter((error) => !known.has(errorKey(error)) && known.add(errorKey(error)));
@@ -68,10 +70,10 @@ async function probeOne(session: KubeSession, target: ProbeTarget, settings: Pro
     expirationSeconds: target.expirationSeconds,
   };
   const requested = await session.call({ ...TOKEN_REQUEST_TARGET, namespace: target.namespace }, () =>
-    session.core.createNamespacedServiceAccountToken({
-      namespace: target.namespace,
-      name: target.serviceAccount,
-      body: { spec: { audiences: [TOKEN_EXCHANGE_AUDIENCE], expirationSeconds: target.expirationSeconds } },
+    session.postJson<AuthenticationV1TokenRequest>(apiPath({ ...TOKEN_REQUEST_TARGET, namespace: target.namespace }, target.serviceAccount, "token"), {
+      apiVersion: "authentication.k8s.io/v1",
+      kind: "TokenRequest",
+      spec: { audiences: [TOKEN_EXCHANGE_AUDIENCE], expirationSeconds: target.expirationSeconds },
     }),
   );
   if (!requested.ok) {

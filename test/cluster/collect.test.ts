@@ -131,7 +131,7 @@ describe("a cluster reached through its cluster-user credential", () => {
 
   it("extracts AADSTS codes with their count and last time from the logs of labelled pods only", async () => {
     const simulator = await start({ kubernetes: { now: () => NOW } });
-    const snapshot = await snapshotOf(simulator, shopCluster);
+    const snapshot = await snapshotOf(simulator, shopCluster, { logPodsPerOwner: 2 });
     expect(snapshot.logEvidence).toEqual([
       { namespace: "shop", pod: "orders-7d9c8b6f5-x2x4q", container: "orders", code: "AADSTS700016", count: 1, lastSeen: "2026-11-29T11:59:58.000000000Z" },
       { namespace: "shop", pod: "orders-7d9c8b6f5-x2x4q", container: "orders", code: "AADSTS70021", count: 2, lastSeen: "2026-11-29T11:59:57.000000000Z" },
@@ -141,6 +141,17 @@ describe("a cluster reached through its cluster-user credential", () => {
 });
 
 describe("log reading", () => {
+  it("reads one replica of each owner unless told to read more", async () => {
+    // orders runs two replicas; only the second in the API's order (x2x4q, containers orders and istio-proxy) logged AADSTS errors.
+    const onePerOwner = await start({ kubernetes: { now: () => NOW } });
+    const first = await snapshotOf(onePerOwner, shopCluster);
+    expect(first.logEvidence).toEqual([]);
+    const twoPerOwner = await start({ kubernetes: { now: () => NOW } });
+    const both = await snapshotOf(twoPerOwner, shopCluster, { logPodsPerOwner: 2 });
+    expect(new Set(both.logEvidence.map((evidence) => evidence.pod))).toEqual(new Set(["orders-7d9c8b6f5-x2x4q"]));
+    expect(both.stats.requests).toBe(first.stats.requests + 2);
+  });
+
   it("reads no logs when logTailLines is 0", async () => {
     const simulator = await start();
     const snapshot = await snapshotOf(simulator, shopCluster, { logTailLines: 0 });

@@ -103,7 +103,7 @@ beforeAll(async () => {
       server: result.access.server.replace(new URL(sim.kubernetesEndpoint).origin, proxy.origin),
       caData: proxy.caData,
     };
-    snapshots.push(await collectClusterSnapshot(cluster, throughProxy, { now: new Date("2026-11-29T12:00:00Z"), pageSize: 2 }));
+    snapshots.push(await collectClusterSnapshot(cluster, throughProxy, { now: new Date("2026-11-29T12:00:00Z"), pageSize: 2, logPodsPerOwner: 2 }));
   }
   requests = proxy.requests.map((r) => requestOf(r.method, r.url.replace(/^\/clusters\/[^/?]+/, "")));
 });

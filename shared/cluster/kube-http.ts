@@ -1,0 +1,134 @@
+/**
+ * The few HTTP requests a scan sends to a Kubernetes API server (list a
+ * resource, get one object, read a pod's log, create a TokenRequest), on
+ * node:https with one keep-alive connection pool per API server.
+ *
+ * Why not @kubernetes/client-node's API classes, which the scanner used
+ * before: loading them costs ~80 MB of RSS (46 MB for CoreV1Api alone, its
+ * model classes and serializer) before the first request, more than half of
+ * the 150 MB a 20,000-pod cluster scan is allowed, and every request went
+ * through node-fetch and client-node's middleware chain, ~18 % of the
+ * scanner's CPU on a fleet scan (docs/benchmarks.md). A scan only reads, with
+ * paths and query parameters that are part of the stable v1 API, so the
+ * request side is small; client-node stays the source of the object types and
+ * the independent client the simulator is tested with.
+ */
+import { Agent, request, type AgentOptions } from "node:https";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { createSecureContext } from "node:tls";
+import type { RequestTarget } from "./errors.js";
+
+/** An answer with a status outside 2xx; `body` is the server's text (a Kubernetes Status, usually). */
+export class KubernetesHttpError extends Error {
+  override readonly name = "KubernetesHttpError";
+  constructor(
+    readonly code: number,
+    readonly body: string,
+    readonly headers: IncomingHttpHeaders,
+  ) {
+    super(`HTTP ${code}`);
+  }
+}
+
+/** A response body over the size the caller allows: read no further, keep nothing of it. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = "ResponseTooLargeError";
+  constructor(readonly limitBytes: number) {
+    super(`the response is larger than ${limitBytes} bytes`);
+  }
+}
+
+export interface TlsMaterial {
+  /** Base64 PEM of the cluster CA; the system roots when absent. */
+  caData?: string;
+  /** Base64 PEM client certificate and key (kubeconfig `client-certificate-data` / `client-key-data`). */
+  clientCertificate?: { certData: string; keyData: string };
+}
+
+/** Idle connections to an API server close after this long: a scan moves on to other clusters. */
+const IDLE_CONNECTION_MS = 10_000;
+
+/**
+ * One pool of keep-alive connections to one API server, sharing one TLS
+ * context: without it Node builds a new context (parsing the CA PEM into a
+ * fresh certificate store) for every connection.
+ */
+export function apiServerAgent(tls: TlsMaterial, maxSockets: number): Agent {
+  const options: AgentOptions = {};
+  if (tls.caData) options.ca = Buffer.from(tls.caData, "base64");
+  if (tls.clientCertificate) {
+    options.cert = Buffer.from(tls.clientCertificate.certData, "base64");
+    options.key = Buffer.from(tls.clientCertificate.keyData, "base64");
+  }
+  const secureContext = createSecureContext(options);
+  return new Agent({ secureContext, keepAlive: true, maxSockets, timeout: IDLE_CONNECTION_MS, scheduling: "lifo" });
+}
+
+/** The URL path of a resource of the v1 API: `/api/v1/pods`, `/apis/apps/v1/namespaces/ns/deployments/name`, ... */
+export function apiPath(target: Pick<RequestTarget, "resource" | "group" | "namespace">, name?: string, subresource?: string): string {
+  // RBAC names a subresource "pods/log"; the URL puts the object's name between the two.
+  const resource = target.resource.split("/")[0] ?? target.resource;
+  const segments = target.group === "" ? ["api", "v1"] : ["apis", target.group, "v1"];
+  if (target.namespace !== undefined) segments.push("namespaces", target.namespace);
+  segments.push(resource);
+  if (name !== undefined) segments.push(name);
+  if (subresource !== undefined) segments.push(subresource);
+  return "/" + segments.map(encodeURIComponent).join("/");
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface HttpCall {
+  method: "GET" | "POST";
+  /** API server URL, with the path prefix it may carry. */
+  server: string;
+  path: string;
+  query?: Query;
+  headers: Record<string, string>;
+  body?: string;
+  agent: Agent;
+  signal: AbortSignal;
+  /** The body is read up to this many bytes, then the request fails with ResponseTooLargeError. */
+  maxBytes: number;
+}
+
+/** Sends one request and reads the whole answer; a status outside 2xx throws KubernetesHttpError with the body. */
+export async function send(call: HttpCall): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  const url = requestUrl(call.server, call.path, call.query);
+  try {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const outgoing = request(url, { method: call.method, agent: call.agent, headers: call.headers, signal: call.signal }, resolve);
+      outgoing.on("error", reject);
+      outgoing.end(call.body);
+    });
+    const text = await readBody(response, call.maxBytes);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) throw new KubernetesHttpError(status, text, response.headers);
+    return { status, headers: response.headers, text };
+  } catch (error) {
+    // A timeout that strikes while the body streams in surfaces as a reset socket: say what it was.
+    if (call.signal.aborted && !(error instanceof KubernetesHttpError)) throw call.signal.reason;
+    throw error;
+  }
+}
+
+async function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      response.destroy();
+      throw new ResponseTooLargeError(maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
+}
+
+function requestUrl(server: string, path: string, query: Query = {}): URL {
+  const base = new URL(server);
+  const url = new URL(base.pathname.replace(/\/+$/, "") + path, base);
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+  return url;
+}
