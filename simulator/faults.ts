@@ -7,10 +7,10 @@
 import { z } from "zod";
 import { API_FAMILIES, type ApiFamily } from "./http.js";
 
-export const FAULT_KINDS = ["latency", "status", "reset", "unreachable", "forbidden", "unauthorized"] as const;
+export const FAULT_KINDS = ["latency", "status", "reset", "truncate", "unreachable", "forbidden", "unauthorized"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults a retry can get past; the others are a state of the server that stays. */
-const TRANSIENT_FAULTS: ReadonlySet<FaultKind> = new Set(["latency", "status", "reset"]);
+const TRANSIENT_FAULTS: ReadonlySet<FaultKind> = new Set(["latency", "status", "reset", "truncate"]);
 
 const quotaSchema = z
   .object({
@@ -107,6 +107,8 @@ export function parseFaults(raw: unknown): z.output<typeof faultsConfigSchema> {
 export type FaultAction =
   | { kind: "status"; status: 429 | 500 | 503; retryAfterSeconds?: number }
   | { kind: "reset" }
+  /** The answer starts (status, headers, half the body), then the connection drops. */
+  | { kind: "truncate" }
   | { kind: "unreachable" }
   | { kind: "forbidden" }
   | { kind: "unauthorized" };
@@ -255,6 +257,8 @@ function toAction(rule: FaultRule): FaultAction {
       };
     case "reset":
       return { kind: "reset" };
+    case "truncate":
+      return { kind: "truncate" };
     case "unreachable":
       return { kind: "unreachable" };
     case "forbidden":

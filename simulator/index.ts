@@ -223,6 +223,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         case "unreachable":
           resetConnection(req);
           return;
+        case "truncate":
+          cutShort(req, res);
+          break;
         case "status": {
           const reason = action.status === 429 ? "TooManyRequests" : action.status === 503 ? "ServiceUnavailable" : "InternalError";
           const headers: Record<string, string> = action.retryAfterSeconds !== undefined ? { "retry-after": String(action.retryAfterSeconds) } : {};
@@ -271,6 +274,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
       case "unreachable":
         resetConnection(req);
         return true;
+      case "truncate":
+        cutShort(req, res);
+        return false;
       case "status": {
         const headers: Record<string, string> = action.retryAfterSeconds !== undefined ? { "retry-after": String(action.retryAfterSeconds) } : {};
         if (action.status === 429 && family === "resourceGraph") {
@@ -393,6 +399,20 @@ function azureFamilyOf(pathname: string): ApiFamily {
 
 function emptyCounts(): Record<ApiFamily, number> {
   return { resourceGraph: 0, arm: 0, graph: 0, token: 0, kubernetes: 0 };
+}
+
+/**
+ * Lets the answer start (status, headers and the first half of its body) and
+ * then drops the connection: a list page that breaks off half-way.
+ */
+function cutShort(req: IncomingMessage, res: ServerResponse): void {
+  const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+  res.end = ((body?: unknown) => {
+    const bytes = typeof body === "string" ? Buffer.from(body) : Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+    write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    setTimeout(() => resetConnection(req), 20);
+    return res;
+  }) as ServerResponse["end"];
 }
 
 /** Ends the connection with a TCP reset, as a dropped connection looks to a client. */

@@ -268,7 +268,6 @@ export function snapshotWithoutAccess(cluster: AksCluster, errors: CollectionErr
   };
 }
 
-type ListResponse<T> = { items?: T[]; metadata?: { continue?: string } };
 
 /** Paged lists with restart on expired continue tokens; failures land in the snapshot's errors. */
 class ListCollector {
@@ -281,23 +280,33 @@ class ListCollector {
   ) {}
 
   /**
-   * Reads every page into `add`. On 410 Gone (the continue token expired),
-   * `reset` drops what this list gathered and the list starts over, so that
-   * nothing is lost or counted twice. Returns the error that ended it, if any.
+   * Reads every page into `add`, item by item as the bytes arrive. On 410
+   * Gone (the continue token expired), and when a page breaks off after
+   * handing over some of its items, `reset` drops what this list gathered and
+   * the list starts over, so that nothing is lost or counted twice. Returns
+   * the error that ended it, if any.
    */
-  async collect<T>(
-    target: RequestTarget,
-    add: (item: T) => void,
-    reset: () => void,
-    onPage?: () => void,
-  ): Promise<CollectionError | undefined> {
+  async collect<T>(target: RequestTarget, add: (item: T) => void, reset: () => void, onPage?: () => void): Promise<CollectionError | undefined> {
+    const path = apiPath(target);
     let continueToken: string | undefined;
     let restarts = 0;
     for (;;) {
       const page = { limit: this.pageSize, continue: continueToken };
-      const result = await this.session.call(target, () => this.session.getJson<ListResponse<T>>(apiPath(target), page));
+      let handedOver = false;
+      const result = await this.session.call(
+        target,
+        () =>
+          this.session.getList<T>(path, page, (item) => {
+            handedOver = true;
+            add(item);
+          }),
+        () => !handedOver,
+      );
       if (!result.ok) {
-        if (continueToken !== undefined && isExpiredContinue(result.error) && restarts < MAX_LIST_RESTARTS) {
+        const brokeOff = handedOver && (result.error.kind === "timeout" || result.error.kind === "unreachable");
+        const expired = continueToken !== undefined && isExpiredContinue(result.error);
+        const restartable = (brokeOff || expired) && restarts < MAX_LIST_RESTARTS;
+        if (restartable) {
           restarts += 1;
           continueToken = undefined;
           reset();
@@ -307,8 +316,7 @@ class ListCollector {
         return result.error;
       }
       onPage?.();
-      for (const item of result.value.items ?? []) add(item);
-      continueToken = result.value.metadata?.continue || undefined;
+      continueToken = result.value.continue || undefined;
       if (continueToken === undefined) return undefined;
     }
   }

@@ -92,8 +92,12 @@ export interface HttpCall {
   maxBytes: number;
 }
 
-/** Sends one request and reads the whole answer; a status outside 2xx throws KubernetesHttpError with the body. */
-export async function send(call: HttpCall): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+/**
+ * Sends one request and reads the whole answer; a status outside 2xx throws
+ * KubernetesHttpError with the body. With `sink`, a successful answer's bytes
+ * go to it as they arrive instead of into `text`.
+ */
+export async function send(call: HttpCall, sink?: (chunk: Buffer) => void): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
   const url = requestUrl(call.server, call.path, call.query);
   try {
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -101,9 +105,10 @@ export async function send(call: HttpCall): Promise<{ status: number; headers: I
       outgoing.on("error", reject);
       outgoing.end(call.body);
     });
-    const text = await readBody(response, call.maxBytes);
     const status = response.statusCode ?? 0;
-    if (status < 200 || status > 299) throw new KubernetesHttpError(status, text, response.headers);
+    const ok = status >= 200 && status <= 299;
+    const text = await readBody(response, call.maxBytes, ok ? sink : undefined);
+    if (!ok) throw new KubernetesHttpError(status, text, response.headers);
     return { status, headers: response.headers, text };
   } catch (error) {
     // A timeout that strikes while the body streams in surfaces as a reset socket: say what it was.
@@ -112,7 +117,7 @@ export async function send(call: HttpCall): Promise<{ status: number; headers: I
   }
 }
 
-async function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+async function readBody(response: IncomingMessage, maxBytes: number, sink: ((chunk: Buffer) => void) | undefined): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response as AsyncIterable<Buffer>) {
@@ -121,9 +126,10 @@ async function readBody(response: IncomingMessage, maxBytes: number): Promise<st
       response.destroy();
       throw new ResponseTooLargeError(maxBytes);
     }
-    chunks.push(chunk);
+    if (sink) sink(chunk);
+    else chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString("utf8");
+  return sink ? "" : Buffer.concat(chunks, size).toString("utf8");
 }
 
 function requestUrl(server: string, path: string, query: Query = {}): URL {

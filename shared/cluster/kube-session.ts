@@ -10,6 +10,7 @@ import pLimit from "p-limit";
 import type { ClusterAccess } from "./access.js";
 import { kubernetesError, type RequestTarget } from "./errors.js";
 import { apiServerAgent, KubernetesHttpError, send, type Query } from "./kube-http.js";
+import { ListSplitter } from "./list-splitter.js";
 import type { CollectionError } from "./model.js";
 
 export interface KubeSessionOptions {
@@ -24,11 +25,14 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; error: Collect
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 const MAX_RETRY_DELAY_MS = 5_000;
+/** One object (or a TokenRequest's answer) larger than this is refused rather than held. */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
 /**
- * A list page or object larger than this is refused rather than held: 500
- * pods of a hostile cluster with 64 kB annotations are ~35 MB.
+ * A list page is streamed, never held, but a server that sends without end
+ * must still be stopped: 500 pods of a hostile cluster with 64 kB
+ * annotations are ~35 MB.
  */
-const MAX_JSON_BYTES = 128 * 1024 * 1024;
+const MAX_LIST_BYTES = 256 * 1024 * 1024;
 const USER_AGENT = "wiscan";
 
 export class KubeSession {
@@ -53,6 +57,17 @@ export class KubeSession {
     return JSON.parse(await this.send("GET", path, query, undefined, MAX_JSON_BYTES, "application/json")) as T;
   }
 
+  /**
+   * GET of one page of a list, handing each item to `onItem` as it arrives
+   * (see ListSplitter): the page is never held whole. Returns the list's
+   * metadata (the continue token).
+   */
+  async getList<T>(path: string, query: Query, onItem: (item: T) => void): Promise<{ continue?: string }> {
+    const splitter = new ListSplitter((json) => onItem(JSON.parse(json) as T));
+    await this.send("GET", path, query, undefined, MAX_LIST_BYTES, "application/json", (chunk) => splitter.write(chunk));
+    return splitter.end<{ metadata?: { continue?: string } }>().metadata ?? {};
+  }
+
   /** GET of a text document (a pod's log), read up to `maxBytes`. */
   getText(path: string, query: Query, maxBytes: number): Promise<string> {
     return this.send("GET", path, query, undefined, maxBytes, "*/*");
@@ -63,8 +78,12 @@ export class KubeSession {
     return JSON.parse(await this.send("POST", path, undefined, JSON.stringify(body), MAX_JSON_BYTES, "application/json")) as T;
   }
 
-  /** Runs one request within the concurrency limit; failures come back typed, never thrown. */
-  async call<T>(target: RequestTarget, request: () => Promise<T>): Promise<CallResult<T>> {
+  /**
+   * Runs one request within the concurrency limit; failures come back typed,
+   * never thrown. `mayRetry` can forbid a retry that would repeat work already
+   * done (a list page that failed after handing over some of its items).
+   */
+  async call<T>(target: RequestTarget, request: () => Promise<T>, mayRetry: () => boolean = () => true): Promise<CallResult<T>> {
     for (let attempt = 0; ; attempt++) {
       let failure: unknown;
       try {
@@ -73,7 +92,7 @@ export class KubeSession {
         failure = error;
       }
       const error = kubernetesError(failure, target);
-      if (attempt >= this.options.retries || !isRetryable(error, failure)) {
+      if (attempt >= this.options.retries || !isRetryable(error, failure) || !mayRetry()) {
         return { ok: false, error };
       }
       await sleep(retryDelayMs(failure, attempt));
@@ -85,7 +104,15 @@ export class KubeSession {
     this.agent.destroy();
   }
 
-  private async send(method: "GET" | "POST", path: string, query: Query | undefined, body: string | undefined, maxBytes: number, accept: string): Promise<string> {
+  private async send(
+    method: "GET" | "POST",
+    path: string,
+    query: Query | undefined,
+    body: string | undefined,
+    maxBytes: number,
+    accept: string,
+    sink?: (chunk: Buffer) => void,
+  ): Promise<string> {
     this.requests += 1;
     const headers: Record<string, string> = { Accept: accept, "User-Agent": USER_AGENT };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -101,7 +128,7 @@ export class KubeSession {
         agent: this.agent,
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
         maxBytes,
-      });
+      }, sink);
       this.reached = true;
       return text;
     } catch (error) {

@@ -224,6 +224,17 @@ describe("collection errors", () => {
     expect(snapshot.stats.podsSeen).toBe(6);
   });
 
+  it("starts a list over when a page breaks off half-way, so that no pod is lost or counted twice", async () => {
+    const clean = await snapshotOf(await start(), shopCluster, { pageSize: 2 });
+    const simulator = await start({ faults: { rules: [{ family: "kubernetes", cluster: "shop-aks", path: "^/api/v1/pods\\?.*continue=", fault: "truncate", count: 1 }] } });
+    const snapshot = await snapshotOf(simulator, shopCluster, { pageSize: 2 });
+    expect(simulator.faultCounts()).toEqual({ "kubernetes truncate": 1 });
+    expect(snapshot.errors).toEqual([]);
+    expect(snapshot.stats.podsSeen).toBe(clean.stats.podsSeen);
+    expect(snapshot.pods).toEqual(clean.pods);
+    expect(snapshot.stats.requests).toBeGreaterThan(clean.stats.requests);
+  });
+
   it("reports a credential that cannot get a token as unauthorized", async () => {
     const simulator = await start();
     const failing = { getToken: () => Promise.reject(new Error("AADSTS7000215: Invalid client secret provided.")) };
