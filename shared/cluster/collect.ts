@@ -15,13 +15,14 @@ import type { ClusterAccess } from "./access.js";
 import { aadstsEvidence } from "./aadsts.js";
 import { isExpiredContinue, type RequestTarget } from "./errors.js";
 import { apiPath } from "./kube-http.js";
-import { KubeSession } from "./kube-session.js";
+import { KubeSession, type ItemFilter } from "./kube-session.js";
 import { WORKLOAD_KINDS, type AadstsLogEvidence, type ClusterSnapshot, type CollectionError, type PodSummary, type WorkloadKind, type WorkloadSummary } from "./model.js";
 import {
   USE_LABEL,
   WEBHOOK_DEPLOYMENT_NAME,
   isWorkloadIdentityServiceAccount,
   namespaceSummary,
+  podBytesMayTouchWorkloadIdentity,
   podSummary,
   podTouchesWorkloadIdentity,
   serviceAccountKey,
@@ -101,8 +102,11 @@ export async function collectClusterSnapshot(cluster: AksCluster, access: Cluste
       { resource: "pods", verb: "list", group: "" },
       (pod) => assembler.pod(pod),
       () => assembler.reset("pods"),
-      () => {
-        lists.podPages += 1;
+      {
+        onPage: () => {
+          lists.podPages += 1;
+        },
+        filter: assembler.podFilter(),
       },
     ),
     lists.collect<V1Deployment>({ resource: "deployments", verb: "list", group: "apps" }, (deployment) => assembler.deployment(deployment), () => assembler.reset("deployments")),
@@ -153,6 +157,7 @@ type WorkloadObject = Parameters<typeof workloadSummary>[1];
  */
 export class SnapshotAssembler {
   private workloadIdentityAccounts: ReadonlySet<string> = new Set();
+  private workloadIdentityAccountNames: ReadonlySet<string> = new Set();
   private readonly workloadsByKind = new Map<WorkloadKind, WorkloadSummary[]>(WORKLOAD_KINDS.map((kind) => [kind, []]));
   private podsSeen = 0;
 
@@ -168,15 +173,25 @@ export class SnapshotAssembler {
 
   /** Call once every service account is in, before pods and workloads. */
   serviceAccountsComplete(): void {
-    this.workloadIdentityAccounts = new Set(
-      this.snapshot.serviceAccounts.filter(isWorkloadIdentityServiceAccount).map((account) => serviceAccountKey(account.namespace, account.name)),
-    );
+    const accounts = this.snapshot.serviceAccounts.filter(isWorkloadIdentityServiceAccount);
+    this.workloadIdentityAccounts = new Set(accounts.map((account) => serviceAccountKey(account.namespace, account.name)));
+    this.workloadIdentityAccountNames = new Set(accounts.map((account) => account.name));
   }
 
   pod(pod: V1Pod): void {
     this.podsSeen += 1;
     const summary = podSummary(pod);
     if (podTouchesWorkloadIdentity(summary, this.workloadIdentityAccounts)) this.snapshot.pods.push(summary);
+  }
+
+  /** Pods that cannot touch workload identity, told apart before they are parsed: counted, nothing more. */
+  podFilter(): ItemFilter {
+    return {
+      worthParsing: (bytes) => podBytesMayTouchWorkloadIdentity(bytes, this.workloadIdentityAccountNames),
+      skipped: () => {
+        this.podsSeen += 1;
+      },
+    };
   }
 
   deployment(deployment: V1Deployment): void {
@@ -286,7 +301,13 @@ class ListCollector {
    * the list starts over, so that nothing is lost or counted twice. Returns
    * the error that ended it, if any.
    */
-  async collect<T>(target: RequestTarget, add: (item: T) => void, reset: () => void, onPage?: () => void): Promise<CollectionError | undefined> {
+  async collect<T>(
+    target: RequestTarget,
+    add: (item: T) => void,
+    reset: () => void,
+    options: { onPage?: () => void; filter?: ItemFilter } = {},
+  ): Promise<CollectionError | undefined> {
+    const { onPage, filter } = options;
     const path = apiPath(target);
     let continueToken: string | undefined;
     let restarts = 0;
@@ -296,10 +317,21 @@ class ListCollector {
       const result = await this.session.call(
         target,
         () =>
-          this.session.getList<T>(path, page, (item) => {
-            handedOver = true;
-            add(item);
-          }),
+          this.session.getList<T>(
+            path,
+            page,
+            (item) => {
+              handedOver = true;
+              add(item);
+            },
+            filter && {
+              worthParsing: (bytes) => filter.worthParsing(bytes),
+              skipped: () => {
+                handedOver = true;
+                filter.skipped();
+              },
+            },
+          ),
         () => !handedOver,
       );
       if (!result.ok) {

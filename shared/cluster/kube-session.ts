@@ -21,6 +21,12 @@ export interface KubeSessionOptions {
   retries: number;
 }
 
+/** Items of a list that can be told apart unparsed: `skipped` is told of each item left unparsed. */
+export interface ItemFilter {
+  worthParsing(bytes: Buffer): boolean;
+  skipped(): void;
+}
+
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: CollectionError };
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -62,8 +68,11 @@ export class KubeSession {
    * (see ListSplitter): the page is never held whole. Returns the list's
    * metadata (the continue token).
    */
-  async getList<T>(path: string, query: Query, onItem: (item: T) => void): Promise<{ continue?: string }> {
-    const splitter = new ListSplitter((json) => onItem(JSON.parse(json) as T));
+  async getList<T>(path: string, query: Query, onItem: (item: T) => void, filter?: ItemFilter): Promise<{ continue?: string }> {
+    const splitter = new ListSplitter((bytes) => {
+      if (!filter || filter.worthParsing(bytes)) onItem(JSON.parse(bytes.toString("utf8")) as T);
+      else filter.skipped();
+    });
     await this.send("GET", path, query, undefined, MAX_LIST_BYTES, "application/json", (chunk) => splitter.write(chunk));
     return splitter.end<{ metadata?: { continue?: string } }>().metadata ?? {};
   }

@@ -9,7 +9,8 @@
  *
  * It only finds the boundaries of the items (tracking strings, escapes and
  * nesting byte by byte; UTF-8 continuation bytes never look like JSON
- * punctuation); JSON.parse does the parsing. Everything outside the items
+ * punctuation) and hands each item over as its bytes; the caller parses the
+ones it wants. Everything outside the items
  * array (kind, apiVersion, metadata with the continue token) is returned by
  * `end()` as the list with `items: []`.
  */
@@ -46,7 +47,7 @@ export class ListSplitter {
   private key: Buffer[] = [];
   private keyOpen = false;
 
-  constructor(private readonly onItem: (json: string) => void) {}
+  constructor(private readonly onItem: (json: Buffer) => void) {}
 
   write(chunk: Buffer): void {
     let envelopeFrom = this.inItems ? -1 : 0;
@@ -110,7 +111,7 @@ export class ListSplitter {
             this.itemPieces = [];
             this.itemOpen = false;
             itemStart = -1;
-            this.onItem(bytes.toString("utf8"));
+            this.onItem(bytes);
           } else if (this.inItems && this.depth === 1) {
             this.inItems = false;
             this.itemsDone = true;

@@ -82,6 +82,30 @@ export function podTouchesWorkloadIdentity(pod: PodSummary, workloadIdentityAcco
   );
 }
 
+const MARKERS = [WORKLOAD_IDENTITY_PREFIX, "AzureADTokenExchange", "AZURE_FEDERATED_TOKEN_FILE"].map((marker) => Buffer.from(marker));
+const SERVICE_ACCOUNT_FIELD = Buffer.from('"serviceAccountName":"');
+const QUOTE = 0x22;
+
+/**
+ * Whether a pod, still as the API server's JSON bytes, could touch workload
+ * identity: a superset of podTouchesWorkloadIdentity that needs no parsing, so
+ * that the 140 of 150 pods of a typical cluster that do not are counted and
+ * never parsed (JSON.parse of pods was the largest single cost of a scan).
+ * It looks for the markers anywhere in the text (the API server writes them
+ * unescaped: Go's encoder escapes only <, >, & and control characters) and
+ * for a service account whose name is one of `accountNames`, in any
+ * namespace; a pod that names no service account runs as "default".
+ */
+export function podBytesMayTouchWorkloadIdentity(bytes: Buffer, accountNames: ReadonlySet<string>): boolean {
+  for (const marker of MARKERS) if (bytes.includes(marker)) return true;
+  if (accountNames.size === 0) return false;
+  const field = bytes.indexOf(SERVICE_ACCOUNT_FIELD);
+  if (field === -1) return accountNames.has("default");
+  const start = field + SERVICE_ACCOUNT_FIELD.length;
+  const end = bytes.indexOf(QUOTE, start);
+  return end === -1 || accountNames.has(bytes.toString("utf8", start, end));
+}
+
 export function podSummary(pod: V1Pod): PodSummary {
   const metadata = pod.metadata ?? {};
   const spec = pod.spec;

@@ -6,7 +6,7 @@ import { ListSplitter, MalformedListError } from "../../shared/cluster/list-spli
 function split(text: string, cuts: number[] = []): { items: unknown[]; envelope: unknown } {
   const bytes = Buffer.from(text, "utf8");
   const items: unknown[] = [];
-  const splitter = new ListSplitter((json) => items.push(JSON.parse(json)));
+  const splitter = new ListSplitter((json) => items.push(JSON.parse(json.toString("utf8"))));
   let from = 0;
   for (const cut of [...new Set(cuts)].filter((c) => c > 0 && c < bytes.length).sort((a, b) => a - b)) {
     splitter.write(bytes.subarray(from, cut));
