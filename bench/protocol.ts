@@ -92,6 +92,9 @@ export interface ScanMeasurement {
   clustersScanned: number;
   checkFailures: number;
   peakRssBytes: number;
+  /** Largest V8 heap in use and largest memory outside it (Buffers, TLS) seen by the 50 ms sampler: what the RSS is made of. */
+  peakHeapUsedBytes?: number;
+  peakExternalBytes?: number;
   cpuUserMs: number;
   cpuSystemMs: number;
 }

@@ -24,6 +24,7 @@ export function resultTable(results: readonly CaseResult[], parseBytesPerSecond:
     ["scanner CPU (user+sys)", (r) => seconds(r.measurement.cpuUserMs + r.measurement.cpuSystemMs)],
     ["simulator CPU (incl. generation)", (r) => (r.simulator.cpuMs !== undefined ? seconds(r.simulator.cpuMs) : "-")],
     ["peak RSS (scanner)", (r) => mb(r.measurement.peakRssBytes)],
+    ["  peak heap used / outside heap", (r) => (r.measurement.peakHeapUsedBytes === undefined ? "-" : `${mb(r.measurement.peakHeapUsedBytes)} / ${mb(r.measurement.peakExternalBytes ?? 0)}`)],
     ["findings", (r) => String(r.measurement.findings)],
     ["findings / s", (r) => (r.measurement.findings / (r.measurement.wallMs / 1000)).toFixed(0)],
     ["clusters scanned", (r) => `${r.measurement.clustersScanned} / ${r.measurement.clusters}`],

@@ -25,8 +25,13 @@ async function scan(job: ScanJob): Promise<ScanMeasurement> {
   const tally = startRequestTally(new URL(job.kubernetesEndpoint).host);
   // maxRSS is the kernel's peak for the whole process; sampling too catches a peak the kernel rounds.
   let sampledPeak = 0;
+  let peakHeapUsed = 0;
+  let peakExternal = 0;
   const sampler = setInterval(() => {
-    sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
+    const memory = process.memoryUsage();
+    sampledPeak = Math.max(sampledPeak, memory.rss);
+    peakHeapUsed = Math.max(peakHeapUsed, memory.heapUsed);
+    peakExternal = Math.max(peakExternal, memory.external + memory.arrayBuffers);
   }, 50);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
@@ -68,6 +73,8 @@ async function scan(job: ScanJob): Promise<ScanMeasurement> {
     clustersScanned: outcome.scan.counts.clustersScanned,
     checkFailures: outcome.checkFailures.length,
     peakRssBytes: Math.max(process.resourceUsage().maxRSS * 1024, sampledPeak),
+    peakHeapUsedBytes: peakHeapUsed,
+    peakExternalBytes: peakExternal,
     cpuUserMs: cpu.user / 1000,
     cpuSystemMs: cpu.system / 1000,
   };
