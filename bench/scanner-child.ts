@@ -7,8 +7,12 @@
 import { scanFleet } from "../shared/engine/index.js";
 import { createAzureScanDependencies } from "../shared/engine/azure-dependencies.js";
 import { createSimulatorClients } from "../simulator/clients.js";
+import { limitHeapGrowth } from "../shared/cli/heap.js";
 import { startRequestTally } from "./request-tally.js";
 import type { ScanJob, ScanMeasurement, ScannerChildMessage } from "./protocol.js";
+
+// The scanner process runs as the CLI does.
+limitHeapGrowth();
 
 process.once("message", (job: ScanJob) => {
   scan(job).then(

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/index.js";
 import { CliError, EXIT } from "./exit-codes.js";
+import { limitHeapGrowth } from "./heap.js";
 import { TOOL_VERSION } from "./version.js";
 import { scanAction } from "./scan-action.js";
 import { findingsAction } from "./findings-command.js";
@@ -102,6 +103,7 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
+  limitHeapGrowth();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
