@@ -78,6 +78,8 @@ export interface KindTally {
 export interface ScanMeasurement {
   wallMs: number;
   inventoryMs: number;
+  /** Scanner CPU (user + system) spent by the end of the inventory. */
+  inventoryCpuMs?: number;
   requests: Record<RequestKind, KindTally>;
   /** Requests that needed a new TCP + TLS connection. */
   newConnections: number;

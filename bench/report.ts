@@ -22,6 +22,7 @@ export function resultTable(results: readonly CaseResult[], parseBytesPerSecond:
     ["log reads", (r) => String(r.measurement.logReads)],
     ["response bytes", (r) => mb(REQUEST_KINDS.reduce((sum, k) => sum + r.measurement.requests[k].bytes, 0))],
     ["scanner CPU (user+sys)", (r) => seconds(r.measurement.cpuUserMs + r.measurement.cpuSystemMs)],
+    ["  of which inventory", (r) => (r.measurement.inventoryCpuMs === undefined ? "-" : seconds(r.measurement.inventoryCpuMs))],
     ["simulator CPU (incl. generation)", (r) => (r.simulator.cpuMs !== undefined ? seconds(r.simulator.cpuMs) : "-")],
     ["peak RSS (scanner)", (r) => mb(r.measurement.peakRssBytes)],
     ["  peak heap used / outside heap", (r) => (r.measurement.peakHeapUsedBytes === undefined ? "-" : `${mb(r.measurement.peakHeapUsedBytes)} / ${mb(r.measurement.peakExternalBytes ?? 0)}`)],

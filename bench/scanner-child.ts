@@ -40,6 +40,7 @@ async function scan(job: ScanJob): Promise<ScanMeasurement> {
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let inventoryMs = 0;
+  let inventoryCpuMs = 0;
 
   const clients = createSimulatorClients(job.connection);
   const azure = createAzureScanDependencies(clients, {
@@ -51,6 +52,8 @@ async function scan(job: ScanJob): Promise<ScanMeasurement> {
     inventory: async (scope: Parameters<typeof azure.inventory>[0]) => {
       const inventory = await azure.inventory(scope);
       inventoryMs = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
+      inventoryCpuMs = (cpu.user + cpu.system) / 1000;
       return inventory;
     },
   };
@@ -67,6 +70,7 @@ async function scan(job: ScanJob): Promise<ScanMeasurement> {
   return {
     wallMs,
     inventoryMs,
+    inventoryCpuMs,
     requests: tally.kinds,
     newConnections: tally.newConnections,
     armReads: tally.armReads,

@@ -50,25 +50,31 @@ export class ListSplitter {
   constructor(private readonly onItem: (json: Buffer) => void) {}
 
   write(chunk: Buffer): void {
+    // The state lives in locals while the loop runs: this is the scanner's hottest loop.
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
     let envelopeFrom = this.inItems ? -1 : 0;
     let itemStart = this.itemOpen ? 0 : -1;
     let keyStart = this.keyOpen ? 0 : -1;
     const length = chunk.length;
-    for (let i = 0; i < length; i++) {
-      if (this.inString) {
+    scan: for (let i = 0; i < length; i++) {
+      let byte = chunk[i]!;
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
         // Most of a list's bytes are inside strings: a tight loop to the next quote or backslash.
-        let byte = chunk[i]!;
-        if (this.escaped) {
-          this.escaped = false;
-          continue;
+        while (byte !== QUOTE && byte !== BACKSLASH) {
+          if (++i === length) break scan;
+          byte = chunk[i]!;
         }
-        while (byte !== QUOTE && byte !== BACKSLASH && ++i < length) byte = chunk[i]!;
-        if (i === length) break;
         if (byte === BACKSLASH) {
-          this.escaped = true;
+          escaped = true;
           continue;
         }
-        this.inString = false;
+        inString = false;
         if (keyStart !== -1) {
           this.key.push(chunk.subarray(keyStart, i + 1));
           this.keyOpen = false;
@@ -76,11 +82,28 @@ export class ListSplitter {
         }
         continue;
       }
-      const byte = chunk[i]!;
+      if (depth > 2) {
+        // Inside an item (or deep in the envelope): only strings and nesting matter.
+        if (byte === QUOTE) inString = true;
+        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth += 1;
+        else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+          depth -= 1;
+          if (depth === 2 && this.inItems) {
+            if (byte !== CLOSE_BRACE) throw new MalformedListError("unbalanced brackets");
+            const tail = chunk.subarray(itemStart, i + 1);
+            const bytes = this.itemPieces.length > 0 ? Buffer.concat([...this.itemPieces, tail]) : tail;
+            this.itemPieces = [];
+            this.itemOpen = false;
+            itemStart = -1;
+            this.onItem(bytes);
+          }
+        }
+        continue;
+      }
       switch (byte) {
         case QUOTE:
-          this.inString = true;
-          if (this.depth === 1) {
+          inString = true;
+          if (depth === 1) {
             this.key = [];
             this.keyOpen = true;
             keyStart = i;
@@ -88,13 +111,13 @@ export class ListSplitter {
           break;
         case OPEN_BRACE:
         case OPEN_BRACKET:
-          if (this.inItems && this.depth === 2) {
+          if (this.inItems && depth === 2) {
             if (byte !== OPEN_BRACE) throw new MalformedListError("a list item is not an object");
             this.itemOpen = true;
             itemStart = i;
           }
-          this.depth += 1;
-          if (byte === OPEN_BRACKET && this.depth === 2 && this.keyIsItems()) {
+          depth += 1;
+          if (byte === OPEN_BRACKET && depth === 2 && this.keyIsItems()) {
             if (this.itemsDone) throw new MalformedListError("the list has two items arrays");
             this.inItems = true;
             this.envelope.push(chunk.subarray(envelopeFrom, i + 1));
@@ -103,25 +126,21 @@ export class ListSplitter {
           break;
         case CLOSE_BRACE:
         case CLOSE_BRACKET:
-          this.depth -= 1;
-          if (this.depth < 0) throw new MalformedListError("unbalanced brackets");
-          if (this.inItems && this.depth === 2 && byte === CLOSE_BRACE) {
-            const tail = chunk.subarray(itemStart, i + 1);
-            const bytes = this.itemPieces.length > 0 ? Buffer.concat([...this.itemPieces, tail]) : tail;
-            this.itemPieces = [];
-            this.itemOpen = false;
-            itemStart = -1;
-            this.onItem(bytes);
-          } else if (this.inItems && this.depth === 1) {
+          depth -= 1;
+          if (depth < 0) throw new MalformedListError("unbalanced brackets");
+          if (this.inItems && depth === 1) {
             this.inItems = false;
             this.itemsDone = true;
             envelopeFrom = i;
           }
           break;
         default:
-          if (this.inItems && this.depth === 2 && byte !== COMMA && byte > SPACE) throw new MalformedListError("a list item is not an object");
+          if (this.inItems && depth === 2 && byte !== COMMA && byte > SPACE) throw new MalformedListError("a list item is not an object");
       }
     }
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
     if (itemStart !== -1) this.itemPieces.push(chunk.subarray(itemStart));
     if (keyStart !== -1) this.key.push(chunk.subarray(keyStart));
     if (envelopeFrom !== -1) this.envelope.push(chunk.subarray(envelopeFrom));
