@@ -38,6 +38,19 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
+/**
+ * No TCP and TLS connection to the API server within the connect deadline: a
+ * private cluster seen from outside its network, a firewall that drops
+ * packets. Not worth repeating the way a slow answer is.
+ */
+export class ConnectTimeoutError extends Error {
+  override readonly name = "ConnectTimeoutError";
+  readonly code = "ETIMEDOUT";
+  constructor(readonly timeoutMs: number) {
+    super(`no connection to the API server within ${timeoutMs} ms`);
+  }
+}
+
 export interface TlsMaterial {
   /** Base64 PEM of the cluster CA; the system roots when absent. */
   caData?: string;
@@ -88,6 +101,8 @@ export interface HttpCall {
   body?: string;
   agent: Agent;
   signal: AbortSignal;
+  /** A new connection must be up (TCP and TLS) within this long; a pooled one is not timed. */
+  connectTimeoutMs?: number;
   /** The body is read up to this many bytes, then the request fails with ResponseTooLargeError. */
   maxBytes: number;
 }
@@ -99,10 +114,24 @@ export interface HttpCall {
  */
 export async function send(call: HttpCall, sink?: (chunk: Buffer) => void): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
   const url = requestUrl(call.server, call.path, call.query);
+  const connectTimeoutMs = call.connectTimeoutMs;
+  let connected = false;
   try {
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const outgoing = request(url, { method: call.method, agent: call.agent, headers: call.headers, signal: call.signal }, resolve);
       outgoing.on("error", reject);
+      outgoing.once("socket", (socket) => {
+        if (!socket.connecting) {
+          connected = true; // a pooled connection
+          return;
+        }
+        const timer = connectTimeoutMs === undefined ? undefined : setTimeout(() => outgoing.destroy(new ConnectTimeoutError(connectTimeoutMs)), connectTimeoutMs);
+        socket.once("secureConnect", () => {
+          connected = true;
+          clearTimeout(timer);
+        });
+        socket.once("close", () => clearTimeout(timer));
+      });
       outgoing.end(call.body);
     });
     const status = response.statusCode ?? 0;
@@ -111,8 +140,12 @@ export async function send(call: HttpCall, sink?: (chunk: Buffer) => void): Prom
     if (!ok) throw new KubernetesHttpError(status, text, response.headers);
     return { status, headers: response.headers, text };
   } catch (error) {
-    // A timeout that strikes while the body streams in surfaces as a reset socket: say what it was.
-    if (call.signal.aborted && !(error instanceof KubernetesHttpError)) throw call.signal.reason;
+    if (call.signal.aborted && !(error instanceof KubernetesHttpError)) {
+      // The request's own deadline passed first: say whether a connection was ever made.
+      if (!connected && connectTimeoutMs !== undefined) throw new ConnectTimeoutError(connectTimeoutMs);
+      // A timeout that strikes while the body streams in surfaces as a reset socket: say what it was.
+      throw call.signal.reason;
+    }
     throw error;
   }
 }

@@ -9,7 +9,7 @@ import type { Agent } from "node:https";
 import pLimit from "p-limit";
 import type { ClusterAccess } from "./access.js";
 import { kubernetesError, type RequestTarget } from "./errors.js";
-import { apiServerAgent, KubernetesHttpError, send, type Query } from "./kube-http.js";
+import { apiServerAgent, ConnectTimeoutError, KubernetesHttpError, send, type Query } from "./kube-http.js";
 import { ListSplitter } from "./list-splitter.js";
 import type { CollectionError } from "./model.js";
 
@@ -40,6 +40,12 @@ const MAX_JSON_BYTES = 16 * 1024 * 1024;
  */
 const MAX_LIST_BYTES = 256 * 1024 * 1024;
 const USER_AGENT = "wiscan";
+/**
+ * A healthy API server accepts a connection in well under a second; one that
+ * does not within this long is not reached by waiting (and not retried), so
+ * an unreachable cluster costs this, not three request timeouts.
+ */
+const MAX_CONNECT_MS = 10_000;
 
 export class KubeSession {
   /** HTTP requests sent, retries included. */
@@ -138,6 +144,7 @@ export class KubeSession {
         ...(body !== undefined && { body }),
         agent: this.agent,
         signal: deadline.signal,
+        connectTimeoutMs: Math.min(this.options.requestTimeoutMs, MAX_CONNECT_MS),
         maxBytes,
       }, sink);
       this.reached = true;
@@ -159,6 +166,7 @@ export class KubeSession {
  * or a certificate problem does not go away within a second: not retried.
  */
 function isRetryable(error: CollectionError, failure: unknown): boolean {
+  if (failure instanceof ConnectTimeoutError) return false;
   if (error.httpStatus !== undefined) return RETRYABLE_STATUSES.has(error.httpStatus);
   if (error.kind === "timeout") return true;
   const code = transportCode(failure);

@@ -1,3 +1,5 @@
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { accessFromKubeconfig, collectClusterSnapshot, resolveClusterAccess, type ClusterAccess, type ClusterSnapshot } from "../../shared/cluster/index.js";
 import type { AksCluster } from "../../shared/inventory/model.js";
@@ -180,6 +182,26 @@ describe("collection errors", () => {
     expect(snapshot.accessPath).toBe("none");
     expect(snapshot.errors).toEqual([expect.objectContaining({ kind: "unreachable", resource: "namespaces", verb: "list" })]);
     expect(snapshot.pods).toEqual([]);
+  });
+
+  it("gives up on an API server that never completes a connection after one connect deadline, without retrying", async () => {
+    // Accepts TCP and never answers the TLS handshake, as a firewall that swallows packets looks to a client.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const simulator = await start();
+      const access = await accessTo(simulator, shopCluster);
+      const unanswered = { ...access, server: `https://127.0.0.1:${(silent.address() as AddressInfo).port}` };
+      const started = performance.now();
+      const snapshot = await collectClusterSnapshot(shopCluster, unanswered, { now: NOW, requestTimeoutMs: 400 });
+      const elapsedMs = performance.now() - started;
+      expect(snapshot.accessPath).toBe("none");
+      expect(snapshot.errors).toEqual([expect.objectContaining({ kind: "timeout", resource: "namespaces", verb: "list", message: expect.stringContaining("no connection to the API server") })]);
+      expect(snapshot.stats.requests).toBe(1);
+      expect(elapsedMs).toBeLessThan(3 * 400);
+    } finally {
+      silent.close();
+    }
   });
 
   it("reports a forbidden resource with its verb and group and still collects the rest", async () => {
