@@ -8,6 +8,7 @@
 import { fork } from "node:child_process";
 import { Agent, createServer, request } from "node:https";
 import type { AddressInfo } from "node:net";
+import { createSecureContext } from "node:tls";
 import { fileURLToPath } from "node:url";
 import { generateLoopbackTls, type LoopbackTls } from "../simulator/tls.js";
 
@@ -41,11 +42,13 @@ async function main(): Promise<void> {
     server.once("message", (message) => resolve(message as number));
     server.send(tls);
   });
-  const keepAlive = new Agent({ keepAlive: true, maxSockets: 4, ca: tls.caPem });
+  const secureContext = createSecureContext({ ca: tls.caPem });
+  const keepAlive = new Agent({ keepAlive: true, maxSockets: 4, secureContext });
   const cases: Array<[string, string, number, () => Agent]> = [
     ["keep-alive connection, 1 kB answer", "/small", 4_000, () => keepAlive],
     ["keep-alive connection, 570 kB answer", "/page", 400, () => keepAlive],
-    ["new TLS connection per request, 1 kB answer", "/small", 800, () => new Agent({ keepAlive: false, ca: tls.caPem })],
+    ["new TLS connection per request, 1 kB answer", "/small", 800, () => new Agent({ keepAlive: false, secureContext })],
+    ["  ... and a new TLS context (CA parsed) for it", "/small", 800, () => new Agent({ keepAlive: false, secureContext: createSecureContext({ ca: tls.caPem }) })],
   ];
   console.log(`client CPU per request (user + system), server in its own process, 4 in flight`);
   for (const [name, path, count, agent] of cases) {
