@@ -24,8 +24,11 @@ export type Row = TableEntity<Record<string, unknown>>;
 // ---- findings (current state and the active view share one shape) ----
 
 /** Partition of the current state: one per cluster, one per subscription for fleet-level findings. */
+/** Every cluster's scope starts with this. */
+export const CLUSTER_SCOPE_PREFIX = "c|";
+
 export function clusterScope(clusterId: string): string {
-  return `c|${encodeKey(clusterId.toLowerCase(), KEY_PART.resourceId)}`;
+  return `${CLUSTER_SCOPE_PREFIX}${encodeKey(clusterId.toLowerCase(), KEY_PART.resourceId)}`;
 }
 
 export const TENANT_SCOPE = "f|-";

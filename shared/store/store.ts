@@ -30,6 +30,7 @@ import {
   clusterHealthFromEntity,
   clusterHealthRowKey,
   clusterScope,
+  CLUSTER_SCOPE_PREFIX,
   FLEET_MARKER_ROW,
   findingEntity,
   findingFromEntity,
@@ -138,8 +139,9 @@ export class FindingsStore {
   /**
    * Finalizes a scan: resolves the findings it no longer saw, in the clusters
    * it scanned completely (status "ok" and findings saved) and, when the whole
-   * scan was complete and not limited to some clusters, at fleet level; then
-   * writes the scan row. A cluster that could not be scanned resolves nothing.
+   * scan was complete and not limited to some clusters, at fleet level and in
+   * clusters that no longer exist (see vanishedClusterScopes); then writes the
+   * scan row. A cluster that could not be scanned resolves nothing.
    */
   async completeScan(run: ScanRun): Promise<SaveResult> {
     const scan: ScanRef = { id: run.id, startedAt: run.startedAt };
@@ -162,6 +164,7 @@ export class FindingsStore {
       const wholeTenant = run.scope.subscriptions.length === 0 && run.scope.managementGroups.length === 0;
       if (wholeTenant) scopes.push(TENANT_SCOPE);
     }
+    if (run.complete && run.scope.clusters.length === 0) scopes.push(...(await this.vanishedClusterScopes(run)));
 
     const limit = pLimit(Math.max(1, Math.floor(this.concurrency / 2)));
     const counts = await Promise.all([...new Set(scopes)].map((scope) => limit(() => this.resolveScope(scan, scope))));
@@ -190,6 +193,26 @@ export class FindingsStore {
     const fleetResult = await this.saveFleetFindings(scan, fleet);
     const completed = await this.completeScan(run);
     return result(findings.length, ...results, fleetResult, completed);
+  }
+
+  /**
+   * Clusters with findings not yet resolved that a complete scan no longer
+   * found in a subscription it read whole: deleted (or moved out of reach),
+   * so nothing will ever see their findings again. Without this they stayed
+   * open forever. Read from ActiveFindings (open and suppressed rows only),
+   * once per scan.
+   */
+  private async vanishedClusterScopes(run: ScanRun): Promise<string[]> {
+    const read = new Set(run.subscriptions.map((s) => s.toLowerCase()));
+    const present = new Set(run.clusters.map((h) => clusterScope(h.clusterId)));
+    const vanished = new Set<string>();
+    const rows = this.tables.active.listEntities<{ scope?: string; qSubscription?: string }>({ queryOptions: { select: ["scope", "qSubscription"] } });
+    for await (const row of rows) {
+      const { scope, qSubscription } = row;
+      if (scope === undefined || !scope.startsWith(CLUSTER_SCOPE_PREFIX) || present.has(scope)) continue;
+      if (qSubscription !== undefined && read.has(qSubscription)) vanished.add(scope);
+    }
+    return [...vanished];
   }
 
   private async saveScope(scan: ScanRef, scope: string, findings: readonly Finding[], suppressions: readonly Suppression[]): Promise<WriteCount> {
