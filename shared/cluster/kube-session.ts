@@ -10,7 +10,7 @@ import pLimit from "p-limit";
 import type { ClusterAccess } from "./access.js";
 import { kubernetesError, type RequestTarget } from "./errors.js";
 import { apiServerAgent, ConnectTimeoutError, KubernetesHttpError, send, type Query } from "./kube-http.js";
-import { ListSplitter } from "./list-splitter.js";
+import { ListSplitter, MalformedAnswerError } from "./list-splitter.js";
 import type { CollectionError } from "./model.js";
 
 export interface KubeSessionOptions {
@@ -66,7 +66,7 @@ export class KubeSession {
 
   /** GET of a JSON document: a list page (`limit`, `continue`) or one object. */
   async getJson<T>(path: string, query?: Query): Promise<T> {
-    return JSON.parse(await this.send("GET", path, query, undefined, MAX_JSON_BYTES, "application/json")) as T;
+    return parseAnswer<T>(await this.send("GET", path, query, undefined, MAX_JSON_BYTES, "application/json"));
   }
 
   /**
@@ -76,7 +76,7 @@ export class KubeSession {
    */
   async getList<T>(path: string, query: Query, onItem: (item: T) => void, filter?: ItemFilter): Promise<{ continue?: string }> {
     const splitter = new ListSplitter((bytes) => {
-      if (!filter || filter.worthParsing(bytes)) onItem(JSON.parse(bytes.toString("utf8")) as T);
+      if (!filter || filter.worthParsing(bytes)) onItem(parseAnswer<T>(bytes.toString("utf8")));
       else filter.skipped();
     });
     await this.send("GET", path, query, undefined, MAX_LIST_BYTES, "application/json", (chunk) => splitter.write(chunk));
@@ -90,7 +90,7 @@ export class KubeSession {
 
   /** POST of a JSON object (a TokenRequest), answered with JSON. */
   async postJson<T>(path: string, body: unknown): Promise<T> {
-    return JSON.parse(await this.send("POST", path, undefined, JSON.stringify(body), MAX_JSON_BYTES, "application/json")) as T;
+    return parseAnswer<T>(await this.send("POST", path, undefined, JSON.stringify(body), MAX_JSON_BYTES, "application/json"));
   }
 
   /**
@@ -156,6 +156,19 @@ export class KubeSession {
       // Not AbortSignal.timeout: its timer would outlive the request by the whole timeout, thousands of them in a fleet scan.
       clearTimeout(timer);
     }
+  }
+}
+
+/**
+ * JSON.parse, with a failure that says nothing of the text: V8 quotes the
+ * text around a syntax error, and an answer can hold a pod's environment
+ * values or a TokenRequest's token, which must never reach a stored message.
+ */
+function parseAnswer<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new MalformedAnswerError("the API server's answer is not valid JSON");
   }
 }
 

@@ -26,8 +26,8 @@ const COMMA = 0x2c;
 const SPACE = 0x20;
 const ITEMS_KEY = Buffer.from('"items"');
 
-export class MalformedListError extends Error {
-  override readonly name = "MalformedListError";
+export class MalformedAnswerError extends Error {
+  override readonly name = "MalformedAnswerError";
 }
 
 export class ListSplitter {
@@ -89,7 +89,7 @@ export class ListSplitter {
         else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
           depth -= 1;
           if (depth === 2 && this.inItems) {
-            if (byte !== CLOSE_BRACE) throw new MalformedListError("unbalanced brackets");
+            if (byte !== CLOSE_BRACE) throw new MalformedAnswerError("unbalanced brackets");
             const tail = chunk.subarray(itemStart, i + 1);
             const bytes = this.itemPieces.length > 0 ? Buffer.concat([...this.itemPieces, tail]) : tail;
             this.itemPieces = [];
@@ -112,13 +112,13 @@ export class ListSplitter {
         case OPEN_BRACE:
         case OPEN_BRACKET:
           if (this.inItems && depth === 2) {
-            if (byte !== OPEN_BRACE) throw new MalformedListError("a list item is not an object");
+            if (byte !== OPEN_BRACE) throw new MalformedAnswerError("a list item is not an object");
             this.itemOpen = true;
             itemStart = i;
           }
           depth += 1;
           if (byte === OPEN_BRACKET && depth === 2 && this.keyIsItems()) {
-            if (this.itemsDone) throw new MalformedListError("the list has two items arrays");
+            if (this.itemsDone) throw new MalformedAnswerError("the list has two items arrays");
             this.inItems = true;
             this.envelope.push(chunk.subarray(envelopeFrom, i + 1));
             envelopeFrom = -1;
@@ -127,7 +127,7 @@ export class ListSplitter {
         case CLOSE_BRACE:
         case CLOSE_BRACKET:
           depth -= 1;
-          if (depth < 0) throw new MalformedListError("unbalanced brackets");
+          if (depth < 0) throw new MalformedAnswerError("unbalanced brackets");
           if (this.inItems && depth === 1) {
             this.inItems = false;
             this.itemsDone = true;
@@ -135,7 +135,7 @@ export class ListSplitter {
           }
           break;
         default:
-          if (this.inItems && depth === 2 && byte !== COMMA && byte > SPACE) throw new MalformedListError("a list item is not an object");
+          if (this.inItems && depth === 2 && byte !== COMMA && byte > SPACE) throw new MalformedAnswerError("a list item is not an object");
       }
     }
     this.depth = depth;
@@ -148,12 +148,13 @@ export class ListSplitter {
 
   /** The list without its items (`items: []` when it had an array), once every byte is in. */
   end<T>(): T {
-    if (this.depth !== 0 || this.inString) throw new MalformedListError("the list ended before it was complete");
+    if (this.depth !== 0 || this.inString) throw new MalformedAnswerError("the list ended before it was complete");
     const text = Buffer.concat(this.envelope).toString("utf8");
     try {
       return JSON.parse(text) as T;
-    } catch (error) {
-      throw new MalformedListError(`the list is not JSON: ${(error as Error).message}`);
+    } catch {
+      // Not the parser's message: it quotes the text around the error.
+      throw new MalformedAnswerError("the list is not valid JSON");
     }
   }
 

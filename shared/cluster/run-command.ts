@@ -181,7 +181,7 @@ export async function collectSnapshotThroughRunCommand(
       const truncated = Buffer.byteLength(result.logs) >= RUN_COMMAND_OUTPUT_LIMIT_BYTES;
       const message = truncated
         ? `the output of "${kubectlGetCommand(resources)}" exceeded run command's 512 KiB limit and was cut`
-        : `the output of "${kubectlGetCommand(resources)}" is not a JSON list: ${scrub(result.logs.slice(0, 200))}`;
+        : `the output of "${kubectlGetCommand(resources)}" is not a JSON list${notJsonHint(result.logs)}`;
       for (const resource of resources) record(snapshot.errors, { kind: "error", resource, verb: "list", group: API_GROUP[resource], message });
       continue;
     }
@@ -359,6 +359,17 @@ function kindOfKubectlError(logs: string): CollectionErrorKind {
 
 function firstLines(text: string): string {
   return text.split("\n").filter((line) => line.trim() !== "").slice(0, 3).join(" ");
+}
+
+/**
+ * The first line of output that is not JSON, to say what kubectl printed
+ * instead (": error: ..."): never a line of the objects themselves, which can
+ * hold environment values.
+ */
+function notJsonHint(logs: string): string {
+  const line = logs.split("\n").find((l) => l.trim() !== "");
+  if (line === undefined || /[{}[\]"]/.test(line)) return "";
+  return `: ${scrub(line.slice(0, 200))}`;
 }
 
 function parseList(logs: string): unknown[] | undefined {

@@ -2,6 +2,7 @@ import { createServer, type Agent, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiPath, apiServerAgent, KubernetesHttpError, ResponseTooLargeError, send } from "../../shared/cluster/kube-http.js";
+import { KubeSession } from "../../shared/cluster/kube-session.js";
 import { generateLoopbackTls } from "../../simulator/tls.js";
 
 describe("apiPath", () => {
@@ -23,9 +24,11 @@ describe("send", () => {
   let server: Server;
   let origin: string;
   let agent: Agent;
+  let tlsCaPem: string;
 
   beforeAll(async () => {
     const tls = generateLoopbackTls();
+    tlsCaPem = tls.caPem;
     server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
       if (req.url?.endsWith("/big")) {
         res.writeHead(200, { "content-type": "application/json" });
@@ -33,6 +36,10 @@ describe("send", () => {
       } else if (req.url?.endsWith("/throttled")) {
         res.writeHead(429, { "content-type": "application/json", "retry-after": "2" });
         res.end(JSON.stringify({ kind: "Status", message: "too many requests", code: 429 }));
+      } else if (req.url?.includes("/broken")) {
+        // A value the scanner must never repeat, next to a syntax error V8 would quote.
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(req.url.includes("list") ? '{"kind":"PodList","items":[{"env":[{"name":"DB_PASSWORD","value":"hunter2-correct-horse"} oops]}]}' : '{"status":{"token":"hunter2-correct-horse" oops}}');
       } else if (req.url?.endsWith("/slow")) {
         res.writeHead(200, { "content-type": "application/json" });
         res.write('{"items":[');
@@ -79,6 +86,20 @@ describe("send", () => {
   it("reports a deadline that passes while the body streams in as a timeout, not as a dropped connection", async () => {
     const error = await call("/slow", { signal: AbortSignal.timeout(300) }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "TimeoutError" });
+  });
+
+  it("reports an answer that is not JSON without quoting any of it", async () => {
+    const access = { server: origin, caData: Buffer.from(tlsCaPem).toString("base64"), authentication: "cluster-user" as const };
+    const session = new KubeSession(access, { requestTimeoutMs: 5_000, concurrency: 1, retries: 0 });
+    const target = { resource: "pods", verb: "list", group: "" };
+    const list = await session.call(target, () => session.getList("/broken-list", {}, () => undefined));
+    const object = await session.call(target, () => session.getJson("/broken-object"));
+    session.close();
+    for (const result of [list, object]) {
+      expect(result.ok).toBe(false);
+      expect(JSON.stringify(result)).not.toContain("hunter2");
+      expect(result.ok ? "" : result.error.message).toMatch(/not valid JSON/);
+    }
   });
 
   it("hands a successful body to the sink instead of returning it", async () => {

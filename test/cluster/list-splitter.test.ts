@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ListSplitter, MalformedListError } from "../../shared/cluster/list-splitter.js";
+import { ListSplitter, MalformedAnswerError } from "../../shared/cluster/list-splitter.js";
 
 /** Feeds `text` to a splitter in pieces cut at `cuts` (byte offsets) and returns what it handed over. */
 function split(text: string, cuts: number[] = []): { items: unknown[]; envelope: unknown } {
@@ -56,9 +56,9 @@ describe("ListSplitter", () => {
   });
 
   it("refuses a list that ends early, and an items array that holds something other than objects", () => {
-    expect(() => split('{"kind":"PodList","items":[{"a":1},{"b":')).toThrow(MalformedListError);
-    expect(() => split('{"kind":"PodList","items":[{"a":"unterminated')).toThrow(MalformedListError);
-    expect(() => split('{"kind":"PodList","items":[1,2]}')).toThrow(MalformedListError);
-    expect(() => split("")).toThrow(MalformedListError);
+    expect(() => split('{"kind":"PodList","items":[{"a":1},{"b":')).toThrow(MalformedAnswerError);
+    expect(() => split('{"kind":"PodList","items":[{"a":"unterminated')).toThrow(MalformedAnswerError);
+    expect(() => split('{"kind":"PodList","items":[1,2]}')).toThrow(MalformedAnswerError);
+    expect(() => split("")).toThrow(MalformedAnswerError);
   });
 });
