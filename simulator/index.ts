@@ -127,6 +127,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         ? `${kubernetesEndpoint}/clusters/${encodeURIComponent(name)}`
         : `https://127.0.0.1:${refusingPort}/clusters/${encodeURIComponent(name)}`,
     kubernetesTokenFor: (name) => kubernetes.bearerTokenFor(name),
+    kubernetesClientCertificate: { certPem: tls.clientCertPem, keyPem: tls.clientKeyPem },
   };
 
   const sockets = new Set<Socket>();
@@ -139,7 +140,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const azureServer = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     void serveAzure(req, res).catch((error: unknown) => internalError(res, error));
   });
-  const kubernetesServer = createHttpsServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+  // Asks for a client certificate and lets the request through without one: the API server decides (x509 or bearer authentication).
+  const kubernetesServer = createHttpsServer({ key: tls.keyPem, cert: tls.certPem, ca: tls.caPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     void serveKubernetes(req, res).catch((error: unknown) => internalError(res, error));
   });
   track(azureServer);

@@ -6,6 +6,9 @@ export interface LoopbackTls {
   caPem: string;
   certPem: string;
   keyPem: string;
+  /** A client certificate (CN masterclient, O system:masters) as AKS puts in a cluster-user credential with local accounts. */
+  clientCertPem: string;
+  clientKeyPem: string;
 }
 
 /**
@@ -15,6 +18,7 @@ export interface LoopbackTls {
 export function generateLoopbackTls(): LoopbackTls {
   const caKeys = rsaKeyPair();
   const leafKeys = rsaKeyPair();
+  const clientKeys = rsaKeyPair();
   const now = new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + 7 * 24 * 60 * 60 * 1000);
@@ -55,10 +59,29 @@ export function generateLoopbackTls(): LoopbackTls {
   ]);
   leaf.sign(caKeys.privateKey, forge.md.sha256.create());
 
+  const client = forge.pki.createCertificate();
+  client.publicKey = clientKeys.publicKey;
+  client.serialNumber = serialNumber();
+  client.validity.notBefore = notBefore;
+  client.validity.notAfter = notAfter;
+  client.setSubject([
+    { name: "organizationName", value: "system:masters" },
+    { name: "commonName", value: "masterclient" },
+  ]);
+  client.setIssuer(caSubject);
+  client.setExtensions([
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: "extKeyUsage", clientAuth: true },
+  ]);
+  client.sign(caKeys.privateKey, forge.md.sha256.create());
+
   return {
     caPem: forge.pki.certificateToPem(ca),
     certPem: forge.pki.certificateToPem(leaf),
     keyPem: leafKeys.privateKeyPem,
+    clientCertPem: forge.pki.certificateToPem(client),
+    clientKeyPem: clientKeys.privateKeyPem,
   };
 }
 

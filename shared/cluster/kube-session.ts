@@ -5,10 +5,10 @@
  * a request counter, a small concurrency limit and a couple of retries for
  * throttling and transient server errors.
  */
-import type { Agent } from "node:https";
+import { Agent } from "node:https";
 import pLimit from "p-limit";
 import type { ClusterAccess } from "./access.js";
-import { kubernetesError, type RequestTarget } from "./errors.js";
+import { kubernetesError, scrub, TokenAcquisitionError, type RequestTarget } from "./errors.js";
 import { apiServerAgent, ConnectTimeoutError, KubernetesHttpError, send, type Query } from "./kube-http.js";
 import { ListSplitter, MalformedAnswerError } from "./list-splitter.js";
 import type { CollectionError } from "./model.js";
@@ -54,6 +54,7 @@ export class KubeSession {
   reached = false;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly agent: Agent;
+  private readonly unusableCredential: TokenAcquisitionError | undefined;
 
   constructor(
     private readonly access: ClusterAccess,
@@ -61,7 +62,13 @@ export class KubeSession {
   ) {
     this.limit = pLimit(options.concurrency);
     const certificate = access.clientCertificate?.();
-    this.agent = apiServerAgent({ ...(access.caData && { caData: access.caData }), ...(certificate && { clientCertificate: certificate }) }, options.concurrency);
+    try {
+      this.agent = apiServerAgent({ ...(access.caData && { caData: access.caData }), ...(certificate && { clientCertificate: certificate }) }, options.concurrency);
+    } catch (error) {
+      // A client certificate or key OpenSSL cannot read: every request fails the way a missing credential does.
+      this.unusableCredential = new TokenAcquisitionError(`the cluster-user credential's client certificate cannot be used: ${scrub((error as Error).message ?? String(error))}`);
+      this.agent = new Agent();
+    }
   }
 
   /** GET of a JSON document: a list page (`limit`, `continue`) or one object. */
@@ -128,6 +135,7 @@ export class KubeSession {
     accept: string,
     sink?: (chunk: Buffer) => void,
   ): Promise<string> {
+    if (this.unusableCredential) throw this.unusableCredential;
     this.requests += 1;
     const headers: Record<string, string> = { Accept: accept, "User-Agent": USER_AGENT };
     if (body !== undefined) headers["Content-Type"] = "application/json";

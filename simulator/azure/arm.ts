@@ -367,7 +367,12 @@ export function clusterUserKubeconfig(ctx: AzureContext, cluster: ArmObject): st
             provideClusterInfo: false,
           },
         }
-      : { token: ctx.kubernetesTokenFor(cluster.name) };
+      : {
+          // As AKS gives it with local accounts: the clusterUser client certificate and a static token.
+          "client-certificate-data": Buffer.from(ctx.kubernetesClientCertificate.certPem).toString("base64"),
+          "client-key-data": Buffer.from(ctx.kubernetesClientCertificate.keyPem).toString("base64"),
+          token: ctx.kubernetesTokenFor(cluster.name),
+        };
   return stringify({
     apiVersion: "v1",
     clusters: [

@@ -18,6 +18,8 @@ export interface AzureContext {
   kubernetesServerFor(clusterName: string): string;
   /** The static bearer token accepted by a cluster without Entra integration. */
   kubernetesTokenFor(clusterName: string): string;
+  /** The cluster-user client certificate and key (PEM) accepted by a cluster without Entra integration. */
+  kubernetesClientCertificate: { certPem: string; keyPem: string };
 }
 
 /** Audiences the simulator's token endpoint issues for ARM; ARM accepts all of them, as Azure does. */

@@ -44,8 +44,12 @@ export interface Caller {
 
 export interface ClusterAuthenticator {
   staticToken(cluster: string): string;
-  /** The caller behind a bearer token, or undefined when the cluster refuses it. */
-  authenticate(cluster: string, token: string | undefined): Caller | undefined;
+  /**
+   * The caller behind a verified client certificate (its common name) or a
+   * bearer token, or undefined when the cluster refuses both. The
+   * certificate is tried first, as the API server's x509 authenticator is.
+   */
+  authenticate(cluster: string, token: string | undefined, certificateUser?: string): Caller | undefined;
 }
 
 export function createAuthenticator(managedClusters: ReadonlyMap<string, ArmObject>, tokens: TokenSigner, staticTokenPrefix = ""): ClusterAuthenticator {
@@ -55,9 +59,11 @@ export function createAuthenticator(managedClusters: ReadonlyMap<string, ArmObje
 
   return {
     staticToken,
-    authenticate(cluster, token) {
-      if (!token) return undefined;
+    authenticate(cluster, token, certificateUser) {
       const properties = managedClusters.get(cluster)?.properties ?? {};
+      // The clusterUser certificate belongs to the local accounts: refused with them.
+      if (certificateUser !== undefined && properties.disableLocalAccounts !== true) return { user: certificateUser };
+      if (!token) return undefined;
       const aadProfile = properties.aadProfile as { tenantId?: string } | undefined;
       if (properties.disableLocalAccounts !== true && sameSecret(token, staticToken(cluster))) return { user: STATIC_TOKEN_USER };
       if (!aadProfile || !token.startsWith("eyJ")) return undefined;

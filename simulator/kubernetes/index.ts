@@ -10,6 +10,7 @@
  *   // in the HTTPS server: await kubernetes.handle(req, res, "payments-prod", "/api/v1/pods?limit=500");
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
 import type { ArmObject, FleetDescription, KubeObject } from "../fleet/model.js";
 import { bearerToken, readBody } from "../http.js";
 import type { TokenSigner } from "../tokens.js";
@@ -331,7 +332,7 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
         return sendJsonText(res, 200, JSON.stringify(versionInfo(versionOf(properties))));
       }
 
-      const caller = fault?.kind === "unauthorized" ? undefined : authenticator.authenticate(clusterName, bearerToken(req));
+      const caller = fault?.kind === "unauthorized" ? undefined : authenticator.authenticate(clusterName, bearerToken(req), certificateUser(req));
       if (!caller) return sendStatus(res, unauthorized());
       const context: RequestContext = { req, res, cluster: clusterName, store, query: url.searchParams, caller, ...(fault && { fault }) };
 
@@ -349,6 +350,14 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
       return sendStatus(res, pathNotFound());
     },
   };
+}
+
+/** The common name of a client certificate the simulator's CA signed, when the caller presented one. */
+function certificateUser(req: IncomingMessage): string | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const commonName = socket.getPeerCertificate().subject?.CN;
+  return typeof commonName === "string" && commonName !== "" ? commonName : undefined;
 }
 
 function forbiddenPath(caller: Caller, path: string) {

@@ -204,6 +204,30 @@ describe("collection errors", () => {
     }
   });
 
+  it("reads a cluster with the cluster-user credential's client certificate alone (x509 authentication)", async () => {
+    const simulator = await start();
+    const { bearerToken: _token, ...access } = await accessTo(simulator, shopCluster);
+    expect(access.clientCertificate).toBeDefined();
+    const withToken = await collectClusterSnapshot(shopCluster, await accessTo(simulator, shopCluster), { now: NOW });
+    const snapshot = await collectClusterSnapshot(shopCluster, access, { now: NOW });
+    expect(snapshot.errors).toEqual([]);
+    expect(snapshot.pods).toEqual(withToken.pods);
+    // Without the certificate the token alone still works; without either, the server refuses.
+    const { clientCertificate: _certificate, bearerToken: _alsoToken, ...neither } = await accessTo(simulator, shopCluster);
+    const refused = await collectClusterSnapshot(shopCluster, neither, { now: NOW });
+    expect(refused.errors).toEqual([expect.objectContaining({ kind: "unauthorized", resource: "namespaces" })]);
+  });
+
+  it("reports a client certificate that cannot be used as unauthorized, without sending anything", async () => {
+    const simulator = await start();
+    const access = await accessTo(simulator, shopCluster);
+    const broken = { ...access, clientCertificate: () => ({ certData: Buffer.from("not a certificate").toString("base64"), keyData: Buffer.from("not a key").toString("base64") }) };
+    const snapshot = await collectClusterSnapshot(shopCluster, broken, { now: NOW });
+    expect(snapshot.accessPath).toBe("none");
+    expect(snapshot.errors).toEqual([expect.objectContaining({ kind: "unauthorized", resource: "namespaces", message: expect.stringContaining("client certificate cannot be used") })]);
+    expect(simulator.requestCounts().kubernetes).toBe(0);
+  });
+
   it("reports a forbidden resource with its verb and group and still collects the rest", async () => {
     const simulator = await start({
       kubernetes: {
