@@ -214,3 +214,23 @@ describe.concurrent("wiscan scan option errors", () => {
     expect(stderr).toMatch(/unknown option '--bogus'/);
   });
 });
+
+describe("wiscan scan without an Azure credential", () => {
+  it("exits 3 and says how to sign in, without a stack trace", async () => {
+    // AZURE_TOKEN_CREDENTIALS=dev keeps DefaultAzureCredential to the developer tools (az, azd, PowerShell):
+    // the managed-identity step would probe the instance metadata address, off this machine's loopback.
+    // With none of those tools on PATH and no AZURE_CLIENT_* settings, nothing can sign in.
+    const home = mkdtempSync(join(tmpdir(), "wiscan-home-"));
+    const env = { PATH: join(home, "no-tools"), HOME: home, USERPROFILE: home, AZURE_TOKEN_CREDENTIALS: "dev" };
+    const cwd = mkdtempSync(join(tmpdir(), "wiscan-cwd-"));
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveResult) => {
+      execFile(process.execPath, [CLI, "scan"], { cwd, env }, (error, stdout, stderr) =>
+        resolveResult({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      );
+    });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^wiscan: no Azure credential: sign in with "az login"/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
