@@ -1,9 +1,10 @@
 /**
  * The scanner's connection to one API server: requests sent with the
- * ClusterAccess's token or client certificate (asked for per request, never
- * stored here), on one keep-alive connection pool, with a per-request timeout,
- * a request counter, a small concurrency limit and a couple of retries for
- * throttling and transient server errors.
+ * ClusterAccess's token (asked for per request, never stored here) and its
+ * client certificate (held only inside the TLS context of the session's
+ * keep-alive connection pool), with a per-request timeout, a request counter,
+ * a small concurrency limit and a couple of retries for throttling and
+ * transient server errors.
  */
 import { Agent } from "node:https";
 import pLimit from "p-limit";
