@@ -83,7 +83,7 @@ export function podTouchesWorkloadIdentity(pod: PodSummary, workloadIdentityAcco
 }
 
 const MARKERS = [WORKLOAD_IDENTITY_PREFIX, "AzureADTokenExchange", "AZURE_FEDERATED_TOKEN_FILE"].map((marker) => Buffer.from(marker));
-const SERVICE_ACCOUNT_FIELD = Buffer.from('"serviceAccountName":"');
+const SERVICE_ACCOUNT_FIELDS = ['"serviceAccountName":"', '"serviceAccount":"'].map((field) => Buffer.from(field));
 const QUOTE = 0x22;
 
 /**
@@ -94,16 +94,23 @@ const QUOTE = 0x22;
  * It looks for the markers anywhere in the text (the API server writes them
  * unescaped: Go's encoder escapes only <, >, & and control characters) and
  * for a service account whose name is one of `accountNames`, in any
- * namespace; a pod that names no service account runs as "default".
+ * namespace, in every `serviceAccountName` or `serviceAccount` field of the
+ * text (an annotation may be called that too: all are looked at, so the
+ * pod's own is among them); a pod that names none runs as "default".
  */
 export function podBytesMayTouchWorkloadIdentity(bytes: Buffer, accountNames: ReadonlySet<string>): boolean {
   for (const marker of MARKERS) if (bytes.includes(marker)) return true;
   if (accountNames.size === 0) return false;
-  const field = bytes.indexOf(SERVICE_ACCOUNT_FIELD);
-  if (field === -1) return accountNames.has("default");
-  const start = field + SERVICE_ACCOUNT_FIELD.length;
-  const end = bytes.indexOf(QUOTE, start);
-  return end === -1 || accountNames.has(bytes.toString("utf8", start, end));
+  let named = false;
+  for (const field of SERVICE_ACCOUNT_FIELDS) {
+    for (let at = bytes.indexOf(field); at !== -1; at = bytes.indexOf(field, at + field.length)) {
+      named = true;
+      const start = at + field.length;
+      const end = bytes.indexOf(QUOTE, start);
+      if (end === -1 || accountNames.has(bytes.toString("utf8", start, end))) return true;
+    }
+  }
+  return !named && accountNames.has("default");
 }
 
 export function podSummary(pod: V1Pod): PodSummary {

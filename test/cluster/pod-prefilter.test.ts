@@ -43,6 +43,14 @@ describe("the unparsed pod filter", () => {
     expect(others.filter((v) => !v.mayTouch).length / others.length).toBeGreaterThan(0.9);
   });
 
+  it("is not misled by an annotation called serviceAccountName, or by the deprecated serviceAccount field", () => {
+    const decoy = { metadata: { name: "p", namespace: "ns", annotations: { serviceAccountName: "harmless" } }, spec: { serviceAccountName: "wi-sa", containers: [{ name: "c" }] } };
+    expect(podBytesMayTouchWorkloadIdentity(Buffer.from(JSON.stringify(decoy)), new Set(["wi-sa"]))).toBe(true);
+    const deprecated = { metadata: { name: "p", namespace: "ns" }, spec: { serviceAccount: "wi-sa", containers: [{ name: "c" }] } };
+    expect(podBytesMayTouchWorkloadIdentity(Buffer.from(JSON.stringify(deprecated)), new Set(["wi-sa"]))).toBe(true);
+    expect(podBytesMayTouchWorkloadIdentity(Buffer.from(JSON.stringify(deprecated)), new Set(["default"]))).toBe(false);
+  });
+
   it("parses a pod that names no service account when its namespace's default account uses workload identity", () => {
     const pod = { metadata: { name: "p", namespace: "ns" }, spec: { containers: [{ name: "c" }] } };
     expect(podBytesMayTouchWorkloadIdentity(Buffer.from(JSON.stringify(pod)), new Set(["default"]))).toBe(true);
