@@ -20,9 +20,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** The bearer token of a request, if it has one. */
 export function bearerToken(req: IncomingMessage): string | undefined {

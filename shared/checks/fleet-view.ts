@@ -12,36 +12,25 @@ import type {
   ManagedIdentity,
   RoleAssignment,
 } from "../inventory/model.js";
+import { groupBy } from "../collections.js";
 import { isAksIssuer, looseIssuerKey } from "./workload-identity.js";
 
+/** What a managed identity and an app registration have alike as workload principals. */
+interface PrincipalBase {
+  clientId: string;
+  tenantId: string;
+  displayName: string;
+  /** ARM id of a managed identity; "app:<appId>" for an app registration (FindingResource.identityId). */
+  identityId: string;
+  /** Object id that role assignments name. */
+  principalId?: string;
+  credentials: readonly FederatedCredential[];
+  /** False when the credentials could not be listed: absence proves nothing. */
+  credentialsKnown: boolean;
+}
+
 /** A managed identity or an app registration, the two things a client-id annotation can name. */
-export type WorkloadPrincipal =
-  | {
-      kind: "managed-identity";
-      clientId: string;
-      tenantId: string;
-      displayName: string;
-      /** ARM id of the identity (FindingResource.identityId). */
-      identityId: string;
-      /** Object id that role assignments name. */
-      principalId?: string;
-      credentials: readonly FederatedCredential[];
-      /** False when the credentials could not be listed: absence proves nothing. */
-      credentialsKnown: boolean;
-      identity: ManagedIdentity;
-    }
-  | {
-      kind: "app-registration";
-      clientId: string;
-      tenantId: string;
-      displayName: string;
-      /** "app:<appId>", as FindingResource.identityId asks. */
-      identityId: string;
-      principalId?: string;
-      credentials: readonly FederatedCredential[];
-      credentialsKnown: boolean;
-      app: AppRegistration;
-    };
+export type WorkloadPrincipal = (PrincipalBase & { kind: "managed-identity"; identity: ManagedIdentity }) | (PrincipalBase & { kind: "app-registration"; app: AppRegistration });
 
 export interface TrustedCredential {
   principal: WorkloadPrincipal;
@@ -125,41 +114,24 @@ export function buildFleetView(inventory: Inventory): FleetView {
     principalByClientId.set(identity.clientId.toLowerCase(), principal);
   }
 
-  const clusterByIssuer = new Map<string, AksCluster>();
-  const clustersByLooseIssuer = new Map<string, AksCluster[]>();
-  for (const cluster of inventory.clusters) {
-    if (cluster.oidcIssuerUrl === undefined || cluster.oidcIssuerUrl === "") continue;
-    clusterByIssuer.set(cluster.oidcIssuerUrl, cluster);
-    push(clustersByLooseIssuer, looseIssuerKey(cluster.oidcIssuerUrl), cluster);
-  }
-
-  const credentialsByIssuer = new Map<string, TrustedCredential[]>();
-  for (const principal of principals) {
-    for (const credential of principal.credentials) push(credentialsByIssuer, credential.issuer, { principal, credential });
-  }
-
-  const roleAssignmentsByPrincipal = new Map<string, RoleAssignment[]>();
-  for (const assignment of inventory.roleAssignments) {
-    push(roleAssignmentsByPrincipal, assignment.principalId.toLowerCase(), assignment);
-  }
+  const withIssuer = inventory.clusters.filter((cluster): cluster is AksCluster & { oidcIssuerUrl: string } => !!cluster.oidcIssuerUrl);
 
   return {
     inventory,
     principals,
     principalByClientId,
-    clusterByIssuer,
-    clustersByLooseIssuer,
-    credentialsByIssuer,
-    roleAssignmentsByPrincipal,
+    clusterByIssuer: new Map(withIssuer.map((cluster) => [cluster.oidcIssuerUrl, cluster])),
+    clustersByLooseIssuer: groupBy(withIssuer, (cluster) => looseIssuerKey(cluster.oidcIssuerUrl)),
+    credentialsByIssuer: credentialsByIssuerOf(principals),
+    roleAssignmentsByPrincipal: groupBy(inventory.roleAssignments, (assignment) => assignment.principalId.toLowerCase()),
     roleAssignmentsKnown,
     applicationsKnown,
   };
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
+function credentialsByIssuerOf(principals: readonly WorkloadPrincipal[]): Map<string, TrustedCredential[]> {
+  const trusted = principals.flatMap((principal) => principal.credentials.map((credential) => ({ principal, credential })));
+  return groupBy(trusted, ({ credential }) => credential.issuer);
 }
 
 /**
@@ -190,16 +162,12 @@ export function extendFleetView(view: FleetView, applications: readonly AppRegis
   });
   // A managed identity (or an app the base already knows) wins over an app with the same client id, as in buildFleetView.
   const newPrincipals = added.principals.filter((p) => !view.principalByClientId.has(p.clientId.toLowerCase()));
-  const newCredentials = new Map<string, TrustedCredential[]>();
-  for (const principal of newPrincipals) {
-    for (const credential of principal.credentials) push(newCredentials, credential.issuer, { principal, credential });
-  }
   return {
     ...view,
     inventory: { ...view.inventory, applications: [...view.inventory.applications, ...applications], errors: [...view.inventory.errors, ...errors] },
     principals: [...view.principals, ...newPrincipals],
     principalByClientId: new OverlayMap(view.principalByClientId, new Map(newPrincipals.map((p) => [p.clientId.toLowerCase(), p])), (base) => base),
-    credentialsByIssuer: new OverlayMap(view.credentialsByIssuer, newCredentials, (base, extra) => [...base, ...extra]),
+    credentialsByIssuer: new OverlayMap(view.credentialsByIssuer, credentialsByIssuerOf(newPrincipals), (base, extra) => [...base, ...extra]),
     roleAssignmentsKnown: view.roleAssignmentsKnown && added.roleAssignmentsKnown,
     applicationsKnown: view.applicationsKnown && added.applicationsKnown,
   };

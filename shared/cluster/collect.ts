@@ -10,6 +10,7 @@
  * Every failure becomes a CollectionError in the snapshot; nothing is thrown.
  */
 import type { V1Deployment, V1MutatingWebhookConfiguration, V1Namespace, V1Pod, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
+import { groupBy } from "../collections.js";
 import type { AksCluster } from "../inventory/model.js";
 import type { ClusterAccess } from "./access.js";
 import { aadstsEvidence } from "./aadsts.js";
@@ -433,14 +434,8 @@ async function collectLogEvidence(session: KubeSession, pods: readonly PodSummar
  * the second of any, at most `max` in all.
  */
 export function logCandidates(pods: readonly PodSummary[], max: number, perOwner: number = COLLECT_DEFAULTS.logPodsPerOwner): PodSummary[] {
-  const byOwner = new Map<string, PodSummary[]>();
-  for (const pod of pods) {
-    if (pod.labels[USE_LABEL] !== "true" || pod.phase === "Pending") continue;
-    const owner = pod.owner ? `${pod.namespace}/${pod.owner.kind}/${pod.owner.name}` : `${pod.namespace}/Pod/${pod.name}`;
-    const replicas = byOwner.get(owner);
-    if (replicas) replicas.push(pod);
-    else byOwner.set(owner, [pod]);
-  }
+  const labelled = pods.filter((pod) => pod.labels[USE_LABEL] === "true" && pod.phase !== "Pending");
+  const byOwner = groupBy(labelled, (pod) => (pod.owner ? `${pod.namespace}/${pod.owner.kind}/${pod.owner.name}` : `${pod.namespace}/Pod/${pod.name}`));
   const candidates: PodSummary[] = [];
   for (let round = 0; round < perOwner; round++) {
     for (const replicas of byOwner.values()) {

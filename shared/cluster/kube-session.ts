@@ -7,6 +7,7 @@
  * transient server errors.
  */
 import { Agent } from "node:https";
+import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { ClusterAccess } from "./access.js";
 import { kubernetesError, scrub, TokenAcquisitionError, type RequestTarget } from "./errors.js";
@@ -208,8 +209,4 @@ function retryDelayMs(error: unknown, attempt: number): number {
   const retryAfter = Number(headers["retry-after"]);
   const delay = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : 250 * 2 ** attempt;
   return Math.min(delay, MAX_RETRY_DELAY_MS);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,6 +2,7 @@
  * Reads what a digest needs from the findings store, once per scan; each
  * audience's digest is then a filtered view of it (forAudience).
  */
+import { collect } from "../collections.js";
 import type { FindingsStore } from "../store/index.js";
 import type { ScanSummary, StoredFinding } from "../store/model.js";
 import { DigestError } from "./errors.js";
@@ -70,8 +71,3 @@ async function scansBefore(store: DigestSource, scanId: string, count: number): 
   return before.reverse();
 }
 
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}

@@ -3,6 +3,7 @@
  * clock; the same data gives the same view, so the HTML and the plain-text
  * parts always tell the same facts.
  */
+import { groupBy } from "../collections.js";
 import { SEVERITIES, type Severity } from "../findings/model.js";
 import { compareFindings, findingLocation } from "../report/index.js";
 import type { StoredClusterHealth, StoredFinding } from "../store/model.js";
@@ -386,13 +387,3 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}

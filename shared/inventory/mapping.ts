@@ -5,12 +5,7 @@ import type { Row } from "./resource-graph.js";
 export function toCluster(row: Row): AksCluster {
   const aad = asRecord(row.aadProfile);
   return {
-    id: str(row.id) ?? "",
-    name: str(row.name) ?? "",
-    subscriptionId: str(row.subscriptionId) ?? "",
-    resourceGroup: str(row.resourceGroup) ?? "",
-    location: str(row.location) ?? "",
-    tenantId: str(row.tenantId) ?? "",
+    ...armResource(row),
     ...optional("fqdn", str(row.fqdn)),
     ...optional("privateFqdn", str(row.privateFqdn)),
     isPrivate: row.enablePrivateCluster === true,
@@ -41,14 +36,9 @@ export function toTags(value: unknown): Record<string, string> | undefined {
 
 export function toIdentity(row: Row): Omit<ManagedIdentity, "federatedCredentials" | "federatedCredentialsKnown"> {
   return {
-    id: str(row.id) ?? "",
-    name: str(row.name) ?? "",
-    subscriptionId: str(row.subscriptionId) ?? "",
-    resourceGroup: str(row.resourceGroup) ?? "",
-    location: str(row.location) ?? "",
+    ...armResource(row),
     clientId: str(row.clientId) ?? "",
     principalId: str(row.principalId) ?? "",
-    tenantId: str(row.tenantId) ?? "",
   };
 }
 
@@ -67,6 +57,18 @@ export function toRoleAssignment(row: Row, roleNames: ReadonlyMap<string, string
 /** Role definitions are compared on their trailing GUID: the same role has subscription- and tenant-level ids. */
 export function trailingGuid(id: string): string {
   return (id.split("/").pop() ?? "").toLowerCase();
+}
+
+/** What Resource Graph gives of every tracked resource: where it is and whose tenant it belongs to. */
+function armResource(row: Row): { id: string; name: string; subscriptionId: string; resourceGroup: string; location: string; tenantId: string } {
+  return {
+    id: str(row.id) ?? "",
+    name: str(row.name) ?? "",
+    subscriptionId: str(row.subscriptionId) ?? "",
+    resourceGroup: str(row.resourceGroup) ?? "",
+    location: str(row.location) ?? "",
+    tenantId: str(row.tenantId) ?? "",
+  };
 }
 
 function str(value: unknown): string | undefined {

@@ -19,6 +19,7 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
+import { collect, groupBy } from "../collections.js";
 import type { Finding } from "../findings/model.js";
 import type { ClusterHealth, ScanRun } from "../scan/model.js";
 import { addCounts, NO_WRITES, writeAll, statusOf, type WriteAction, type WriteCount, type WriteMode } from "./batch.js";
@@ -491,22 +492,7 @@ export class FindingsStore {
   }
 }
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of iterable) all.push(item);
-  return all;
-}
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
 
 function dedupeById(findings: readonly Finding[]): Finding[] {
   return [...new Map(findings.map((f) => [f.id, f])).values()];

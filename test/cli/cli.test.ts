@@ -9,7 +9,7 @@ import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanReportSchema } from "../../shared/report/index.js";
-import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
+import { smtpSettings, startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 
 const run = promisify(execFile);
 const CLI = resolve("dist/shared/cli/main.js");
@@ -123,13 +123,7 @@ describe("the demo's digest", () => {
     const caFile = join(cwd, "smtp-ca.pem");
     writeFileSync(caFile, smtp.caPem);
     mailEnv = {
-      MAIL_TRANSPORT: "smtp",
-      SMTP_HOST: smtp.host,
-      SMTP_PORT: String(smtp.port),
-      SMTP_USER: smtp.user,
-      SMTP_PASSWORD: smtp.password,
-      DIGEST_SENDER: "wiscan@example.com",
-      DIGEST_RECIPIENTS: "security@example.com",
+      ...smtpSettings(smtp),
       // The test relay's certificate comes from a throwaway CA, trusted the way a user trusts a private relay's.
       NODE_EXTRA_CA_CERTS: caFile,
     };

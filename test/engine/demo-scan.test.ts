@@ -4,31 +4,14 @@
  * scanFleet, and the answer key test/fleets/demo/expected-findings.json.
  * Nothing of ours is mocked.
  */
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAzureScanDependencies, scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
 import { CHECK_IDS, type Finding } from "../../shared/findings/index.js";
 import type { Simulator } from "../../simulator/index.js";
+import { DEMO_FLEET_DIR as DEMO_DIR, loadDemoAnswerKey, type DemoAnswerKey, type ExpectedFinding } from "../support/demo-answer-key.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
 
-const DEMO_DIR = fileURLToPath(new URL("../fleets/demo", import.meta.url));
-
-interface ExpectedFinding {
-  checkId: string;
-  severity: string;
-  cluster?: string;
-  namespace?: string;
-  kind: string;
-  name: string;
-  credentialName?: string;
-  why: string;
-}
-
-interface AnswerKey {
-  cleanClusters: string[];
-  findings: ExpectedFinding[];
-}
+type AnswerKey = Pick<DemoAnswerKey, "cleanClusters" | "findings">;
 
 type Keyed = Pick<ExpectedFinding, "checkId" | "cluster" | "namespace" | "kind" | "name" | "credentialName">;
 
@@ -50,7 +33,7 @@ async function scan(): Promise<ScanOutcome> {
 }
 
 beforeAll(async () => {
-  answers = JSON.parse(await readFile(`${DEMO_DIR}/expected-findings.json`, "utf8")) as AnswerKey;
+  answers = await loadDemoAnswerKey();
   sim = await startFleetSimulator({ fleetDir: DEMO_DIR });
   first = await scan();
   second = await scan();

@@ -4,26 +4,14 @@
  * and the probe's verdict on every service account must agree with the
  * static checks (test/fleets/demo/expected-findings.json, "probeFindings").
  */
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClusterSnapshot, ProbeResult } from "../../shared/cluster/index.js";
 import { createAzureScanDependencies } from "../../shared/engine/azure-dependencies.js";
 import { scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
 import type { Finding } from "../../shared/findings/index.js";
 import type { Simulator } from "../../simulator/index.js";
+import { DEMO_FLEET_DIR as DEMO_DIR, loadDemoAnswerKey, type ExpectedProbeFinding } from "../support/demo-answer-key.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
-
-const DEMO_DIR = fileURLToPath(new URL("../fleets/demo", import.meta.url));
-
-interface ExpectedProbeFinding {
-  checkId: string;
-  severity: string;
-  cluster: string;
-  namespace: string;
-  kind: string;
-  name: string;
-}
 
 /** Static checks whose finding on a service account predicts that its exchange fails. */
 const PREDICTING_ON_SERVICE_ACCOUNT = ["sa.client-id-malformed", "sa.client-id-unknown", "sa.tenant-id-mismatch", "sa.no-matching-fic", "fic.issuer-mismatch"];
@@ -34,8 +22,7 @@ let outcome: ScanOutcome;
 const snapshots: ClusterSnapshot[] = [];
 
 beforeAll(async () => {
-  const answers = JSON.parse(await readFile(`${DEMO_DIR}/expected-findings.json`, "utf8")) as { probeFindings: { findings: ExpectedProbeFinding[] } };
-  expected = answers.probeFindings.findings;
+  expected = (await loadDemoAnswerKey()).probeFindings.findings;
   sim = await startFleetSimulator({ fleetDir: DEMO_DIR });
   const deps = createAzureScanDependencies(clientsFor(sim), {
     probeScopes: sim.fleet.azure.subscriptions.map((s) => s.subscriptionId),

@@ -3,37 +3,18 @@
  * are hand-curated; these tests keep them loadable and consistent with each
  * other, and prove the fleet still holds the cases it exists to show.
  */
-import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CHECK_IDS } from "../../shared/findings/model.js";
 import { loadFleet } from "../../simulator/fleet/load.js";
 import type { FleetDescription, KubeObject } from "../../simulator/fleet/model.js";
+import { DEMO_FLEET_DIR as DEMO, loadDemoAnswerKey, type DemoAnswerKey } from "../support/demo-answer-key.js";
 
-const DEMO = fileURLToPath(new URL("../fleets/demo", import.meta.url));
-
-interface ExpectedFinding {
-  checkId: string;
-  severity: string;
-  cluster?: string;
-  namespace?: string;
-  kind: string;
-  name: string;
-  credentialName?: string;
-  identityId?: string;
-  why: string;
-}
-interface Expected {
-  cleanClusters: string[];
-  findings: ExpectedFinding[];
-  probeFindings: { findings: ExpectedFinding[] };
-}
 
 let fleet: FleetDescription;
-let expected: Expected;
+let expected: DemoAnswerKey;
 beforeAll(async () => {
   fleet = await loadFleet(DEMO);
-  expected = JSON.parse(await readFile(`${DEMO}/expected-findings.json`, "utf8")) as Expected;
+  expected = await loadDemoAnswerKey();
 });
 
 const objectsOf = (cluster: string): KubeObject[] => fleet.clusters.get(cluster) ?? [];

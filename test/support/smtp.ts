@@ -31,6 +31,19 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
+/** The settings that send wiscan's digests through this server (its CA still has to be trusted, e.g. NODE_EXTRA_CA_CERTS). */
+export function smtpSettings(smtp: TestSmtpServer): Record<string, string> {
+  return {
+    MAIL_TRANSPORT: "smtp",
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_USER: smtp.user,
+    SMTP_PASSWORD: smtp.password,
+    DIGEST_SENDER: "wiscan@example.com",
+    DIGEST_RECIPIENTS: "security@example.com",
+  };
+}
+
 export async function startSmtpServer(): Promise<TestSmtpServer> {
   const tls = generateLoopbackTls();
   const user = "wiscan";

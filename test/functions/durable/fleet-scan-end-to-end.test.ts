@@ -27,7 +27,7 @@ import { createMailTransport, type MailTransport } from "../../../shared/mail/in
 import { createFindingsStore, type FindingsStore, type StoredFinding } from "../../../shared/store/index.js";
 import type { Simulator } from "../../../simulator/index.js";
 import { clientsFor, startFleetSimulator } from "../../support/simulator.js";
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from "../../support/smtp.js";
+import { smtpSettings, startSmtpServer, type ReceivedMail, type TestSmtpServer } from "../../support/smtp.js";
 import { captureFunctions, DurableTestHost, type ActivityOutcome, type RegisteredFunctions } from "./durable-test-host.js";
 
 const { InvocationContext } = azfn;
@@ -104,13 +104,7 @@ beforeAll(async () => {
   useScanRuntime({ dependencies: scanDependenciesFactory(clientsFor(sim), config), store, staging });
   smtp = await startSmtpServer();
   const mail = loadConfig({
-    MAIL_TRANSPORT: "smtp",
-    SMTP_HOST: smtp.host,
-    SMTP_PORT: String(smtp.port),
-    SMTP_USER: smtp.user,
-    SMTP_PASSWORD: smtp.password,
-    DIGEST_SENDER: "wiscan@example.com",
-    DIGEST_RECIPIENTS: "security@example.com",
+    ...smtpSettings(smtp),
     DIGEST_ROUTES: `${PAYMENTS_SUBSCRIPTION}=payments-team@example.com`,
   });
   transport = await createMailTransport(mail.digest, { ca: smtp.caPem });

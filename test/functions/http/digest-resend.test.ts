@@ -13,7 +13,7 @@ import { createMailTransport, type MailTransport } from "../../../shared/mail/in
 import type { FindingsStore } from "../../../shared/store/index.js";
 import { health, saFinding, scanRun, SUB_A } from "../../store/fixtures.js";
 import { digestStores } from "../../digest/store-support.js";
-import { startSmtpServer, type TestSmtpServer } from "../../support/smtp.js";
+import { smtpSettings, startSmtpServer, type TestSmtpServer } from "../../support/smtp.js";
 
 // @azure/functions is CommonJS: its classes come through the default import.
 const { HttpRequest, InvocationContext } = azfn;
@@ -41,13 +41,7 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   ({ store, archive } = await digestStores("resend"));
   const config = loadConfig({
-    MAIL_TRANSPORT: "smtp",
-    SMTP_HOST: smtp.host,
-    SMTP_PORT: String(smtp.port),
-    SMTP_USER: smtp.user,
-    SMTP_PASSWORD: smtp.password,
-    DIGEST_SENDER: "wiscan@example.com",
-    DIGEST_RECIPIENTS: "security@example.com",
+    ...smtpSettings(smtp),
     DIGEST_ROUTES: `${SUB_A}=payments@example.com`,
   });
   transport = (await createMailTransport(config.digest, { ca: smtp.caPem }))!;
