@@ -20,6 +20,15 @@ export class TokenAcquisitionError extends Error {
   override readonly name = "TokenAcquisitionError";
 }
 
+/**
+ * A bound of the scanner's own (pages or items of a list, time for a whole
+ * cluster) stopped a read. Kind "error": the server answered, the scanner
+ * chose not to read on; the message names the limit.
+ */
+export class CollectionLimitError extends Error {
+  override readonly name = "CollectionLimitError";
+}
+
 const NETWORK_CODES = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -47,6 +56,7 @@ export function kubernetesError(error: unknown, target: RequestTarget): Collecti
     const message = statusMessage(error.body) ?? `HTTP ${status}`;
     return { kind: kindOfStatus(status), ...base, message: scrub(message), httpStatus: status };
   }
+  if (error instanceof CollectionLimitError) return { kind: "error", ...base, message: error.message };
   if (error instanceof TokenAcquisitionError) return { kind: "unauthorized", ...base, message: scrub(error.message) };
   return { kind: kindOfTransportError(error), ...base, message: scrub(transportMessage(error)) };
 }
@@ -111,18 +121,60 @@ export function isExpiredContinue(error: CollectionError): boolean {
 }
 
 const MAX_MESSAGE_LENGTH = 400;
+/**
+ * Characters of a message that are scrubbed at all; the rest is dropped
+ * first. Scrubbing a whole answer made its cost grow with what a server
+ * sent, not with what is kept: a 15 MB error body froze the process for
+ * minutes. Generous next to MAX_MESSAGE_LENGTH, because redactions shorten
+ * the text before it is cut to that length.
+ */
+export const SCRUB_WINDOW_CHARS = 16 * 1024;
+
+/** What ends a secret in running text: whitespace, quotes and the separators of headers and JSON. */
+const SEPARATOR = /[\s"',;]/;
 
 /**
  * Removes anything that looks like a credential: JWTs, bearer values, PEM
  * blocks, long hex or base64 runs (static tokens). Messages come from servers
- * and libraries we do not control.
+ * and libraries we do not control. Only the first SCRUB_WINDOW_CHARS are
+ * looked at, and every pattern is linear in them (none starts a match inside
+ * a run it already scanned), so the cost does not depend on the input size.
  */
 export function scrub(message: string): string {
-  const cleaned = message
-    .replace(/-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g, "[redacted pem]")
-    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, "[redacted token]")
+  const cut = message.length > SCRUB_WINDOW_CHARS;
+  // A secret the cut went through may no longer look like one: its remains go with it.
+  const window = cut ? withoutTrailingRun(message.slice(0, SCRUB_WINDOW_CHARS)) : message;
+  // Bearer values before JWTs: "Bearer eyJ..." becomes "Bearer [redacted]", not "Bearer [redacted] token]".
+  const cleaned = redactPemBlocks(window)
     .replace(/\b(Bearer|Basic)\s+[^\s"',;]+/gi, "$1 [redacted]")
+    .replace(/(?<![\w-])eyJ[\w-]+\.[\w-]+\.[\w-]*/g, "[redacted token]")
     .replace(/\b[a-f0-9]{32,}\b/gi, "[redacted]")
-    .replace(/\b[A-Za-z0-9+/]{48,}={0,2}/g, "[redacted]");
-  return cleaned.length > MAX_MESSAGE_LENGTH ? `${cleaned.slice(0, MAX_MESSAGE_LENGTH)}...` : cleaned;
+    .replace(/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{48,}={0,2}/g, "[redacted]");
+  return cleaned.length > MAX_MESSAGE_LENGTH || cut ? `${cleaned.slice(0, MAX_MESSAGE_LENGTH)}...` : cleaned;
+}
+
+/**
+ * PEM blocks, found with indexOf rather than a lazy regex (which rescans to
+ * the end from every BEGIN that has no END: quadratic). A block without its
+ * END line, cut off by a server or by the window, is redacted to the end.
+ */
+function redactPemBlocks(text: string): string {
+  let out = "";
+  let from = 0;
+  for (;;) {
+    const begin = text.indexOf("-----BEGIN ", from);
+    if (begin === -1) return out + text.slice(from);
+    out += `${text.slice(from, begin)}[redacted pem]`;
+    const end = text.indexOf("-----END ", begin);
+    const close = end === -1 ? -1 : text.indexOf("-----", end + "-----END ".length);
+    if (close === -1) return out;
+    from = close + "-----".length;
+  }
+}
+
+/** The text without its last run of non-separator characters (a word, or the part of a token before a cut). */
+function withoutTrailingRun(text: string): string {
+  let end = text.length;
+  while (end > 0 && !SEPARATOR.test(text[end - 1]!)) end -= 1;
+  return text.slice(0, end);
 }

@@ -136,8 +136,8 @@ export async function send(call: HttpCall, sink?: (chunk: Buffer) => void): Prom
     });
     const status = response.statusCode ?? 0;
     const ok = status >= 200 && status <= 299;
-    const text = await readBody(response, call.maxBytes, ok ? sink : undefined);
-    if (!ok) throw new KubernetesHttpError(status, text, response.headers);
+    if (!ok) throw new KubernetesHttpError(status, await readErrorBody(response), response.headers);
+    const text = await readBody(response, call.maxBytes, sink);
     return { status, headers: response.headers, text };
   } catch (error) {
     if (call.signal.aborted && !(error instanceof KubernetesHttpError)) {
@@ -163,6 +163,26 @@ async function readBody(response: IncomingMessage, maxBytes: number, sink: ((chu
     else chunks.push(chunk);
   }
   return sink ? "" : Buffer.concat(chunks, size).toString("utf8");
+}
+
+/**
+ * An error answer is read only this far: a Kubernetes Status is a few
+ * hundred bytes, and all that is kept of it is a scrubbed message of a few
+ * hundred characters. A proxy's 15 MB error page is not held, nor scrubbed.
+ */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/** The first MAX_ERROR_BODY_BYTES of an error answer; the connection is dropped rather than the rest read. */
+async function readErrorBody(response: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    chunks.push(chunk.subarray(0, MAX_ERROR_BODY_BYTES - size));
+    size += Math.min(chunk.length, MAX_ERROR_BODY_BYTES - size);
+    // Leaving the loop destroys the response.
+    if (size >= MAX_ERROR_BODY_BYTES) break;
+  }
+  return Buffer.concat(chunks, size).toString("utf8");
 }
 
 function requestUrl(server: string, path: string, query: Query = {}): URL {

@@ -1,7 +1,7 @@
 import { createServer, type Agent, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiPath, apiServerAgent, KubernetesHttpError, ResponseTooLargeError, send } from "../../shared/cluster/kube-http.js";
+import { apiPath, apiServerAgent, KubernetesHttpError, MAX_ERROR_BODY_BYTES, ResponseTooLargeError, send } from "../../shared/cluster/kube-http.js";
 import { KubeSession } from "../../shared/cluster/kube-session.js";
 import { generateLoopbackTls } from "../../simulator/tls.js";
 
@@ -19,6 +19,8 @@ describe("apiPath", () => {
     expect(apiPath({ resource: "serviceaccounts/token", group: "", namespace: "a/b" }, "x?y#z", "token")).toBe("/api/v1/namespaces/a%2Fb/serviceaccounts/x%3Fy%23z/token");
   });
 });
+
+const HUGE_ERROR_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
 
 describe("send", () => {
   let server: Server;
@@ -40,6 +42,11 @@ describe("send", () => {
         // A value the scanner must never repeat, next to a syntax error V8 would quote.
         res.writeHead(200, { "content-type": "application/json" });
         res.end(req.url.includes("list") ? '{"kind":"PodList","items":[{"env":[{"name":"DB_PASSWORD","value":"hunter2-correct-horse"} oops]}]}' : '{"status":{"token":"hunter2-correct-horse" oops}}');
+      } else if (req.url?.endsWith("/huge-error")) {
+        // A proxy's error page of 15 MB that quotes the request's token first.
+        res.writeHead(400, { "content-type": "text/plain" });
+        res.write(`bad request, Authorization: Bearer ${HUGE_ERROR_TOKEN} `);
+        res.end("-----BEGIN CERTIFICATE----- eyJ".repeat((15 * 1024 * 1024) / 31));
       } else if (req.url?.endsWith("/slow")) {
         res.writeHead(200, { "content-type": "application/json" });
         res.write('{"items":[');
@@ -100,6 +107,18 @@ describe("send", () => {
       expect(JSON.stringify(result)).not.toContain("hunter2");
       expect(result.ok ? "" : result.error.message).toMatch(/not valid JSON/);
     }
+  });
+
+  it("reads an error answer only up to its bound, and reports it bounded and scrubbed", async () => {
+    const error = await call("/huge-error", { maxBytes: 64 * 1024 * 1024 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KubernetesHttpError);
+    expect((error as KubernetesHttpError).body.length).toBeLessThanOrEqual(MAX_ERROR_BODY_BYTES);
+
+    const access = { server: origin, caData: Buffer.from(tlsCaPem).toString("base64"), authentication: "cluster-user" as const };
+    const session = new KubeSession(access, { requestTimeoutMs: 5_000, concurrency: 1, retries: 0 });
+    const result = await session.call({ resource: "pods", verb: "list", group: "" }, () => session.getList("/huge-error", {}, () => undefined));
+    session.close();
+    expect(result).toMatchObject({ ok: false, error: { kind: "error", httpStatus: 400, message: "bad request, Authorization: Bearer [redacted] [redacted pem]..." } });
   });
 
   it("hands a successful body to the sink instead of returning it", async () => {
