@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { API_FAMILIES, type ApiFamily } from "./http.js";
 
-export const FAULT_KINDS = ["latency", "status", "reset", "truncate", "unreachable", "forbidden", "unauthorized"] as const;
+export const FAULT_KINDS = ["latency", "status", "reset", "truncate", "unreachable", "forbidden", "unauthorized", "endless-continue"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Faults a retry can get past; the others are a state of the server that stays. */
 const TRANSIENT_FAULTS: ReadonlySet<FaultKind> = new Set(["latency", "status", "reset", "truncate"]);
@@ -47,6 +47,9 @@ const ruleSchema = z
     }
     if (rule.fault === "status" && rule.status === undefined) {
       ctx.addIssue({ code: "custom", path: ["status"], message: 'is required when fault is "status" (429, 500 or 503)' });
+    }
+    if (rule.fault === "endless-continue" && rule.family !== "kubernetes") {
+      ctx.addIssue({ code: "custom", path: ["fault"], message: '"endless-continue" is a fault of Kubernetes lists: family must be "kubernetes"' });
     }
     if (rule.path !== undefined) {
       try {
@@ -111,7 +114,16 @@ export type FaultAction =
   | { kind: "truncate" }
   | { kind: "unreachable" }
   | { kind: "forbidden" }
-  | { kind: "unauthorized" };
+  | { kind: "unauthorized" }
+  /**
+   * A list answers every page as usual, except that the last one also
+   * carries a continue token, back to the first page: a client that follows
+   * the tokens never reaches an end. Imitates an aggregated API server whose
+   * paging is broken, or a proxy in front of the API server that drops the
+   * `continue` parameter, so that the first page (with its token) comes back
+   * again and again.
+   */
+  | { kind: "endless-continue" };
 
 export interface RequestDescription {
   family: ApiFamily;
@@ -265,6 +277,8 @@ function toAction(rule: FaultRule): FaultAction {
       return { kind: "forbidden" };
     case "unauthorized":
       return { kind: "unauthorized" };
+    case "endless-continue":
+      return { kind: "endless-continue" };
     case "latency":
       throw new Error("latency is not an action");
   }

@@ -237,6 +237,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         }
         case "forbidden":
         case "unauthorized":
+        case "endless-continue":
           await kubernetes.handle(req, res, cluster, path, { kind: action.kind });
           return;
         default:
@@ -308,6 +309,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         else if (family === "token") sendJson(res, 401, { error: "invalid_client", error_description: "Injected fault: invalid client." });
         else sendArmError(res, 401, "InvalidAuthenticationToken", "The access token is invalid.");
         return true;
+      case "endless-continue":
+        // Only Kubernetes lists have continue tokens; parseFaults refuses the rule for other families.
+        return false;
       default:
         return assertNever(action);
     }

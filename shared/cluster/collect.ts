@@ -7,6 +7,8 @@
  *
  * Lists are paged; only slim summaries of the objects that touch workload
  * identity are kept, so memory stays bounded on a cluster with 20,000 pods.
+ * Pages and items per list and the time for the whole cluster are bounded
+ * too (COLLECT_DEFAULTS), so that no API server keeps a scan busy.
  * Every failure becomes a CollectionError in the snapshot; nothing is thrown.
  */
 import type { V1Deployment, V1MutatingWebhookConfiguration, V1Namespace, V1Pod, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
@@ -14,7 +16,7 @@ import { groupBy } from "../collections.js";
 import type { AksCluster } from "../inventory/model.js";
 import type { ClusterAccess } from "./access.js";
 import { aadstsEvidence } from "./aadsts.js";
-import { isExpiredContinue, type RequestTarget } from "./errors.js";
+import { CollectionLimitError, isExpiredContinue, type RequestTarget } from "./errors.js";
 import { apiPath } from "./kube-http.js";
 import { KubeSession, type ItemFilter } from "./kube-session.js";
 import { WORKLOAD_KINDS, type AadstsLogEvidence, type ClusterSnapshot, type CollectionError, type PodSummary, type WorkloadKind, type WorkloadSummary } from "./model.js";
@@ -56,6 +58,15 @@ export interface CollectOptions {
   logPodsPerOwner?: number;
   /** Requests in flight at once against the API server. */
   concurrency?: number;
+  /**
+   * Pages of one list, at most: a list that needs more (its last page still
+   * carries a continue token) stops and becomes a collection error.
+   */
+  maxListPages?: number;
+  /** Items of one list, at most, counted at page ends; beyond them the list stops the same way. */
+  maxListItems?: number;
+  /** Time for the whole cluster; past it nothing more is asked and requests in flight are cut. */
+  clusterBudgetMs?: number;
 }
 
 export const COLLECT_DEFAULTS = {
@@ -66,6 +77,24 @@ export const COLLECT_DEFAULTS = {
   logMaxPods: 50,
   logPodsPerOwner: 1,
   concurrency: 4,
+  /**
+   * Only a server that keeps sending continue tokens (a looping proxy or
+   * aggregated API server) or pages far shorter than asked reaches it: at
+   * the default page size it is a million items.
+   */
+  maxListPages: 2_000,
+  /**
+   * Twice the 150,000 pods Kubernetes is tested to hold per cluster (a
+   * 20,000-pod cluster is 40 pages of 500). Items are streamed and mostly
+   * dropped, so the bound is on time, not memory.
+   */
+  maxListItems: 300_000,
+  /**
+   * A 20,000-pod cluster is read in seconds (docs/benchmarks.md); 10 minutes
+   * leaves a cluster's activity 20 of its 30 (host.json functionTimeout) for
+   * run command and the probe.
+   */
+  clusterBudgetMs: 10 * 60 * 1000,
 } as const;
 
 /** A list restarted more often than this after expired continue tokens gives up with the 410. */
@@ -82,10 +111,16 @@ const HELM_WEBHOOK_NAMESPACE = "azure-workload-identity-system";
 export async function collectClusterSnapshot(cluster: AksCluster, access: ClusterAccess, options: CollectOptions = {}): Promise<ClusterSnapshot> {
   const started = performance.now();
   const settings = { ...COLLECT_DEFAULTS, ...definedOnly(options) };
-  const session = new KubeSession(access, { requestTimeoutMs: settings.requestTimeoutMs, concurrency: settings.concurrency, retries: 2 });
+  const deadline = {
+    at: started + settings.clusterBudgetMs,
+    error: new CollectionLimitError(
+      `not read: the cluster's time budget of ${formatMs(settings.clusterBudgetMs)} ran out (clusterBudgetMs, COLLECT_DEFAULTS in shared/cluster/collect.ts)`,
+    ),
+  };
+  const session = new KubeSession(access, { requestTimeoutMs: settings.requestTimeoutMs, concurrency: settings.concurrency, retries: 2, deadline });
   const snapshot = snapshotWithoutAccess(cluster, [], settings.now ?? new Date());
   snapshot.accessPath = "direct";
-  const lists = new ListCollector(session, settings.pageSize, snapshot.errors);
+  const lists = new ListCollector(session, { pageSize: settings.pageSize, maxPages: settings.maxListPages, maxItems: settings.maxListItems }, snapshot.errors);
   const assembler = new SnapshotAssembler(snapshot);
 
   // The first request doubles as a reachability probe: when it cannot get through, nothing else will.
@@ -285,13 +320,19 @@ export function snapshotWithoutAccess(cluster: AksCluster, errors: CollectionErr
 }
 
 
+interface ListBounds {
+  pageSize: number;
+  maxPages: number;
+  maxItems: number;
+}
+
 /** Paged lists with restart on expired continue tokens; failures land in the snapshot's errors. */
 class ListCollector {
   podPages = 0;
 
   constructor(
     private readonly session: KubeSession,
-    private readonly pageSize: number,
+    private readonly bounds: ListBounds,
     private readonly errors: CollectionError[],
   ) {}
 
@@ -299,8 +340,11 @@ class ListCollector {
    * Reads every page into `add`, item by item as the bytes arrive. On 410
    * Gone (the continue token expired), and when a page breaks off after
    * handing over some of its items, `reset` drops what this list gathered and
-   * the list starts over, so that nothing is lost or counted twice. Returns
-   * the error that ended it, if any.
+   * the list starts over, so that nothing is lost or counted twice. A list
+   * that would need more than `maxPages` pages or `maxItems` items (per pass
+   * from its first page) is dropped and recorded as an error naming the
+   * bound: a server that never stops sending continue tokens cannot keep a
+   * scan busy. Returns the error that ended it, if any.
    */
   async collect<T>(
     target: RequestTarget,
@@ -312,8 +356,10 @@ class ListCollector {
     const path = apiPath(target);
     let continueToken: string | undefined;
     let restarts = 0;
+    let pages = 0;
+    let items = 0;
     for (;;) {
-      const page = { limit: this.pageSize, continue: continueToken };
+      const page = { limit: this.bounds.pageSize, continue: continueToken };
       let handedOver = false;
       const result = await this.session.call(
         target,
@@ -323,12 +369,14 @@ class ListCollector {
             page,
             (item) => {
               handedOver = true;
+              items += 1;
               add(item);
             },
             filter && {
               worthParsing: (bytes) => filter.worthParsing(bytes),
               skipped: () => {
                 handedOver = true;
+                items += 1;
                 filter.skipped();
               },
             },
@@ -342,6 +390,8 @@ class ListCollector {
         if (restartable) {
           restarts += 1;
           continueToken = undefined;
+          pages = 0;
+          items = 0;
           reset();
           continue;
         }
@@ -349,9 +399,32 @@ class ListCollector {
         return result.error;
       }
       onPage?.();
+      pages += 1;
       continueToken = result.value.continue || undefined;
       if (continueToken === undefined) return undefined;
+      const exceeded = this.exceededBound(target, pages, items);
+      if (exceeded) {
+        // What was gathered is part of a list that did not end (and, from a looping server, repeats itself): none of it is kept.
+        reset();
+        this.record(exceeded);
+        return exceeded;
+      }
     }
+  }
+
+  /** The error of a list that still has a continue token after `pages` pages and `items` items, when that is past a bound. */
+  private exceededBound(target: RequestTarget, pages: number, items: number): CollectionError | undefined {
+    const { maxPages, maxItems } = this.bounds;
+    const where = "COLLECT_DEFAULTS in shared/cluster/collect.ts";
+    const message =
+      pages >= maxPages
+        ? `not read: the list still had more after ${pages} pages, the most read of one list (maxListPages, ${where}); the API server kept sending continue tokens`
+        : items >= maxItems
+          ? `not read: the list still had more after ${items} items, the most read of one list (maxListItems, ${where})`
+          : undefined;
+    return message === undefined
+      ? undefined
+      : { kind: "error", resource: target.resource, verb: target.verb, group: target.group, ...(target.namespace !== undefined && { namespace: target.namespace }), message };
   }
 
   /** One entry per failure kind and target: 50 forbidden log reads are one finding's worth of evidence. */
@@ -419,7 +492,7 @@ async function collectLogEvidence(session: KubeSession, pods: readonly PodSummar
       if (result.error.httpStatus === 400 || result.error.httpStatus === 404) continue;
       lists.record(result.error);
       if (result.error.kind === "forbidden") deniedNamespaces.add(namespace);
-      else if (isFatal(result.error)) stopped = true;
+      else if (isFatal(result.error) || session.outOfTime()) stopped = true;
     }
   };
   await Promise.all(Array.from({ length: settings.concurrency }, worker));
@@ -427,6 +500,7 @@ async function collectLogEvidence(session: KubeSession, pods: readonly PodSummar
     (a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod) || a.container.localeCompare(b.container) || a.code.localeCompare(b.code),
   );
 }
+
 
 /**
  * Labelled, started pods whose logs are worth reading: at most `perOwner` of
@@ -452,6 +526,10 @@ function finish(snapshot: ClusterSnapshot, session: KubeSession, lists: ListColl
   snapshot.stats.podPages = lists.podPages;
   snapshot.stats.durationMs = Math.round(performance.now() - started);
   return snapshot;
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -10,7 +10,7 @@ import { Agent } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { ClusterAccess } from "./access.js";
-import { kubernetesError, scrub, TokenAcquisitionError, type RequestTarget } from "./errors.js";
+import { CollectionLimitError, kubernetesError, scrub, TokenAcquisitionError, type RequestTarget } from "./errors.js";
 import { apiServerAgent, ConnectTimeoutError, KubernetesHttpError, send, type Query } from "./kube-http.js";
 import { ListSplitter, MalformedAnswerError } from "./list-splitter.js";
 import type { CollectionError } from "./model.js";
@@ -21,6 +21,11 @@ export interface KubeSessionOptions {
   concurrency: number;
   /** Retries after 429 / 5xx (with Retry-After, capped). */
   retries: number;
+  /**
+   * The time budget of the whole session: past `at` (a performance.now()
+   * value) no request is sent and one in flight is cut, failing with `error`.
+   */
+  deadline?: { at: number; error: CollectionLimitError };
 }
 
 /** Items of a list that can be told apart unparsed: `skipped` is told of each item left unparsed. */
@@ -123,6 +128,12 @@ export class KubeSession {
     }
   }
 
+  /** True once the session's deadline has passed: every request would fail at once. */
+  outOfTime(): boolean {
+    const deadline = this.options.deadline;
+    return deadline !== undefined && performance.now() >= deadline.at;
+  }
+
   /** Closes the session's connections now instead of when they have idled out: a fleet scan holds thousands otherwise. */
   close(): void {
     this.agent.destroy();
@@ -138,12 +149,20 @@ export class KubeSession {
     sink?: (chunk: Buffer) => void,
   ): Promise<string> {
     if (this.unusableCredential) throw this.unusableCredential;
+    const budget = this.options.deadline;
+    const budgetLeftMs = budget ? budget.at - performance.now() : Number.POSITIVE_INFINITY;
+    if (budget && budgetLeftMs <= 0) throw budget.error;
     this.requests += 1;
     const headers: Record<string, string> = { Accept: accept, "User-Agent": USER_AGENT };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (this.access.bearerToken) headers["Authorization"] = `Bearer ${await this.access.bearerToken()}`;
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${this.options.requestTimeoutMs} ms`, "TimeoutError")), this.options.requestTimeoutMs);
+    // Whichever comes first, the request's timeout or the end of the session's budget, cuts the request.
+    const budgetFirst = budget !== undefined && budgetLeftMs < this.options.requestTimeoutMs;
+    const timer = setTimeout(
+      () => deadline.abort(budgetFirst ? budget.error : new DOMException(`no answer within ${this.options.requestTimeoutMs} ms`, "TimeoutError")),
+      Math.min(this.options.requestTimeoutMs, budgetLeftMs),
+    );
     try {
       const { text } = await send({
         method,
@@ -161,6 +180,8 @@ export class KubeSession {
       return text;
     } catch (error) {
       if (error instanceof KubernetesHttpError) this.reached = true;
+      // Not "no connection within the connect deadline": the budget ended the request, whatever state it was in.
+      if (deadline.signal.reason instanceof CollectionLimitError) throw deadline.signal.reason;
       throw error;
     } finally {
       // Not AbortSignal.timeout: its timer would outlive the request by the whole timeout, thousands of them in a fleet scan.
@@ -189,7 +210,7 @@ function parseAnswer<T>(text: string): T {
  * or a certificate problem does not go away within a second: not retried.
  */
 function isRetryable(error: CollectionError, failure: unknown): boolean {
-  if (failure instanceof ConnectTimeoutError) return false;
+  if (failure instanceof ConnectTimeoutError || failure instanceof CollectionLimitError) return false;
   if (error.httpStatus !== undefined) return RETRYABLE_STATUSES.has(error.httpStatus);
   if (error.kind === "timeout") return true;
   const code = transportCode(failure);

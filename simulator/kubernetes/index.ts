@@ -61,7 +61,7 @@ export interface KubernetesApiOptions {
 }
 
 /** A fault the simulator core decided on for this request (see simulator/faults.ts). */
-export type KubernetesFault = { kind: "forbidden" } | { kind: "unauthorized" };
+export type KubernetesFault = { kind: "forbidden" } | { kind: "unauthorized" } | { kind: "endless-continue" };
 
 export interface KubernetesApi {
   /**
@@ -192,6 +192,9 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
     if (next) {
       metadata.continue = encodeContinue({ rv: store.resourceVersion, start: keyOf(next), r: type.resource, t: nowMs });
       if (!filtered) metadata.remainingItemCount = rangeEnd - position;
+    } else if (context.fault?.kind === "endless-continue") {
+      // The injected fault (simulator/faults.ts): the last page points back to the first, a list without end.
+      metadata.continue = encodeContinue({ rv: store.resourceVersion, start: "", r: type.resource, t: nowMs });
     }
     sendObjects(context, type, page, metadata);
   };

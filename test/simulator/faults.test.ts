@@ -67,5 +67,6 @@ describe("the fault matcher", () => {
     expect(() => parseFaults({ rules: [{ family: "arm", fault: "latency" }] })).toThrowError(/rules\[0\]\.latencyMs: is required/);
     expect(() => parseFaults({ rules: [{ family: "dns", fault: "reset" }] })).toThrowError(/rules\[0\]\.family/);
     expect(() => parseFaults({ rules: [{ family: "arm", fault: "reset", path: "(" }] })).toThrowError(/rules\[0\]\.path: is not a valid regular expression/);
+    expect(() => parseFaults({ rules: [{ family: "arm", fault: "endless-continue" }] })).toThrowError(/rules\[0\]\.fault: "endless-continue" is a fault of Kubernetes lists/);
   });
 });

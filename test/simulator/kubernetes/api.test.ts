@@ -195,6 +195,24 @@ describe("expired continue tokens", () => {
   });
 });
 
+describe("the endless-continue fault", () => {
+  it("gives the last page of a list a continue token back to the first page", async () => {
+    const faultServer = await startWithBigCluster({ faults: { rules: [{ family: "kubernetes", cluster: "big-aks", path: "^/api/v1/pods", fault: "endless-continue" }] } }, 10);
+    try {
+      const big = kubeConfigFor(faultServer, "big-aks").makeApiClient(CoreV1Api);
+      const first = await big.listPodForAllNamespaces({ limit: 6 });
+      const last = await big.listPodForAllNamespaces({ limit: 6, _continue: first.metadata?._continue });
+      expect(last.items).toHaveLength(4);
+      const again = await big.listPodForAllNamespaces({ limit: 6, _continue: last.metadata?._continue });
+      expect(again.items.map((pod) => pod.metadata?.name)).toEqual(first.items.map((pod) => pod.metadata?.name));
+      // Other lists of the cluster end as usual.
+      expect((await big.listServiceAccountForAllNamespaces()).metadata?._continue).toBeUndefined();
+    } finally {
+      await faultServer.close();
+    }
+  });
+});
+
 describe("authentication and authorization", () => {
   it("answers 401 Unauthorized without a token or with another cluster's token", async () => {
     const none = await rawRequest(server, "shop-aks", "/api/v1/pods");
