@@ -18,6 +18,7 @@ export interface ServiceAccountSummary {
   namespace: string;
   name: string;
   labels: Labels;
+  /** Only `azure.workload.identity/*` annotations are kept. */
   annotations: Annotations;
 }
 

@@ -131,6 +131,31 @@ describe("a cluster reached through its cluster-user credential", () => {
     ]);
   });
 
+  it("keeps of a service account only its workload-identity annotations, however large the others", async () => {
+    const clientId = "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const large = "x".repeat(250 * 1024);
+    const fleet = withCluster(await loadMiniFleet(), "annotated-aks", [
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "team" } },
+      {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: {
+          name: "api",
+          namespace: "team",
+          labels: { app: "api" },
+          annotations: { "azure.workload.identity/client-id": clientId, "kubectl.kubernetes.io/last-applied-configuration": large, "example.com/notes": "kept nowhere" },
+        },
+      },
+      { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: "team", annotations: { "example.com/state": large } } },
+    ]);
+    const snapshot = await snapshotOf(await start({ fleet }), miniFleetCluster("annotated-aks", "shop-rg"));
+    expect(snapshot.errors).toEqual([]);
+    expect(snapshot.serviceAccounts).toEqual([
+      { namespace: "team", name: "api", labels: { app: "api" }, annotations: { "azure.workload.identity/client-id": clientId } },
+      { namespace: "team", name: "default", labels: {}, annotations: {} },
+    ]);
+  });
+
   it("extracts AADSTS codes with their count and last time from the logs of labelled pods only", async () => {
     const simulator = await start({ kubernetes: { now: () => NOW } });
     const snapshot = await snapshotOf(simulator, shopCluster, { logPodsPerOwner: 2 });
