@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import type { WiscanConfig } from "../config/index.js";
 import { createFindingsStore, type FindingsStore } from "../store/index.js";
 import { CliError, EXIT } from "./exit-codes.js";
+import { probeStore, storeError, storeSetting } from "./preflight.js";
 
 export const DEMO_STORE_DIR = ".wiscan/azurite";
 
@@ -23,8 +24,13 @@ export interface OpenedStore {
 export async function openStore(config: WiscanConfig, demo: boolean): Promise<OpenedStore | undefined> {
   if (!demo) {
     if (config.store.kind === "none") return undefined;
-    const store = await createFindingsStore(config.store, {
+    // Fails fast, with a message naming the setting, when the store cannot be reached or read.
+    const settings = config.store;
+    const endpoint = await probeStore(settings, config.scanner.managedIdentityClientId);
+    const store = await createFindingsStore(settings, {
       ...(config.scanner.managedIdentityClientId !== undefined && { managedIdentityClientId: config.scanner.managedIdentityClientId }),
+    }).catch((error: unknown) => {
+      throw storeError(storeSetting(settings), endpoint, error) ?? error;
     });
     const description = config.store.kind === "account-url" ? config.store.accountUrl : "the store of FINDINGS_STORAGE_CONNECTION_STRING";
     return { store, settings: config.store, description, close: async () => {} };

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { parseDigestRoutes } from "../digest/routing.js";
+import { connectionStringProblem } from "./connection-string.js";
 
 export interface SettingSpec {
   name: string;
@@ -134,7 +135,13 @@ export const SETTINGS = {
     description: "Table Storage connection string (Azurite, local development). Production uses FINDINGS_STORAGE_ACCOUNT_URL.",
     example: "UseDevelopmentStorage=true",
     secret: true,
-    schema: z.string().min(1, "must not be empty"),
+    schema: z
+      .string()
+      .min(1, "must not be empty")
+      .superRefine((value, ctx) => {
+        const problem = connectionStringProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
   },
   FINDINGS_STORAGE_ACCOUNT_URL: {
     name: "FINDINGS_STORAGE_ACCOUNT_URL",
