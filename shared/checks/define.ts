@@ -33,8 +33,48 @@ export type Report = (draft: FindingDraft) => Finding;
 export type ClusterEvaluation = (view: FleetView, snapshot: ClusterSnapshot, report: Report) => Finding[];
 export type FleetEvaluation = (view: FleetView, usage: WorkloadUsage, report: Report) => Finding[];
 
+/**
+ * What a check's verdicts rest on. Kubernetes resources are the names
+ * clusterFacts().sees() knows ("workloads" stands for every controller kind);
+ * the rest are Azure and Entra reads and facts about the scan itself.
+ */
+export const CHECK_INPUTS = [
+  "namespaces",
+  "serviceaccounts",
+  "pods",
+  "workloads",
+  "services",
+  "deployments",
+  "mutatingwebhookconfigurations",
+  "pods/log",
+  /** The live token-exchange probe (opt-in). */
+  "probe",
+  /** Federated credentials of the identities and app registrations concerned. */
+  "federated-credentials",
+  /**
+   * The identities and app registrations that service accounts name were
+   * found, or proven absent (every subscription read and the Microsoft Graph
+   * look-up answered).
+   */
+  "principals",
+  /** Role assignments (Resource Graph). */
+  "role-assignments",
+  /** Every subscription of the tenant read: what is absent is absent everywhere. */
+  "tenant-inventory",
+  /** Every cluster's workloads read: an identity no scanned cluster uses is used nowhere. */
+  "workload-usage",
+] as const;
+export type CheckInput = (typeof CHECK_INPUTS)[number];
+
 export interface CheckMetadata {
   id: CheckId;
+  /**
+   * What decides whether a finding exists: a scan that could not read one of
+   * these neither reports nor resolves the finding where the read failed.
+   */
+  reads: readonly CheckInput[];
+  /** Further inputs the severity depends on: without them a finding is kept at its stored severity. */
+  gradedBy?: readonly CheckInput[];
   title: string;
   /** How severity is chosen, in words (docs/checks.md repeats it). */
   severityRule: string;

@@ -54,6 +54,17 @@ export interface FleetView {
   roleAssignmentsKnown: boolean;
   /** False when app registrations could not be listed (Microsoft Graph). */
   applicationsKnown: boolean;
+  /**
+   * Lower-cased client ids whose Microsoft Graph look-up failed: whether an
+   * app registration has them is unknown, never "no". Holds "*" when a failure
+   * named no client id.
+   */
+  unresolvedClientIds: ReadonlySet<string>;
+}
+
+/** Whether the look-up of this client id failed, so its absence from the view proves nothing. */
+export function lookupFailed(view: FleetView, clientId: string): boolean {
+  return view.unresolvedClientIds.has("*") || view.unresolvedClientIds.has(clientId.toLowerCase());
 }
 
 /**
@@ -67,6 +78,7 @@ export function buildFleetView(inventory: Inventory): FleetView {
   const unreadCredentialsOf = new Set<string>();
   let roleAssignmentsKnown = true;
   let applicationsKnown = true;
+  const unresolvedClientIds = new Set<string>();
   // The inventory names operations in prose ("federatedIdentityCredentials",
   // "applications", "roleAssignments"); match loosely so a renamed operation
   // errs on the side of "could not see", never on a false finding.
@@ -76,8 +88,10 @@ export function buildFleetView(inventory: Inventory): FleetView {
       if (error.resource !== undefined) unreadCredentialsOf.add(error.resource.toLowerCase());
     } else if (op.includes("role")) {
       roleAssignmentsKnown = false;
-    } else if (op.includes("application")) {
+    } else if (op.includes("application") || op.includes("serviceprincipal")) {
       applicationsKnown = false;
+      // collectApplications names the client ids of a failed look-up, comma-separated.
+      for (const id of error.resource?.split(",") ?? ["*"]) unresolvedClientIds.add(id.trim().toLowerCase());
     }
   }
 
@@ -126,6 +140,7 @@ export function buildFleetView(inventory: Inventory): FleetView {
     roleAssignmentsByPrincipal: groupBy(inventory.roleAssignments, (assignment) => assignment.principalId.toLowerCase()),
     roleAssignmentsKnown,
     applicationsKnown,
+    unresolvedClientIds,
   };
 }
 
@@ -170,6 +185,7 @@ export function extendFleetView(view: FleetView, applications: readonly AppRegis
     credentialsByIssuer: new OverlayMap(view.credentialsByIssuer, credentialsByIssuerOf(newPrincipals), (base, extra) => [...base, ...extra]),
     roleAssignmentsKnown: view.roleAssignmentsKnown && added.roleAssignmentsKnown,
     applicationsKnown: view.applicationsKnown && added.applicationsKnown,
+    unresolvedClientIds: added.unresolvedClientIds.size === 0 ? view.unresolvedClientIds : new Set([...view.unresolvedClientIds, ...added.unresolvedClientIds]),
   };
 }
 

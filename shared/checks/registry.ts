@@ -33,6 +33,7 @@ import { podAadstsErrors } from "./catalog/pod-aadsts-errors.js";
 import { probeTokenExchangeFailed } from "./catalog/probe-token-exchange-failed.js";
 import { scanClusterUnreachable } from "./catalog/scan-cluster-unreachable.js";
 import { scanForbidden } from "./catalog/scan-forbidden.js";
+import { scanSubscriptionMissing } from "./catalog/scan-subscription-missing.js";
 
 export const CHECKS: readonly Check[] = [
   clusterOidcIssuerDisabled,
@@ -64,4 +65,5 @@ export const CHECKS: readonly Check[] = [
   probeTokenExchangeFailed,
   scanClusterUnreachable,
   scanForbidden,
+  scanSubscriptionMissing,
 ];

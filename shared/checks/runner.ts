@@ -10,6 +10,9 @@ import type { FleetView } from "./fleet-view.js";
 import { CHECKS } from "./registry.js";
 import { credentialKeyOf } from "./claims.js";
 import { combineUsage, type ClusterUsage } from "./usage.js";
+import { clusterCoverage } from "../coverage/cluster-coverage.js";
+import { fleetCoverage } from "../coverage/fleet-coverage.js";
+import type { ClusterCoverage, FleetCoverage } from "../coverage/model.js";
 
 export interface CheckSelection {
   /** Run only these: check ids or families ("fic" or "fic.*"). Empty or absent: all. */
@@ -30,6 +33,15 @@ export interface CheckFailure {
 export interface CheckRunResult {
   findings: Finding[];
   failures: CheckFailure[];
+}
+
+export interface ClusterCheckResult extends CheckRunResult {
+  /** What this run evaluated completely on the cluster, and why not the rest. */
+  coverage: ClusterCoverage;
+}
+
+export interface FleetCheckResult extends CheckRunResult {
+  coverage: FleetCoverage;
 }
 
 export class UnknownCheckError extends Error {
@@ -77,11 +89,17 @@ export function runClusterChecks(
   snapshot: ClusterSnapshot,
   selection: CheckSelection = {},
   checks: readonly Check[] = CHECKS,
-): CheckRunResult {
-  return run(selectChecks(selection, checks), "cluster", snapshot.cluster.id, (check) =>
+): ClusterCheckResult {
+  const selected = selectChecks(selection, checks);
+  const result = run(selected, "cluster", snapshot.cluster.id, (check) =>
     check.evaluateCluster ? check.evaluateCluster(view, snapshot, reportFor(check)) : undefined,
   );
+  const coverage = clusterCoverage({ checks, selected: idsOf(selected), failed: failedIds(result.failures), view, snapshot });
+  return { ...result, coverage };
 }
+
+const idsOf = (checks: readonly Check[]): ReadonlySet<CheckId> => new Set(checks.map((c) => c.id));
+const failedIds = (failures: readonly CheckFailure[]): ReadonlyMap<CheckId, string> => new Map(failures.map((f) => [f.checkId, f.message]));
 
 /**
  * Runs every selected fleet-scope check once for the scan. A check that
@@ -93,17 +111,26 @@ export function runFleetChecks(
   usages: readonly ClusterUsage[],
   selection: CheckSelection = {},
   checks: readonly Check[] = CHECKS,
-): CheckRunResult {
+  /** The clusters a --cluster scan was limited to: only findings about identities that concern them are reported. */
+  clusterIds: readonly string[] = [],
+): FleetCheckResult {
   const usage = combineUsage(usages);
   const superseded = new Set(checks.flatMap((c) => c.supersedes ?? []));
   const unclaimed = (finding: Finding) => {
     const key = credentialKeyOf(finding.resource);
     return key === undefined || !usage.claimedCredentials.has(key);
   };
-  return run(selectChecks(selection, checks), "fleet", undefined, (check) => {
+  const selected = selectChecks(selection, checks);
+  const result = run(selected, "fleet", undefined, (check) => {
     const produced = check.evaluateFleet?.(view, usage, reportFor(check));
     return superseded.has(check.id) ? produced?.filter(unclaimed) : produced;
   });
+  const coverage = fleetCoverage({ checks, selected: idsOf(selected), failed: failedIds(result.failures), view, usages, clusterIds });
+  if (coverage.subjects === "all") return { ...result, coverage };
+  // Other teams' identities are not this scan's business: report what concerns the clusters scanned.
+  const subjects = new Set(coverage.subjects);
+  const concerns = (f: Finding) => f.resource.identityClientId === undefined || subjects.has(f.resource.identityClientId.toLowerCase());
+  return { ...result, findings: result.findings.filter(concerns), coverage };
 }
 
 function run(

@@ -19,6 +19,12 @@ export interface ClusterUsage {
    * nothing claimed.
    */
   claimedCredentials?: string[];
+  /**
+   * True when every pod, pod controller and service account of the cluster
+   * was read: then an identity absent from clientIds is unused here. Absent
+   * (a cluster that could not be read, a summary staged by an older version): false.
+   */
+  complete?: boolean;
 }
 
 /** What the fleet checks know of the clusters: who uses which identity, which credentials are explained. */
@@ -43,7 +49,12 @@ export function summarizeClusterUsage(snapshot: ClusterSnapshot, claimedCredenti
   };
   for (const pod of snapshot.pods) runAs(pod.namespace, pod.serviceAccountName);
   for (const w of snapshot.workloads) runAs(w.namespace, w.template.serviceAccountName);
-  return { clusterId: snapshot.cluster.id, clientIds: [...clientIds].sort(), claimedCredentials: [...new Set(claimedCredentials)].sort() };
+  return {
+    clusterId: snapshot.cluster.id,
+    clientIds: [...clientIds].sort(),
+    claimedCredentials: [...new Set(claimedCredentials)].sort(),
+    complete: facts.sees("pods") && facts.sees("serviceaccounts") && facts.seesWorkloads(),
+  };
 }
 
 export function combineUsage(usages: readonly ClusterUsage[]): WorkloadUsage {

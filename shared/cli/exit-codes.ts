@@ -8,6 +8,8 @@ export const EXIT = {
   findingsAtThreshold: 5,
   /** `wiscan digest --resend`: a digest could not be sent (it stays stored). */
   notDelivered: 6,
+  /** `wiscan scan --min-coverage` / `--fail-on-incomplete`: the scan did not evaluate enough to vouch for the result. */
+  incomplete: 7,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -7,6 +7,7 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/index.js";
+import { ScanClockError } from "../store/store.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { limitHeapGrowth } from "./heap.js";
 import { TOOL_VERSION } from "./version.js";
@@ -32,7 +33,9 @@ export function buildProgram(): Command {
     .option("--output <format>", "table, json or csv (default: table on a terminal or with --demo, json otherwise)")
     .option("--out <file>", "write the results to a file instead of stdout")
     .option("--html <file>", "also write an HTML report")
-    .option("--fail-on <severity>", "exit with code 5 when a finding is at least this severe (high, medium, low, info)")
+    .option("--fail-on <severity>", "exit with code 5 when a finding is at least this severe (high, medium, low, info); suppressed findings do not count")
+    .option("--min-coverage <percent>", "exit with code 7 when the scan evaluated less than this share of its (cluster, check) pairs")
+    .option("--fail-on-incomplete", "exit with code 7 when anything was not checked for a reason a person must fix (unreachable, forbidden, failed read)")
     .option("--check <id>", "run only these checks (repeatable or comma-separated)", collect)
     .option("--skip-check <id>", "skip these checks (repeatable or comma-separated)", collect)
     .option("--demo", "scan the built-in simulated fleet instead of Azure")
@@ -82,8 +85,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`wiscan: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof ConfigError) {
+    if (error instanceof ScanClockError) {
+      // The host's clock is ahead of the store's: a machine problem a person fixes, not a bug.
       process.stderr.write(`wiscan: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      // One line per problem, each naming its setting.
+      for (const p of error.problems) process.stderr.write(`wiscan: ${p.setting}: ${p.problem}\n`);
       return EXIT.usage;
     }
     process.stderr.write(`wiscan: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

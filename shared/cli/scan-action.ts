@@ -8,18 +8,22 @@ import { createAzureClients, ARM_SCOPE, type AzureClients } from "../azure/index
 import { environmentWithLocalSettings, loadConfig, type WiscanConfig } from "../config/index.js";
 import { createAzureScanDependencies, scanSettingsFromConfig, type AzureScanSettings } from "../engine/azure-dependencies.js";
 import { CliError, EXIT } from "./exit-codes.js";
-import { runScanCommand, type ScanCommandResult } from "./scan-command.js";
+import { exitCodeFor, runScanCommand, type ScanCommandResult } from "./scan-command.js";
+import { applicableSuppression } from "../store/suppression.js";
 import { parseScanOptions, type RawScanOptions, type ScanCommandOptions } from "./scan-options.js";
 import { startDemo } from "./demo.js";
 import { openStore } from "./store-access.js";
+import { preflightScan } from "./preflight.js";
 
 export async function scanAction(raw: RawScanOptions): Promise<void> {
   const options = parseScanOptions(raw, process.stdout.isTTY === true);
   const config = loadConfig(environmentWithLocalSettings(process.env));
+  await preflightScan(options, config);
   const result = options.demo ? await scanDemo(options, config) : await scanAzure(options, config);
   for (const file of result.files) process.stderr.write(`wrote ${file.purpose}: ${file.path}\n`);
-  if (options.store) await saveToStore(result, config, options.demo);
-  process.exitCode = result.exitCode;
+  const suppressed = options.store ? await saveToStore(result, config, options.demo) : undefined;
+  // --fail-on counts what is not suppressed: the store holds the suppressions.
+  process.exitCode = suppressed === undefined || suppressed.size === 0 ? result.exitCode : exitCodeFor(result.outcome.findings.filter((f) => !suppressed.has(f.id)), options, result.outcome.scan.coverage);
 }
 
 async function scanAzure(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
@@ -76,15 +80,19 @@ function runWithClients(
   });
 }
 
-async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo: boolean): Promise<void> {
+/** Saves the scan; returns the ids of its findings that an active suppression hides (undefined without a store). */
+async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo: boolean): Promise<Set<string> | undefined> {
   const opened = await openStore(config, demo);
-  if (opened === undefined) return;
+  if (opened === undefined) return undefined;
   try {
-    const { scan, findings } = result.outcome;
-    await opened.store.saveScan(scan, findings);
+    const { scan, findings, fleetCoverage } = result.outcome;
+    await opened.store.saveScan(scan, findings, fleetCoverage);
     const changes = await opened.store.scanChanges(scan);
     process.stderr.write(
       `saved ${findings.length} findings to ${opened.description}: ${changes.new + changes.reopened} new or reopened, ${changes.resolved} resolved since the previous scan\n` +
+        (scan.coverage !== undefined && scan.coverage.evaluated < scan.coverage.total
+          ? `findings this scan did not cover keep their state (${scan.coverage.total - scan.coverage.evaluated} of ${scan.coverage.total} cluster checks not evaluated completely)\n`
+          : "") +
         `read them back with: npx wiscan findings${demo ? " --demo" : ""} --severity high\n`,
     );
     if (demo) {
@@ -92,6 +100,9 @@ async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo
       const { writeDemoDigest } = await import("./demo-digest.js");
       await writeDemoDigest(opened, result.outcome, config, process.stderr);
     }
+    const suppressions = await opened.store.listSuppressions();
+    const now = new Date();
+    return new Set(result.outcome.findings.filter((f) => applicableSuppression(f, suppressions, now) !== undefined).map((f) => f.id));
   } finally {
     await opened.close();
   }

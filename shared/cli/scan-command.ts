@@ -12,6 +12,7 @@ import { findingsToCsv } from "../report/csv.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
 import { terminalProgress } from "./progress.js";
 import type { FailOn, ScanCommandOptions } from "./scan-options.js";
+import type { ScanCoverageSummary } from "../coverage/index.js";
 import { TOOL_VERSION } from "./version.js";
 
 export interface ScanRunContext {
@@ -62,10 +63,11 @@ export async function runScanCommand(options: ScanCommandOptions, context: ScanR
     files.push({ purpose: "HTML report", path: options.html });
   }
   context.stderr.write(summaryLine(outcome));
+  context.stderr.write(coverageLines(outcome.scan.coverage));
   for (const failure of outcome.checkFailures) {
     context.stderr.write(`warning: check ${failure.checkId} failed on one cluster and was skipped there: ${failure.message}\n`);
   }
-  return { outcome, exitCode: exitCodeFor(outcome.findings, options.failOn), files };
+  return { outcome, exitCode: exitCodeFor(outcome.findings, options, outcome.scan.coverage), files };
 }
 
 function renderResults(format: ScanCommandOptions["output"], outcome: ScanOutcome): string {
@@ -79,10 +81,38 @@ function renderResults(format: ScanCommandOptions["output"], outcome: ScanOutcom
   }
 }
 
-export function exitCodeFor(findings: readonly Finding[], failOn: FailOn | undefined): ExitCode {
-  if (failOn === undefined) return EXIT.ok;
-  const threshold = SEVERITIES.indexOf(failOn);
+/**
+ * The gates in order: a scan that did not look enough (7) says nothing about
+ * its findings, so it wins over findings at the threshold (5). `findings`
+ * are those that count: the caller leaves out the suppressed ones.
+ */
+export function exitCodeFor(
+  findings: readonly Finding[],
+  gates: { failOn?: FailOn; minCoverage?: number; failOnIncomplete?: boolean },
+  coverage: ScanCoverageSummary | undefined,
+): ExitCode {
+  if (coverage !== undefined) {
+    if (gates.minCoverage !== undefined && coverage.percent < gates.minCoverage) return EXIT.incomplete;
+    if (gates.failOnIncomplete === true && coverage.actionableGaps > 0) return EXIT.incomplete;
+  }
+  if (gates.failOn === undefined) return EXIT.ok;
+  const threshold = SEVERITIES.indexOf(gates.failOn);
   return findings.some((f) => SEVERITIES.indexOf(f.severity) <= threshold) ? EXIT.findingsAtThreshold : EXIT.ok;
+}
+
+/** What the scan did not check, and why, in a few lines: a clean result means nothing without it. */
+export function coverageLines(coverage: ScanCoverageSummary | undefined): string {
+  if (coverage === undefined) return "";
+  const head = `coverage: ${coverage.percent}% (${coverage.evaluated} of ${coverage.total} cluster checks evaluated completely)`;
+  if (coverage.gapLines === 0 && coverage.notSelected.length === 0) return `${head}\n`;
+  const lines = [`${head}; not covered (findings there keep their state):`];
+  if (coverage.notSelected.length > 0) lines.push(`  not selected: ${coverage.notSelected.join(", ")}`);
+  for (const gap of coverage.gaps.slice(0, 10)) {
+    const checks = gap.checkIds.length > 3 ? `${gap.checkIds.slice(0, 3).join(", ")} and ${gap.checkIds.length - 3} more` : gap.checkIds.join(", ");
+    lines.push(`  ${gap.actionable ? "!" : "-"} ${gap.where}: ${gap.reason}${checks ? ` (${checks})` : ""}: ${gap.detail}`);
+  }
+  if (coverage.gapLines > 10) lines.push(`  ... and ${coverage.gapLines - 10} more (see the JSON report's scan.coverage)`);
+  return lines.join("\n") + "\n";
 }
 
 function summaryLine({ scan }: ScanOutcome): string {

@@ -18,6 +18,8 @@ export interface RawScanOptions {
   out?: string;
   html?: string;
   failOn?: string;
+  minCoverage?: string;
+  failOnIncomplete?: boolean;
   check?: string[];
   skipCheck?: string[];
   demo?: boolean;
@@ -34,6 +36,10 @@ export interface ScanCommandOptions {
   out?: string;
   html?: string;
   failOn?: FailOn;
+  /** Exit 7 when the scan evaluated less than this percentage of its (cluster, check) pairs (docs/store.md, "Coverage"). */
+  minCoverage?: number;
+  /** Exit 7 when any gap needs a person: unreachable, forbidden, a failed read or check, a subscription not returned. */
+  failOnIncomplete: boolean;
   /** Check ids or families ("fic", "fic.*"). */
   include: string[];
   skip: string[];
@@ -63,6 +69,11 @@ export function parseScanOptions(raw: RawScanOptions, stdoutIsTerminal: boolean)
   if (raw.failOn !== undefined && !isOneOf(FAIL_ON, raw.failOn)) {
     problems.push(`--fail-on must be one of ${FAIL_ON.join(", ")} (got "${raw.failOn}")`);
   }
+  let minCoverage: number | undefined;
+  if (raw.minCoverage !== undefined) {
+    minCoverage = Number(raw.minCoverage);
+    if (!/^\d+(\.\d+)?$/.test(raw.minCoverage) || minCoverage > 100) problems.push(`--min-coverage must be a percentage from 0 to 100 (got "${raw.minCoverage}")`);
+  }
   const include = checkIds("--check", raw.check ?? [], problems);
   const skip = checkIds("--skip-check", raw.skipCheck ?? [], problems);
   if (raw.fleet !== undefined && !raw.demo) problems.push("--fleet only applies with --demo");
@@ -76,6 +87,8 @@ export function parseScanOptions(raw: RawScanOptions, stdoutIsTerminal: boolean)
     ...(raw.out !== undefined && { out: raw.out }),
     ...(raw.html !== undefined && { html: raw.html }),
     ...(raw.failOn !== undefined && { failOn: raw.failOn as FailOn }),
+    ...(minCoverage !== undefined && { minCoverage }),
+    failOnIncomplete: raw.failOnIncomplete ?? false,
     include,
     skip,
     demo: raw.demo ?? false,

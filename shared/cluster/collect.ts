@@ -164,6 +164,7 @@ export async function collectClusterSnapshot(cluster: AksCluster, access: Cluste
   if (deploymentsError) await findWebhookDeployments(session, snapshot, lists);
 
   snapshot.logEvidence = await collectLogEvidence(session, snapshot.pods, settings, lists);
+  snapshot.logReading = logReading(snapshot.pods, settings.logTailLines, settings.logMaxPods, settings.logPodsPerOwner);
   return finish(snapshot, session, lists, started);
 }
 
@@ -501,6 +502,11 @@ async function collectLogEvidence(session: KubeSession, pods: readonly PodSummar
   );
 }
 
+/** Whether the log candidates of these pods were all read, or settings left some (or all) out. */
+export function logReading(pods: readonly PodSummary[], tailLines: number, max: number, perOwner: number): "complete" | "capped" | "off" {
+  if (tailLines <= 0 || max <= 0) return "off";
+  return logCandidates(pods, max + 1, Math.min(perOwner, 1)).length > max ? "capped" : "complete";
+}
 
 /**
  * Labelled, started pods whose logs are worth reading: at most `perOwner` of

@@ -176,6 +176,12 @@ export interface ClusterSnapshot {
   webhookDeployments: WebhookDeployment[];
   mutatingWebhooks: MutatingWebhookSummary[];
   logEvidence: AadstsLogEvidence[];
+  /**
+   * Whether every workload-identity workload had its logs read: "off" when
+   * settings turn log reading off, "capped" when LOG_MAX_PODS_PER_CLUSTER left
+   * some out. Absent: nothing limited the reading.
+   */
+  logReading?: "complete" | "capped" | "off";
   errors: CollectionError[];
   stats: SnapshotStats;
   /** Live token-exchange probe results; absent when the probe did not run on this cluster (it is opt-in). */

@@ -31,7 +31,7 @@ import pLimit from "p-limit";
 import type { AksCluster } from "../inventory/model.js";
 import { AKS_SERVER_APP_ID } from "./access.js";
 import { aadstsEvidence } from "./aadsts.js";
-import { COLLECT_DEFAULTS, logCandidates, SnapshotAssembler, snapshotWithoutAccess, type SnapshotResource } from "./collect.js";
+import { COLLECT_DEFAULTS, logCandidates, logReading, SnapshotAssembler, snapshotWithoutAccess, type SnapshotResource } from "./collect.js";
 import { kindOfStatus, kindOfTransportError, scrub } from "./errors.js";
 import type { AadstsLogEvidence, ClusterSnapshot, CollectionError, CollectionErrorKind, PodSummary } from "./model.js";
 
@@ -196,6 +196,12 @@ export async function collectSnapshotThroughRunCommand(
 
   assemble(snapshot, items);
   snapshot.logEvidence = await collectLogEvidence(runner, snapshot, options);
+  snapshot.logReading = logReading(
+    snapshot.pods,
+    options.logTailLines ?? COLLECT_DEFAULTS.logTailLines,
+    options.logMaxPods ?? COLLECT_DEFAULTS.logMaxPods,
+    options.logPodsPerOwner ?? COLLECT_DEFAULTS.logPodsPerOwner,
+  );
   return finish(snapshot, runner, started);
 }
 

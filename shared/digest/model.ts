@@ -181,6 +181,15 @@ export interface MoreView {
   url: string;
 }
 
+export interface NotCheckedView {
+  where: string;
+  reason: string;
+  checks: string;
+  detail: string;
+  /** A person must act (grant, fix, reach), rather than a narrowing or setting someone chose. */
+  actionable: boolean;
+}
+
 export interface DigestView {
   subject: string;
   /** One line shown by mail clients after the subject. */
@@ -222,6 +231,11 @@ export interface DigestView {
   identities: IdentityRiskView[];
   unscanned: UnscannedClusterView[];
   unscannedMore: number;
+  /** What the scan did not check and why (coverage gaps), so a quiet week is not mistaken for a clean one. */
+  notChecked: NotCheckedView[];
+  notCheckedMore: number;
+  /** e.g. "97.4 %" of (cluster, check) pairs evaluated completely; empty for scans stored before coverage was recorded. */
+  coverage: string;
   slowest: Array<{ cluster: string; duration: string }>;
   links: { openFindings: string; highFindings: string; scans: string } | undefined;
 }

@@ -102,6 +102,7 @@ export function buildDigestView(data: DigestData, audience: DigestAudience, opti
     resolvedMore: more(data.resolved.length - LIST_LIMITS.resolved, links.list({ status: "resolved", ...(since !== undefined && { since }) })),
     identities: identitiesAtRisk(open, links, subName),
     ...scanHealth(data.clusters, open, subName),
+    ...notChecked(data, subName),
     links: links.base === undefined ? undefined : { openFindings: links.list({ status: "open" }), highFindings: links.list({ status: "open", severity: "high" }), scans: `${links.base}/scans` },
   };
 }
@@ -302,6 +303,32 @@ function identitiesAtRisk(open: readonly StoredFinding[], links: Links, subName:
 
 function identityName(id: string): string {
   return id.startsWith("app:") ? id : (id.split("/").pop() ?? id);
+}
+
+/** Coverage gaps of the scan that concern this audience: its clusters and subscriptions, and the fleet. */
+function notChecked(data: DigestData, subName: (id: string | undefined) => string): Pick<DigestView, "notChecked" | "notCheckedMore" | "coverage"> {
+  const coverage = data.scan.coverage;
+  if (coverage === undefined) return { notChecked: [], notCheckedMore: 0, coverage: "" };
+  const clusters = new Set(data.clusters.map((h) => h.cluster));
+  const subscriptions = new Set(data.clusters.map((h) => h.subscriptionId.toLowerCase()));
+  const lines = coverage.gaps
+    .filter((g) => g.where === "fleet" || clusters.has(g.where) || subscriptions.has(g.where.toLowerCase()) || coverage.missingSubscriptions.includes(g.where))
+    .map((g) => ({
+      where: clip(g.where === "fleet" ? "identities (fleet-level checks)" : subscriptions.has(g.where.toLowerCase()) ? subName(g.where) : g.where, "name"),
+      reason: clip(g.reason.replaceAll("-", " "), "name"),
+      checks: clip(g.checkIds.length > 4 ? `${g.checkIds.slice(0, 4).join(", ")} and ${g.checkIds.length - 4} more` : g.checkIds.join(", "), "reason"),
+      detail: clip(g.detail, "reason"),
+      actionable: g.actionable,
+    }));
+  if (coverage.notSelected.length > 0) {
+    lines.push({ where: "every cluster", reason: "not selected", checks: clip(coverage.notSelected.join(", "), "reason"), detail: "left out by the scan's check selection", actionable: false });
+  }
+  const hidden = coverage.gapLines - coverage.gaps.length;
+  return {
+    notChecked: lines.slice(0, LIST_LIMITS.unscanned),
+    notCheckedMore: Math.max(0, lines.length - LIST_LIMITS.unscanned) + Math.max(0, hidden),
+    coverage: `${coverage.percent} %`,
+  };
 }
 
 function scanHealth(clusters: readonly StoredClusterHealth[], open: readonly StoredFinding[], subName: (id: string | undefined) => string): Pick<DigestView, "unscanned" | "unscannedMore" | "slowest"> {

@@ -1,4 +1,4 @@
-export { scanFleet, selectClusters, type ScanOptions, type ScanOutcome } from "./scan-fleet.js";
+export { scanFleet, selectClusters, isComplete, type ScanOptions, type ScanOutcome } from "./scan-fleet.js";
 export { scanCluster, namedClientIds, withApplications, failedSnapshot, type ClusterScanResult } from "./scan-cluster.js";
 export { clusterHealth } from "./cluster-health.js";
 export { ScanError, type ScanErrorCode } from "./errors.js";

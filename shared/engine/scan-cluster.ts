@@ -41,10 +41,10 @@ export async function scanCluster(
   const unknown = namedClientIds(snapshot).filter((id) => !view.principalByClientId.has(id));
   const resolved = unknown.length > 0 ? await deps.applications(unknown) : { applications: [], errors: [] };
   const clusterView = withApplications(view, resolved.applications, resolved.errors);
-  const { findings, failures } = runClusterChecks(clusterView, snapshot, selection);
+  const { findings, failures, coverage } = runClusterChecks(clusterView, snapshot, selection);
   return {
     findings,
-    health: clusterHealth(snapshot, findings.length),
+    health: { ...clusterHealth(snapshot, findings.length), coverage },
     // What the fleet checks need of this cluster once its snapshot is gone, including the credentials its findings already explain.
     usage: summarizeClusterUsage(snapshot, claimedCredentials(findings)),
     applications: resolved.applications,

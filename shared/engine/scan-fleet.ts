@@ -10,6 +10,7 @@ import type { ClusterHealth, ScanRun, ScanScope } from "../scan/model.js";
 import { buildFleetView, runFleetChecks, type CheckSelection } from "../checks/index.js";
 import type { ScanDependencies } from "./dependencies.js";
 import { ScanError } from "./errors.js";
+import { summarizeCoverage, type FleetCoverage, type ScanCoverageSummary } from "../coverage/index.js";
 import { scanCluster, type ClusterScanResult } from "./scan-cluster.js";
 import { newScanId } from "./scan-id.js";
 
@@ -25,6 +26,8 @@ export interface ScanOptions {
 export interface ScanOutcome {
   scan: ScanRun;
   findings: Finding[];
+  /** What the fleet-level checks evaluated, per identity: the store resolves fleet findings by it. */
+  fleetCoverage: FleetCoverage;
   inventory: Inventory;
   checkFailures: Array<{ checkId: string; message: string }>;
 }
@@ -51,9 +54,11 @@ export async function scanFleet(deps: ScanDependencies, options: ScanOptions): P
   );
 
   const fleetInventory = withDiscoveredApplications(inventory, results);
-  const fleet = runFleetChecks(buildFleetView(fleetInventory), results.map((r) => r.usage), options.checks);
+  const narrowedTo = options.scope.clusters.length > 0 ? clusters.map((c) => c.id) : [];
+  const fleet = runFleetChecks(buildFleetView(fleetInventory), results.map((r) => r.usage), options.checks, undefined, narrowedTo);
   const findings = [...results.flatMap((r) => r.findings), ...fleet.findings];
   const health = results.map((r) => r.health);
+  const coverage = summarizeCoverage({ clusters: health, fleet: fleet.coverage, missingSubscriptions: inventory.missingSubscriptions ?? [] });
   const finished = new Date();
 
   const scan: ScanRun = {
@@ -64,7 +69,8 @@ export async function scanFleet(deps: ScanDependencies, options: ScanOptions): P
     scope: options.scope,
     tenantId: inventory.tenantId,
     subscriptions: inventory.subscriptions.map((s) => s.subscriptionId),
-    complete: inventory.complete && options.scope.clusters.length === 0 && health.every((h) => h.status === "ok"),
+    complete: isComplete(inventory, options.scope, health, coverage),
+    coverage,
     clusters: health,
     counts: countFindings(findings, health),
     requests: requestTotals(deps, inventory, health),
@@ -73,9 +79,25 @@ export async function scanFleet(deps: ScanDependencies, options: ScanOptions): P
   return {
     scan,
     findings,
+    fleetCoverage: fleet.coverage,
     inventory: fleetInventory,
     checkFailures: [...results.flatMap((r) => r.checkFailures), ...fleet.failures],
   };
+}
+
+/**
+ * Complete: every cluster in scope read, every check selected and evaluated
+ * everywhere but where an opt-in feature is off. The store does not rely on
+ * it (coverage decides per finding); reports and the digest say it.
+ */
+export function isComplete(inventory: Inventory, scope: ScanScope, health: readonly ClusterHealth[], coverage: ScanCoverageSummary): boolean {
+  return (
+    inventory.complete &&
+    scope.clusters.length === 0 &&
+    health.every((h) => h.status === "ok") &&
+    coverage.actionableGaps === 0 &&
+    coverage.notSelected.length === 0
+  );
 }
 
 /** Clusters in scope: all, or those named by name or resource id (case-insensitive, as ARM ids are). */

@@ -35,6 +35,7 @@ export const CHECK_IDS = [
   "probe.token-exchange-failed",
   "scan.cluster-unreachable",
   "scan.forbidden",
+  "scan.subscription-missing",
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 

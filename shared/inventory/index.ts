@@ -73,6 +73,8 @@ export async function collectInventory(clients: AzureClients, options: Inventory
   const visibleRows = await query("subscriptions", SUBSCRIPTIONS_QUERY, visibleScope);
   const visible = new Map(visibleRows.map((row) => [String(row.subscriptionId ?? "").toLowerCase(), row]));
   let subscriptions: Subscription[];
+  const missingSubscriptions: string[] = [];
+  let partialScope = false;
   if (options.subscriptions?.length) {
     subscriptions = options.subscriptions.map((id) => {
       const row = visible.get(id.toLowerCase());
@@ -81,7 +83,17 @@ export async function collectInventory(clients: AzureClients, options: Inventory
       return { subscriptionId: id, ...(typeof name === "string" && { displayName: name }), ...(tags && { tags }) };
     });
     const chosen = new Set(options.subscriptions.map((s) => s.toLowerCase()));
-    if ([...visible.keys()].some((id) => !chosen.has(id))) complete = false;
+    if ([...visible.keys()].some((id) => !chosen.has(id))) {
+      complete = false;
+      partialScope = true;
+    }
+    // A subscription the scope names but Resource Graph does not list was not read (Reader removed, moved,
+    // disabled): a gap to report, never an empty subscription whose findings would all resolve.
+    // Only when the list itself was read: a failed list proves nothing about any one subscription.
+    if (!errors.some((e) => e.operation === "subscriptions")) {
+      for (const id of options.subscriptions) if (!visible.has(id.toLowerCase())) missingSubscriptions.push(id);
+    }
+    if (missingSubscriptions.length > 0) complete = false;
   } else {
     subscriptions = visibleRows.map((row) => {
       const tags = toTags(row.tags);
@@ -128,6 +140,8 @@ export async function collectInventory(clients: AzureClients, options: Inventory
     collectedAt,
     subscriptions,
     complete,
+    ...(missingSubscriptions.length > 0 && { missingSubscriptions }),
+    ...(partialScope && { partialScope }),
     clusters,
     identities,
     applications,

@@ -108,6 +108,10 @@ export interface Inventory {
    * When false, "no identity has this client id" proves less (see sa.client-id-unknown).
    */
   complete: boolean;
+  /** Subscriptions named in the scope (SCAN_SUBSCRIPTIONS, --subscription) that Resource Graph did not return: nothing of them was read. */
+  missingSubscriptions?: string[];
+  /** True when the subscriptions read are fewer than those visible, by choice of the scope (not by failure). */
+  partialScope?: boolean;
   clusters: AksCluster[];
   identities: ManagedIdentity[];
   applications: AppRegistration[];

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { CHECK_IDS, SEVERITIES, type Finding } from "../findings/model.js";
 import { CLUSTER_SCAN_STATUSES, type ScanRun } from "../scan/model.js";
+import { GAP_REASONS } from "../coverage/model.js";
 
 export const SCAN_REPORT_SCHEMA_VERSION = 1;
 
@@ -47,6 +48,25 @@ const clusterHealthSchema = z.object({
   workloadIdentityPods: z.number(),
 });
 
+const coverageSchema = z.object({
+  evaluated: z.number(),
+  total: z.number(),
+  percent: z.number(),
+  actionableGaps: z.number(),
+  missingSubscriptions: z.array(z.string()),
+  notSelected: z.array(z.enum(CHECK_IDS)),
+  gaps: z.array(
+    z.object({
+      reason: z.enum(GAP_REASONS),
+      checkIds: z.array(z.enum(CHECK_IDS)),
+      where: z.string(),
+      detail: z.string(),
+      actionable: z.boolean(),
+    }),
+  ),
+  gapLines: z.number(),
+});
+
 export const scanReportSchema = z.object({
   schemaVersion: z.literal(SCAN_REPORT_SCHEMA_VERSION),
   tool: z.object({ name: z.literal("wiscan"), version: z.string() }),
@@ -66,6 +86,8 @@ export const scanReportSchema = z.object({
       bySeverity: z.object({ high: z.number(), medium: z.number(), low: z.number(), info: z.number() }),
     }),
     requests: z.object({ resourceGraph: z.number(), arm: z.number(), graph: z.number(), kubernetes: z.number() }),
+    /** What the scan evaluated completely, and why not the rest (docs/store.md, "When a finding changes: coverage"). */
+    coverage: coverageSchema.optional(),
     clusters: z.array(clusterHealthSchema),
   }),
   findings: z.array(findingSchema),
@@ -88,7 +110,9 @@ export function toScanReport(scan: ScanRun, findings: readonly Finding[], toolVe
       durationMs: scan.durationMs,
       counts: scan.counts,
       requests: scan.requests,
-      clusters: scan.clusters,
+      ...(scan.coverage !== undefined && { coverage: scan.coverage }),
+      // Per-cluster coverage stays in the store: the summary above says what a reader needs.
+      clusters: scan.clusters.map(({ coverage: _coverage, ...health }) => health),
     },
     findings: findings.map((f) => ({ ...f, controls: [...f.controls] })),
   };

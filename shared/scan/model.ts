@@ -2,6 +2,8 @@
  * A scan as the engine reports it: which clusters were scanned, how each went,
  * and how long it took. Findings travel beside it, never inside it.
  */
+import type { ClusterCoverage } from "../coverage/model.js";
+import type { ScanCoverageSummary } from "../coverage/summary.js";
 import type { RequestCounts } from "../inventory/model.js";
 
 export const CLUSTER_SCAN_STATUSES = ["ok", "partial", "unreachable", "forbidden", "error"] as const;
@@ -23,6 +25,8 @@ export interface ClusterHealth {
   /** Pods seen and pods that use workload identity, for the compliance score. */
   podsSeen: number;
   workloadIdentityPods: number;
+  /** Which checks were evaluated completely on this cluster; absent only in rows stored before coverage was recorded. */
+  coverage?: ClusterCoverage;
 }
 
 export interface ScanScope {
@@ -41,8 +45,10 @@ export interface ScanRun {
   scope: ScanScope;
   tenantId: string;
   subscriptions: string[];
-  /** True when every cluster in scope was scanned completely: only then may absent findings be resolved for all of them. */
+  /** True when every cluster in scope was scanned completely and no check was left out or failed (coverage has the detail). */
   complete: boolean;
+  /** What the scan evaluated completely and what it did not, with why. Absent in scans stored before it was recorded. */
+  coverage?: ScanCoverageSummary;
   clusters: ClusterHealth[];
   counts: {
     clusters: number;

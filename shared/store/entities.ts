@@ -7,6 +7,8 @@
 import type { TableEntity } from "@azure/data-tables";
 import type { CheckId, Evidence, Finding, Severity } from "../findings/model.js";
 import type { ClusterHealth, ClusterScanStatus, ScanRun } from "../scan/model.js";
+import type { ClusterCoverage, FleetCoverage } from "../coverage/model.js";
+import type { ScanCoverageSummary } from "../coverage/summary.js";
 import { encodeKey, KEY_PART, newestFirstKey } from "./keys.js";
 import { evidenceJson, MAX_STRING_PROPERTY, MAX_TEXT, truncateText } from "./limits.js";
 import type {
@@ -226,6 +228,7 @@ export function scanEntity(run: ScanRun): Row {
     counts: JSON.stringify(run.counts),
     requests: JSON.stringify(run.requests),
     durationMs: run.durationMs,
+    ...(run.coverage !== undefined && chunkedJson(COVERAGE_PROPERTY, run.coverage)),
   });
 }
 
@@ -243,6 +246,7 @@ export function scanFromEntity(e: Row): ScanSummary {
     counts: JSON.parse(string(e, "counts")) as ScanSummary["counts"],
     requests: JSON.parse(string(e, "requests")) as ScanSummary["requests"],
     durationMs: Number(e["durationMs"] ?? 0),
+    ...optionalCoverage<ScanCoverageSummary>(e),
   };
 }
 
@@ -264,6 +268,7 @@ export function clusterHealthEntity(scanId: string, startedAt: string, h: Cluste
     podsSeen: h.podsSeen,
     workloadIdentityPods: h.workloadIdentityPods,
     findingsSaved,
+    ...(h.coverage !== undefined && chunkedJson(COVERAGE_PROPERTY, h.coverage)),
   });
 }
 
@@ -283,11 +288,64 @@ export function clusterHealthFromEntity(e: Row): StoredClusterHealth {
     podsSeen: Number(e["podsSeen"] ?? 0),
     workloadIdentityPods: Number(e["workloadIdentityPods"] ?? 0),
     findingsSaved: e["findingsSaved"] === true,
+    ...optionalCoverage<ClusterCoverage>(e),
   };
 }
 
-export function fleetMarkerEntity(scanId: string, startedAt: string, findings: number): Row {
-  return { partitionKey: scanDetailsPartition(scanId), rowKey: FLEET_MARKER_ROW, startedAt: new Date(startedAt), findings, findingsSaved: true };
+export function fleetMarkerEntity(scanId: string, startedAt: string, findings: number, coverage: FleetCoverage | undefined): Row {
+  return {
+    partitionKey: scanDetailsPartition(scanId),
+    rowKey: FLEET_MARKER_ROW,
+    startedAt: new Date(startedAt),
+    findings,
+    findingsSaved: true,
+    ...(coverage !== undefined && chunkedJson(COVERAGE_PROPERTY, coverage)),
+  };
+}
+
+/** The fleet coverage a fleet marker row holds; undefined for rows written before coverage was recorded. */
+export function fleetCoverageFromEntity(e: Row): FleetCoverage | undefined {
+  return optionalCoverage<FleetCoverage>(e).coverage;
+}
+
+const COVERAGE_PROPERTY = "coverage";
+/** An entity holds at most 1 MiB: 24 parts of 30,000 UTF-16 units stay well under it with the other properties. */
+const MAX_JSON_PARTS = 24;
+
+/**
+ * A JSON value across as many string properties as it needs (name, name1,
+ * name2, ...), since one property holds 64 KiB and coverage of a cluster
+ * with many forbidden namespaces can be larger. A value too large for one
+ * entity is not stored at all: absent coverage proves nothing, a cut one would.
+ */
+function chunkedJson(name: string, value: unknown): Record<string, string | number> {
+  const json = JSON.stringify(value);
+  const parts = Math.ceil(json.length / MAX_STRING_PROPERTY);
+  if (parts > MAX_JSON_PARTS) return {};
+  const out: Record<string, string | number> = { [`${name}Parts`]: parts };
+  for (let i = 0; i < parts; i++) out[i === 0 ? name : `${name}${i}`] = json.slice(i * MAX_STRING_PROPERTY, (i + 1) * MAX_STRING_PROPERTY);
+  return out;
+}
+
+function readChunkedJson(e: Row, name: string): unknown {
+  const parts = Number(e[`${name}Parts`] ?? 0);
+  if (!Number.isInteger(parts) || parts < 1 || parts > MAX_JSON_PARTS) return undefined;
+  let json = "";
+  for (let i = 0; i < parts; i++) {
+    const part = e[i === 0 ? name : `${name}${i}`];
+    if (typeof part !== "string") return undefined;
+    json += part;
+  }
+  try {
+    return JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+}
+
+function optionalCoverage<T>(e: Row): { coverage?: T } {
+  const coverage = readChunkedJson(e, COVERAGE_PROPERTY);
+  return coverage === undefined || coverage === null ? {} : { coverage: coverage as T };
 }
 
 // ---- suppressions ----

@@ -1,5 +1,5 @@
 export * from "./model.js";
-export { FindingsStore, type FindingsStoreOptions, type FindingsTables } from "./store.js";
+export { FindingsStore, ScanClockError, MAX_CLOCK_SKEW_MS, type FindingsStoreOptions, type FindingsTables } from "./store.js";
 export { createFindingsStore, tableClientFactory, checkTablePrefix, tableNames, DEFAULT_TABLE_PREFIX, type StoreConnectionOptions } from "./factory.js";
 export { InvalidParameterError, StoreNotConfiguredError } from "./errors.js";
 export {

@@ -27,6 +27,8 @@ export function observe(
   finding: Finding,
   scan: ScanRef,
   suppression: Suppression | undefined,
+  /** False when the scan did not read what the severity depends on: an open finding keeps its stored severity. */
+  grades = true,
 ): Observation {
   const at = scanInstant(scan);
   const status: FindingStatus = suppression ? "suppressed" : "open";
@@ -42,8 +44,10 @@ export function observe(
         ? { ...firstSeen(previous), openedAt: at, openedScanId: scan.id, changedAt: at }
         : { ...firstSeen(previous), openedAt: previous.openedAt, openedScanId: previous.openedScanId, changedAt: previous.changedAt };
 
+  const keepsSeverity = !grades && previous !== undefined && previous.status !== "resolved";
   const next: StoredFinding = {
     ...finding,
+    ...(keepsSeverity && { severity: previous.severity }),
     status,
     ...lifecycle,
     lastSeenAt: at,

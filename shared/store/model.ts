@@ -4,6 +4,7 @@
  */
 import type { CheckId, Finding, Severity } from "../findings/model.js";
 import type { ClusterHealth, ScanRun } from "../scan/model.js";
+import type { FleetCoverage } from "../coverage/model.js";
 
 /** Stored lifecycle of a finding. Suppressed findings are kept and shown, never deleted. */
 export const FINDING_STATUSES = ["open", "resolved", "suppressed"] as const;
@@ -71,6 +72,8 @@ export interface ScanDetails {
   clusters: StoredClusterHealth[];
   /** Whether fleet-level findings (identities, app registrations) were saved for this scan. */
   fleetFindingsSaved: boolean;
+  /** What the fleet-level checks covered, when they were saved. */
+  fleetCoverage?: FleetCoverage;
 }
 
 /** A resource pattern: every given field must match; "*" in a value matches any run of characters. */

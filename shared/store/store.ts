@@ -22,6 +22,7 @@ import pLimit from "p-limit";
 import { collect, groupBy } from "../collections.js";
 import type { Finding } from "../findings/model.js";
 import type { ClusterHealth, ScanRun } from "../scan/model.js";
+import { coversClusterFinding, coversFleetFinding, type FleetCoverage } from "../coverage/model.js";
 import { addCounts, NO_WRITES, writeAll, statusOf, type WriteAction, type WriteCount, type WriteMode } from "./batch.js";
 import {
   activeRowKey,
@@ -35,6 +36,7 @@ import {
   FLEET_MARKER_ROW,
   findingEntity,
   findingFromEntity,
+  fleetCoverageFromEntity,
   fleetMarkerEntity,
   fleetScope,
   historyEntity,
@@ -64,6 +66,7 @@ import type {
   ScanDetails,
   ScanRef,
   ScanSummary,
+  StoredClusterHealth,
   StoredFinding,
   Suppression,
 } from "./model.js";
@@ -95,6 +98,8 @@ export class FindingsStore {
   private readonly writeMode: WriteMode;
   private readonly concurrency: number;
   private readonly now: () => Date;
+  /** Scans whose start time the store's clock has accepted. */
+  private readonly clockChecked = new Set<string>();
 
   constructor(
     private readonly tables: FindingsTables,
@@ -121,31 +126,45 @@ export class FindingsStore {
    * await store.saveClusterFindings({ id: run.id, startedAt: run.startedAt }, health, findings);
    */
   async saveClusterFindings(scan: ScanRef, health: ClusterHealth, findings: readonly Finding[]): Promise<SaveResult> {
+    await this.refuseFutureScan(scan);
     const suppressions = await this.listSuppressions();
-    const written = await this.saveScope(scan, clusterScope(health.clusterId), findings, suppressions);
+    const grades = (f: Finding) => coversClusterFinding(health.coverage, f.checkId, f.resource, true);
+    const written = await this.saveScope(scan, clusterScope(health.clusterId), findings, suppressions, grades);
     // Written last: its presence tells completeScan the cluster's findings are all in.
     await this.tables.scans.upsertEntity(clusterHealthEntity(scan.id, scanInstant(scan), health, true), "Replace");
     return result(findings.length, written, ONE_ROW);
   }
 
-  /** Saves findings not tied to one cluster (identities, app registrations), per subscription. Idempotent. */
-  async saveFleetFindings(scan: ScanRef, findings: readonly Finding[]): Promise<SaveResult> {
+  /**
+   * Saves findings not tied to one cluster (identities, app registrations), per
+   * subscription, with what the fleet checks covered: completeScan resolves
+   * fleet findings by it. Without coverage (an older caller) nothing at fleet level resolves. Idempotent.
+   */
+  async saveFleetFindings(scan: ScanRef, findings: readonly Finding[], coverage?: FleetCoverage): Promise<SaveResult> {
+    await this.refuseFutureScan(scan);
     const suppressions = await this.listSuppressions();
+    const grades = (f: Finding) => coversFleetFinding(coverage, f.checkId, f.resource, true);
     const byScope = groupBy(findings, (f) => fleetScope(f.resource.subscriptionId));
-    const counts = await Promise.all([...byScope].map(([scope, group]) => this.saveScope(scan, scope, group, suppressions)));
-    await this.tables.scans.upsertEntity(fleetMarkerEntity(scan.id, scanInstant(scan), findings.length), "Replace");
+    const counts = await Promise.all([...byScope].map(([scope, group]) => this.saveScope(scan, scope, group, suppressions, grades)));
+    await this.tables.scans.upsertEntity(fleetMarkerEntity(scan.id, scanInstant(scan), findings.length, coverage), "Replace");
     return result(findings.length, ...counts, ONE_ROW);
   }
 
   /**
-   * Finalizes a scan: resolves the findings it no longer saw, in the clusters
-   * it scanned completely (status "ok" and findings saved) and, when the whole
-   * scan was complete and not limited to some clusters, at fleet level and in
-   * clusters that no longer exist (see vanishedClusterScopes); then writes the
-   * scan row. A cluster that could not be scanned resolves nothing.
+   * Finalizes a scan: resolves the findings it no longer saw, each only where
+   * the scan covered its check on its resource (the coverage saved with each
+   * cluster's health and with the fleet findings), and the findings of
+   * clusters gone from a subscription whose clusters it listed; then writes
+   * the scan row. A cluster never saved, a check not run, a read that failed:
+   * their findings keep their state. Idempotent: rerun after a crash at any
+   * point, it finishes what the first run left and changes nothing else.
+   *
+   * @param presentClusterIds every cluster the inventory listed (default: the run's clusters);
+   *   a cluster the scan knew of but never saved is not "gone".
    */
-  async completeScan(run: ScanRun): Promise<SaveResult> {
+  async completeScan(run: ScanRun, presentClusterIds?: readonly string[]): Promise<SaveResult> {
     const scan: ScanRef = { id: run.id, startedAt: run.startedAt };
+    await this.refuseFutureScan(scan);
     const at = scanInstant(scan);
     const saved = await this.savedParts(run.id);
 
@@ -157,18 +176,26 @@ export class FindingsStore {
       this.writeOptions(),
     );
 
-    const scopes = run.clusters
-      .filter((h) => h.status === "ok" && saved.clusters.has(clusterHealthRowKey(h.clusterId)))
-      .map((h) => clusterScope(h.clusterId));
-    if (run.complete && run.scope.clusters.length === 0 && saved.fleet) {
-      scopes.push(...run.subscriptions.map((s) => fleetScope(s)));
-      const wholeTenant = run.scope.subscriptions.length === 0 && run.scope.managementGroups.length === 0;
-      if (wholeTenant) scopes.push(TENANT_SCOPE);
+    const resolutions: Resolution[] = [];
+    for (const health of saved.clusters.values()) {
+      const coverage = health.coverage;
+      if (coverage === undefined) continue;
+      resolutions.push({ scope: clusterScope(health.clusterId), covers: (f) => coversClusterFinding(coverage, f.checkId, f.resource) });
     }
-    if (run.complete && run.scope.clusters.length === 0) scopes.push(...(await this.vanishedClusterScopes(run)));
+    const fleet = saved.fleetCoverage;
+    if (fleet !== undefined) {
+      const covers = (f: StoredFinding) => coversFleetFinding(fleet, f.checkId, f.resource);
+      for (const subscription of fleet.subscriptions) resolutions.push({ scope: fleetScope(subscription), covers });
+      resolutions.push({ scope: TENANT_SCOPE, covers });
+      if (run.scope.clusters.length === 0) {
+        const present = presentClusterIds ?? run.clusters.map((h) => h.clusterId);
+        for (const scope of await this.vanishedClusterScopes(fleet.subscriptions, present)) resolutions.push({ scope, covers: () => true });
+      }
+    }
 
     const limit = pLimit(Math.max(1, Math.floor(this.concurrency / 2)));
-    const counts = await Promise.all([...new Set(scopes)].map((scope) => limit(() => this.resolveScope(scan, scope))));
+    const unique = [...new Map(resolutions.map((r) => [r.scope, r])).values()];
+    const counts = await Promise.all(unique.map((r) => limit(() => this.resolveScope(scan, r.scope, r.covers))));
 
     await this.tables.scans.upsertEntity(scanEntity(run), "Replace");
     return result(0, healthRows, ...counts, ONE_ROW);
@@ -178,7 +205,7 @@ export class FindingsStore {
    * Everything for one scan at once, as the CLI runs it: each cluster's
    * findings, the fleet-level findings, then completeScan.
    */
-  async saveScan(run: ScanRun, findings: readonly Finding[]): Promise<SaveResult> {
+  async saveScan(run: ScanRun, findings: readonly Finding[], fleetCoverage?: FleetCoverage): Promise<SaveResult> {
     const scan: ScanRef = { id: run.id, startedAt: run.startedAt };
     const clusterIds = new Set(run.clusters.map((h) => h.clusterId.toLowerCase()));
     const perCluster = groupBy(
@@ -191,32 +218,53 @@ export class FindingsStore {
     const results = await Promise.all(
       run.clusters.map((h) => limit(() => this.saveClusterFindings(scan, h, perCluster.get(h.clusterId.toLowerCase()) ?? []))),
     );
-    const fleetResult = await this.saveFleetFindings(scan, fleet);
+    const fleetResult = await this.saveFleetFindings(scan, fleet, fleetCoverage);
     const completed = await this.completeScan(run);
     return result(findings.length, ...results, fleetResult, completed);
   }
 
   /**
-   * Clusters with findings not yet resolved that a complete scan no longer
-   * found in a subscription it read whole: deleted (or moved out of reach),
-   * so nothing will ever see their findings again. Without this they stayed
-   * open forever. Read from ActiveFindings (open and suppressed rows only),
-   * once per scan.
+   * Clusters with findings not yet resolved, in a subscription whose clusters
+   * this scan listed, that the listing no longer holds: deleted (or moved out
+   * of reach), so nothing will ever see their findings again. Read from
+   * ActiveFindings (open and suppressed rows only), once per scan.
    */
-  private async vanishedClusterScopes(run: ScanRun): Promise<string[]> {
-    const read = new Set(run.subscriptions.map((s) => s.toLowerCase()));
-    const present = new Set(run.clusters.map((h) => clusterScope(h.clusterId)));
+  private async vanishedClusterScopes(subscriptionsListed: readonly string[], present: readonly string[]): Promise<string[]> {
+    const listed = new Set(subscriptionsListed.map((s) => s.toLowerCase()));
+    const still = new Set(present.map((id) => clusterScope(id)));
     const vanished = new Set<string>();
     const rows = this.tables.active.listEntities<{ scope?: string; qSubscription?: string }>({ queryOptions: { select: ["scope", "qSubscription"] } });
     for await (const row of rows) {
       const { scope, qSubscription } = row;
-      if (scope === undefined || !scope.startsWith(CLUSTER_SCOPE_PREFIX) || present.has(scope)) continue;
-      if (qSubscription !== undefined && read.has(qSubscription)) vanished.add(scope);
+      if (scope === undefined || !scope.startsWith(CLUSTER_SCOPE_PREFIX) || still.has(scope)) continue;
+      if (qSubscription !== undefined && listed.has(qSubscription)) vanished.add(scope);
     }
     return [...vanished];
   }
 
-  private async saveScope(scan: ScanRef, scope: string, findings: readonly Finding[], suppressions: readonly Suppression[]): Promise<WriteCount> {
+  /**
+   * Refuses a scan that says it started later than the store's own clock
+   * (plus MAX_CLOCK_SKEW_MS): lifecycle order follows start times, so one
+   * scan dated in the future would outrank every later scan and freeze the
+   * findings it saw. The store's clock is the Date of its own answer, asked once per scan.
+   */
+  private async refuseFutureScan(scan: ScanRef): Promise<void> {
+    if (this.clockChecked.has(scan.id)) return;
+    const started = Date.parse(scanInstant(scan));
+    const headers = await this.tables.scans.upsertEntity({ partitionKey: CLOCK_PARTITION, rowKey: CLOCK_ROW }, "Replace");
+    const storeNow = headers.date instanceof Date ? headers.date.getTime() : this.now().getTime();
+    if (started > storeNow + MAX_CLOCK_SKEW_MS) throw new ScanClockError(scan, new Date(storeNow));
+    this.clockChecked.add(scan.id);
+  }
+
+  /** `grades` says whether the scan read what a finding's severity depends on; when not, a stored open finding keeps its severity. */
+  private async saveScope(
+    scan: ScanRef,
+    scope: string,
+    findings: readonly Finding[],
+    suppressions: readonly Suppression[],
+    grades: (finding: Finding) => boolean,
+  ): Promise<WriteCount> {
     const previous = await this.readScope(scope);
     const now = this.now();
     const at = scanInstant(scan);
@@ -226,9 +274,9 @@ export class FindingsStore {
 
     for (const finding of dedupeById(findings)) {
       const before = previous.get(finding.id);
-      const { next, event, status } = observe(before, finding, scan, applicableSuppression(finding, suppressions, now));
+      const { next, event, status } = observe(before, finding, scan, applicableSuppression(finding, suppressions, now), grades(finding));
       const bucket = historyBucket(finding.id);
-      history.push({ kind: "upsert", row: historyEntity(bucket, finding, scan.id, at, event, status, scope) });
+      history.push({ kind: "upsert", row: historyEntity(bucket, next ?? finding, scan.id, at, event, status, scope) });
       if (!before) history.push({ kind: "upsert", row: locatorEntity(bucket, finding.id, scope) });
       if (!next) continue;
       if (before && before.status !== "resolved" && before.severity !== next.severity) {
@@ -240,12 +288,13 @@ export class FindingsStore {
     return this.writePhases(history, active, current);
   }
 
-  private async resolveScope(scan: ScanRef, scope: string): Promise<WriteCount> {
+  private async resolveScope(scan: ScanRef, scope: string, covers: (finding: StoredFinding) => boolean): Promise<WriteCount> {
     const at = scanInstant(scan);
     const history: WriteAction[] = [];
     const active: WriteAction[] = [];
     const current: WriteAction[] = [];
     for (const before of (await this.readScope(scope, odata`status ne ${"resolved"}`)).values()) {
+      if (!covers(before)) continue;
       const next = resolveAbsent(before, scan);
       if (!next) continue;
       history.push({ kind: "upsert", row: historyEntity(historyBucket(before.id), before, scan.id, at, "resolved", "resolved", scope) });
@@ -277,16 +326,20 @@ export class FindingsStore {
     return found;
   }
 
-  private async savedParts(scanId: string): Promise<{ clusters: Set<string>; fleet: boolean }> {
-    const clusters = new Set<string>();
+  /** The parts of a scan already saved: each cluster's health (with its coverage) and the fleet's coverage. */
+  private async savedParts(scanId: string): Promise<{ clusters: Map<string, StoredClusterHealth>; fleet: boolean; fleetCoverage?: FleetCoverage }> {
+    const clusters = new Map<string, StoredClusterHealth>();
     let fleet = false;
+    let fleetCoverage: FleetCoverage | undefined;
     const filter = odata`PartitionKey eq ${scanDetailsPartition(scanId)}`;
     for await (const e of this.tables.scans.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
       if (e["findingsSaved"] !== true) continue;
-      if (e.rowKey === FLEET_MARKER_ROW) fleet = true;
-      else clusters.add(e.rowKey!);
+      if (e.rowKey === FLEET_MARKER_ROW) {
+        fleet = true;
+        fleetCoverage = fleetCoverageFromEntity(e as Row);
+      } else clusters.set(e.rowKey!, clusterHealthFromEntity(e as Row));
     }
-    return { clusters, fleet };
+    return { clusters, fleet, ...(fleetCoverage !== undefined && { fleetCoverage }) };
   }
 
   // ---------------------------------------------------------------- queries
@@ -402,10 +455,12 @@ export class FindingsStore {
     const scanRow = scanRows[0];
     if (!scanRow && detailRows.length === 0) return undefined;
     const fleetRow = detailRows.find((e) => e.rowKey === FLEET_MARKER_ROW);
+    const fleetCoverage = fleetRow === undefined ? undefined : fleetCoverageFromEntity(fleetRow as Row);
     return {
       ...(scanRow && { scan: scanFromEntity(scanRow as Row) }),
       clusters: detailRows.filter((e) => e.rowKey !== FLEET_MARKER_ROW).map((e) => clusterHealthFromEntity(e as Row)),
       fleetFindingsSaved: fleetRow?.["findingsSaved"] === true,
+      ...(fleetCoverage !== undefined && { fleetCoverage }),
     };
   }
 
@@ -493,6 +548,28 @@ export class FindingsStore {
 }
 
 
+
+/** A scope to resolve in, and which of its findings the scan covered. */
+interface Resolution {
+  scope: string;
+  covers: (finding: StoredFinding) => boolean;
+}
+
+/** How far ahead of the store's clock a scan's start may be: clocks of healthy hosts agree within seconds. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const CLOCK_PARTITION = "clock";
+const CLOCK_ROW = "store";
+
+/** A scan dated ahead of the store's clock: the host's clock is wrong, and saving would freeze the findings. */
+export class ScanClockError extends Error {
+  override readonly name = "ScanClockError";
+  constructor(scan: ScanRef, storeNow: Date) {
+    super(
+      `scan ${scan.id} says it started at ${scan.startedAt}, ${Math.round((Date.parse(scan.startedAt) - storeNow.getTime()) / 1000)} s after the store's clock (${storeNow.toISOString()}): ` +
+        "fix the host's clock (NTP); nothing was saved",
+    );
+  }
+}
 
 function dedupeById(findings: readonly Finding[]): Finding[] {
   return [...new Map(findings.map((f) => [f.id, f])).values()];

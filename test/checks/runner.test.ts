@@ -21,8 +21,12 @@ describe("the check runner", () => {
     const view = buildFleetView(fleet.inventory);
     const cluster = runClusterChecks(view, first(fleet));
     const fleetResult = runFleetChecks(view, [summarizeClusterUsage(first(fleet), claimedCredentials(cluster.findings))]);
-    expect(cluster).toEqual({ findings: [], failures: [] });
-    expect(fleetResult).toEqual({ findings: [], failures: [] });
+    expect(cluster).toMatchObject({ findings: [], failures: [] });
+    expect(fleetResult).toMatchObject({ findings: [], failures: [] });
+    // Everything was read and every check ran: everything is covered but the opt-in probe.
+    const gaps = cluster.coverage.checks.filter((c) => c.state !== "complete" && c.detail !== "evaluated once per scan, at fleet level");
+    expect(gaps.map((c) => [c.checkId, c.reason])).toEqual([["probe.token-exchange-failed", "probe-off"]]);
+    expect(fleetResult.coverage.checks.every((c) => c.state === "complete")).toBe(true);
   });
 
   it("records a check that throws and still runs the others", () => {
@@ -44,11 +48,14 @@ describe("the check runner", () => {
       { checkId: "cluster.webhook-duplicate", scope: "cluster", clusterId: first(fleet).cluster.id, message: "collector handed over something odd" },
     ]);
     expect(result.findings.map((f) => f.checkId)).toEqual(["cluster.oidc-issuer-disabled"]);
+    // A check that threw covered nothing: its earlier findings on this cluster must not resolve.
+    expect(result.coverage.checks.find((c) => c.checkId === "cluster.webhook-duplicate")).toMatchObject({ state: "none", reason: "check-failed" });
     const fleetResult = runFleetChecks(view, [], {}, checks);
-    expect(fleetResult).toEqual({
+    expect(fleetResult).toMatchObject({
       findings: [],
       failures: [{ checkId: "cluster.webhook-duplicate", scope: "fleet", message: "inventory handed over something odd" }],
     });
+    expect(fleetResult.coverage.checks.find((c) => c.checkId === "cluster.webhook-duplicate")).toMatchObject({ state: "none", reason: "check-failed" });
   });
 
   it("runs only the selected checks and families, and skips wins over include", () => {
@@ -68,7 +75,7 @@ describe("the check runner", () => {
     s.serviceAccounts.push(serviceAccount(NS, "idle-sa", { "azure.workload.identity/client-id": "99999999-9999-4999-8999-999999999999" }));
     s.workloads.push(workload("CronJob", "nightly", {}, { serviceAccountName: "default" }));
     const usage = summarizeClusterUsage(s, []);
-    expect(usage).toEqual({ clusterId: s.cluster.id, clientIds: [CLIENT_ID], claimedCredentials: [] });
+    expect(usage).toEqual({ clusterId: s.cluster.id, clientIds: [CLIENT_ID], claimedCredentials: [], complete: true });
     expect(JSON.parse(JSON.stringify(usage))).toEqual(usage);
     const combined = combineUsage([usage, { ...usage, clusterId: "other" }, usage]);
     expect(combined.clustersByClientId.get(CLIENT_ID)).toEqual([s.cluster.id, "other"]);

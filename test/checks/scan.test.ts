@@ -175,3 +175,22 @@ describe("scan.forbidden", () => {
     quiet("scan.forbidden", fleet);
   });
 });
+
+describe("scan.subscription-missing", () => {
+  const GONE = "5e0c2b1a-7d44-4f0e-9a55-3c7f1b2d9e10";
+
+  it("reports a subscription in scope that Resource Graph did not return, with the role to grant", () => {
+    const fleet = healthyFleet();
+    fleet.inventory.missingSubscriptions = [GONE];
+    fleet.inventory.complete = false;
+    const f = only(fires("scan.subscription-missing", fleet));
+    expect(f.severity).toBe("high");
+    expect(f.resource).toMatchObject({ subscriptionId: GONE, kind: "Subscription" });
+    expect(f.remediation.command).toMatch(/ --role Reader --scope /);
+    expect(f.remediation.command?.endsWith(`/subscriptions/${GONE}`)).toBe(true);
+  });
+
+  it("stays quiet when every subscription in scope was returned", () => {
+    quiet("scan.subscription-missing", healthyFleet());
+  });
+});

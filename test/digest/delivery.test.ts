@@ -7,6 +7,7 @@ import type { FindingsStore } from "../../shared/store/index.js";
 import { startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { clusterId, HOSTILE, stored, SUB_A, SUB_B } from "./fixtures.js";
 import { digestStores } from "./store-support.js";
+import { clusterCoverageOf } from "../store/fixtures.js";
 
 const API = "https://wiscan.example.com/api";
 const FAST_RETRY = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
@@ -20,7 +21,7 @@ function finding(sub: string, cluster: string, name: string, extra: Partial<Find
 }
 
 function clusterHealth(sub: string, cluster: string): ClusterHealth {
-  return { clusterId: clusterId(cluster, sub), cluster, subscriptionId: sub, resourceGroup: `rg-${cluster}`, status: "ok", accessPath: "direct", durationMs: 800, requests: 5, findings: 0, podsSeen: 12, workloadIdentityPods: 6 };
+  return { clusterId: clusterId(cluster, sub), cluster, subscriptionId: sub, resourceGroup: `rg-${cluster}`, status: "ok", accessPath: "direct", durationMs: 800, requests: 5, findings: 0, podsSeen: 12, workloadIdentityPods: 6, coverage: clusterCoverageOf("ok") };
 }
 
 function run(id: string, startedAt: string, findings: Finding[]): ScanRun {

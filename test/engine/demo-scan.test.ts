@@ -78,10 +78,40 @@ describe("a scan of the demo fleet", () => {
     }
   });
 
-  it("exercises every check of the catalog except the opt-in live probe", () => {
+  it("exercises every check of the catalog except the opt-in live probe and the scope check (below)", () => {
     const fired = new Set(first.findings.map((f) => f.checkId));
-    const silent = CHECK_IDS.filter((id) => id !== "probe.token-exchange-failed" && !fired.has(id));
+    const silent = CHECK_IDS.filter((id) => id !== "probe.token-exchange-failed" && id !== "scan.subscription-missing" && !fired.has(id));
     expect(silent).toEqual([]);
+  });
+
+  it("says it covered everything it could, with the opt-in probe not counted", () => {
+    const coverage = first.scan.coverage!;
+    expect(coverage.notSelected).toEqual([]);
+    expect(coverage.missingSubscriptions).toEqual([]);
+    // The demo's unreachable and forbidden clusters are gaps a person must close, named with their cluster.
+    const unreachable = first.scan.clusters.filter((h) => h.status === "unreachable").map((h) => h.cluster);
+    expect(unreachable.length).toBeGreaterThan(0);
+    for (const cluster of unreachable) expect(coverage.gaps.some((g) => g.where === cluster && g.actionable), cluster).toBe(true);
+    expect(coverage.percent).toBeLessThan(100);
+    expect(coverage.evaluated).toBeGreaterThan(0);
+  });
+
+  it("reports a subscription in scope that Resource Graph does not return, and scans the rest", async () => {
+    const gone = "0dd5e7a1-2b3c-4d5e-8f90-a1b2c3d4e5f6";
+    const [kept] = first.scan.subscriptions;
+    const narrowed = await scanFleet(createAzureScanDependencies(clientsFor(sim)), {
+      scope: { subscriptions: [kept!, gone], managementGroups: [], clusters: [] },
+      concurrency: 8,
+      trigger: "demo",
+    });
+    const missing = narrowed.findings.filter((f) => f.checkId === "scan.subscription-missing");
+    expect(missing.map((f) => f.resource.subscriptionId)).toEqual([gone]);
+    expect(missing[0]!.severity).toBe("high");
+    expect(narrowed.scan.coverage?.missingSubscriptions).toEqual([gone]);
+    expect(narrowed.scan.complete).toBe(false);
+    // Its identities are not judged: nothing of that subscription is covered at fleet level.
+    expect(narrowed.fleetCoverage.subscriptions).not.toContain(gone);
+    expect(narrowed.scan.clusters.every((h) => h.subscriptionId.toLowerCase() === kept!.toLowerCase())).toBe(true);
   });
 
   it("gives every problem the same finding id in two scans", () => {

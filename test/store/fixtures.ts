@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { findingId, type CheckId, type Finding, type FindingResource, type Severity } from "../../shared/findings/index.js";
 import type { ClusterHealth, ScanRun } from "../../shared/scan/model.js";
+import { CHECKS } from "../../shared/checks/index.js";
+import type { ClusterCoverage, FleetCoverage } from "../../shared/coverage/index.js";
 import { createFindingsStore, tableNames, type FindingsStore, type StoreConnectionOptions } from "../../shared/store/index.js";
 
 export const SUB_A = "11111111-1111-1111-1111-111111111111";
@@ -55,6 +57,31 @@ export function health(cluster: string, status: ClusterHealth["status"] = "ok", 
     findings,
     podsSeen: 10,
     workloadIdentityPods: 4,
+    coverage: clusterCoverageOf(status),
+  };
+}
+
+/** What the engine records for a cluster read whole ("ok"), or not reached at all. */
+export function clusterCoverageOf(status: ClusterHealth["status"]): ClusterCoverage {
+  return {
+    checks: CHECKS.map((check) =>
+      check.evaluateCluster === undefined
+        ? { checkId: check.id, state: "none", graded: false, reason: "not-selected" }
+        : status === "ok" || check.reads.length === 0
+          ? { checkId: check.id, state: "complete", graded: true }
+          : { checkId: check.id, state: "none", graded: false, reason: "unreachable" },
+    ),
+  };
+}
+
+/** What the engine records for fleet checks that read every identity of these subscriptions. */
+export function fullFleetCoverage(subscriptions: readonly string[] = [SUB_A], applications: readonly string[] = []): FleetCoverage {
+  return {
+    checks: CHECKS.filter((c) => c.evaluateFleet !== undefined).map((c) => ({ checkId: c.id, state: "complete", graded: true })),
+    subjects: "all",
+    subscriptions: subscriptions.map((s) => s.toLowerCase()),
+    applications: applications.map((a) => a.toLowerCase()),
+    wholeScope: true,
   };
 }
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FindingsStore } from "../../shared/store/index.js";
-import { clusterId, finding, health, saFinding, scanRun, SUB_A, testStore } from "./fixtures.js";
+import type { FleetCoverage } from "../../shared/coverage/index.js";
+import { clusterId, finding, fullFleetCoverage, health, saFinding, scanRun, SUB_A, testStore } from "./fixtures.js";
 
 const S1 = "2026-11-02T06:00:00.000Z";
 const S2 = "2026-11-09T06:00:00.000Z";
@@ -112,15 +113,42 @@ describe("resolving only what a scan could see", () => {
     expect(details?.clusters).toEqual([expect.objectContaining({ cluster: "aks-four", findingsSaved: false })]);
   });
 
-  it("resolves fleet-level findings only when the scan was complete", async () => {
+  it("resolves a fleet-level finding per identity, once the evidence about that identity is complete", async () => {
     const { store } = await testStore("fleet");
-    const identity = finding("identity.no-role-assignments", { subscriptionId: SUB_A, kind: "ManagedIdentity", name: "id-orphan" }, { severity: "low" });
-    await store.saveScan(scanRun("scan-1", S1, [health("aks-five")], [identity]), [identity]);
+    const clientId = "0000aaaa-0000-0000-0000-00000000000a";
+    const identity = finding(
+      "identity.no-role-assignments",
+      { subscriptionId: SUB_A, kind: "ManagedIdentity", name: "id-orphan", identityClientId: clientId, identityId: `/subscriptions/${SUB_A}/resourcegroups/rg/providers/microsoft.managedidentity/userassignedidentities/id-orphan` },
+      { severity: "low" },
+    );
+    await store.saveScan(scanRun("scan-1", S1, [health("aks-five")], [identity]), [identity], fullFleetCoverage());
 
-    await store.saveScan(scanRun("scan-2", S2, [health("aks-five"), health("aks-six", "forbidden")]), []);
+    // aks-six was forbidden and no scanned cluster uses the identity: it may be used there, so nothing is decided.
+    const onlyUsedElsewhere = withUsageLimitedTo(["0000bbbb-0000-0000-0000-00000000000b"]);
+    await store.saveScan(scanRun("scan-2", S2, [health("aks-five"), health("aks-six", "forbidden")]), [], onlyUsedElsewhere);
     expect((await store.getFinding(identity.id))?.finding.status).toBe("open");
 
-    await store.saveScan(scanRun("scan-3", S3, [health("aks-five"), health("aks-six")]), []);
+    // Still one cluster forbidden, but a scanned cluster uses the identity: its evidence is complete.
+    await store.saveScan(scanRun("scan-3", S3, [health("aks-five"), health("aks-six", "forbidden")]), [], withUsageLimitedTo([clientId]));
     expect((await store.getFinding(identity.id))?.finding).toMatchObject({ status: "resolved", resolvedScanId: "scan-3" });
   });
+
+  it("resolves no fleet-level finding when the fleet checks' coverage was not saved", async () => {
+    const { store } = await testStore("fleet-none");
+    const identity = finding("fic.limit-near", { subscriptionId: SUB_A, kind: "ManagedIdentity", name: "id-full", identityClientId: "0000cccc-0000-0000-0000-00000000000c" }, { severity: "low" });
+    await store.saveScan(scanRun("scan-1", S1, [health("aks-five")], [identity]), [identity], fullFleetCoverage());
+    await store.saveScan(scanRun("scan-2", S2, [health("aks-five")]), []);
+    expect((await store.getFinding(identity.id))?.finding.status).toBe("open");
+  });
 });
+
+/** Fleet coverage where usage is known only for identities that scanned clusters use. */
+function withUsageLimitedTo(clientIds: string[]): FleetCoverage {
+  const full = fullFleetCoverage();
+  return {
+    ...full,
+    checks: full.checks.map((c) =>
+      c.checkId.startsWith("identity.") ? { ...c, state: "partial", reason: "forbidden", detail: "aks-six forbidden", only: clientIds } : c,
+    ),
+  };
+}

@@ -6,6 +6,8 @@
 import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import type { ClusterHealth, ScanRun } from "../../../shared/scan/model.js";
+import { summarizeCoverage } from "../../../shared/coverage/index.js";
+import { isComplete } from "../../../shared/engine/index.js";
 import { scanRuntime, type ScanRuntime } from "../../runtime/scan-runtime.js";
 import { stagedScan } from "../../runtime/staged-scan.js";
 import { errorText, scanLog, type ScanLog } from "../../runtime/telemetry.js";
@@ -20,12 +22,14 @@ export async function completeScan(input: CompleteScanInput, runtime: ScanRuntim
   const bySeverity = addSeverities(input.tally.bySeverity, input.fleet.bySeverity);
   const findings = input.tally.findings + input.fleet.findings;
   const finished = now();
-  const complete =
-    inventory.complete &&
-    input.scope.clusters.length === 0 &&
-    input.tally.unsaved === 0 &&
-    health.length === input.clusters &&
-    health.every((h) => h.status === "ok");
+  // A cluster the scan never saved has no coverage: the summary counts it as a gap.
+  const unsavedClusters = Math.max(0, input.clusters - health.length);
+  const coverage = summarizeCoverage({
+    clusters: [...health, ...Array.from({ length: unsavedClusters }, (_, i) => ({ cluster: `(cluster ${i + 1} of ${unsavedClusters} never saved)` }))],
+    ...(stored?.fleetCoverage !== undefined && { fleet: stored.fleetCoverage }),
+    missingSubscriptions: inventory.missingSubscriptions ?? [],
+  });
+  const complete = input.tally.unsaved === 0 && unsavedClusters === 0 && isComplete(inventory, input.scope, health, coverage);
 
   const run: ScanRun = {
     id: input.scan.id,
@@ -36,12 +40,13 @@ export async function completeScan(input: CompleteScanInput, runtime: ScanRuntim
     tenantId: inventory.tenantId,
     subscriptions: inventory.subscriptions.map((s) => s.subscriptionId),
     complete,
+    coverage,
     clusters: health,
     counts: { clusters: input.clusters, clustersScanned, findings, bySeverity },
     requests: { ...inventory.requests, kubernetes: inventory.requests.kubernetes + health.reduce((sum, h) => sum + h.requests, 0) },
     durationMs: Math.max(0, finished.getTime() - Date.parse(input.scan.startedAt)),
   };
-  const saved = await runtime.store.completeScan(run);
+  const saved = await runtime.store.completeScan(run, inventory.clusters.map((c) => c.id));
   log.info("scan.completed", {
     clusters: input.clusters,
     clustersSaved: health.length,

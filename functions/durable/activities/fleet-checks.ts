@@ -28,10 +28,12 @@ export async function runFleetStep(scan: ScanRef, runtime: ScanRuntime, log: Sca
     for (const error of result.applicationErrors) errors.set(`${error.kind}|${error.operation}|${error.resource ?? ""}`, error);
   }
   const view = withApplications(staged.view, [...applications.values()], [...errors.values()]);
-  const { findings, failures } = runFleetChecks(view, results.map((r) => r.usage), runtime.checks);
+  // A scan of named clusters (the request's `clusters`) reports and covers only the identities that concern them.
+  const narrowedTo = staged.clusterIds.size < staged.inventory.clusters.length ? [...staged.clusterIds] : [];
+  const { findings, failures, coverage } = runFleetChecks(view, results.map((r) => r.usage), runtime.checks, undefined, narrowedTo);
   for (const failure of failures) log.warn("check.failed", { checkId: failure.checkId, error: failure.message });
 
-  const saved = await runtime.store.saveFleetFindings(scan, findings);
+  const saved = await runtime.store.saveFleetFindings(scan, findings, coverage);
   const bySeverity = emptySeverityCounts();
   for (const f of findings) bySeverity[f.severity] += 1;
   log.info("fleet.saved", {

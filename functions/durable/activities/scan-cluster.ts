@@ -49,8 +49,8 @@ export async function recordClusterFailure(input: RecordClusterFailureInput, run
   clusterLog.warn("cluster.gave-up", { reason: input.reason });
   return logFailure(clusterLog, "cluster.failure-not-recorded", async () => {
     const snapshot = failedSnapshot(cluster, new Error(`every attempt to scan the cluster failed; the last: ${input.reason}`));
-    const { findings, failures } = runClusterChecks(staged.view, snapshot, runtime.checks);
-    const health = clusterHealth(snapshot, findings.length);
+    const { findings, failures, coverage } = runClusterChecks(staged.view, snapshot, runtime.checks);
+    const health = { ...clusterHealth(snapshot, findings.length), coverage };
     const noUsage = { clusterId: cluster.id, usage: { clusterId: cluster.id, clientIds: [] }, applications: [], applicationErrors: [] };
     await runtime.staging.putClusterResult(input.scan.id, noUsage);
     await save(runtime, input.scan, health, findings, clusterLog);

@@ -5,6 +5,8 @@ import { DOCS, MCSB } from "../links.js";
 
 export const clusterOidcIssuerDisabled = defineCheck({
   id: "cluster.oidc-issuer-disabled",
+  reads: [],
+  gradedBy: ["serviceaccounts", "pods", "workloads"],
   title: "Cluster has no OIDC issuer",
   severityRule:
     "high if the cluster has service accounts with a client-id annotation or labelled pods or pod templates; info if it has none; medium if they could not be listed",

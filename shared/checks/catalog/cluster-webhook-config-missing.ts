@@ -7,6 +7,7 @@ import { HELM_RELEASE_NAME, HELM_WEBHOOK_NAMESPACE, WEBHOOK_ENTRY_NAME } from ".
 
 export const clusterWebhookConfigMissing = defineCheck({
   id: "cluster.webhook-config-missing",
+  reads: ["mutatingwebhookconfigurations", "deployments", "serviceaccounts", "pods", "workloads"],
   title: "No mutating webhook configuration for workload identity",
   severityRule: "high when pods or pod templates are labelled for workload identity; medium otherwise",
   risk: "Without the MutatingWebhookConfiguration the API server never calls the webhook: labelled pods start without a federated token.",

@@ -5,6 +5,7 @@ import { HELM_RELEASE_NAME } from "../workload-identity.js";
 
 export const clusterWebhookDuplicate = defineCheck({
   id: "cluster.webhook-duplicate",
+  reads: ["deployments"],
   title: "Two workload identity webhooks run side by side",
   severityRule: "medium",
   risk: "The AKS add-on and a Helm-installed webhook both mutate pods and fight over the same RBAC objects, which shows up as intermittent RBAC errors and double injection.",

@@ -6,6 +6,7 @@ import { shellQuote as q } from "../shell-quote.js";
 
 export const clusterWebhookNotRunning = defineCheck({
   id: "cluster.webhook-not-running",
+  reads: ["deployments", "serviceaccounts", "pods", "workloads"],
   title: "Workload identity webhook is not running",
   severityRule: "high when pods or pod templates are labelled for workload identity; medium when the feature is on but nothing uses it yet",
   risk: "The webhook's failure policy is Fail: while no replica is ready, every new labelled pod is rejected, and pods that exist were never mutated.",

@@ -5,6 +5,8 @@ import { DOCS, MCSB } from "../links.js";
 
 export const clusterWorkloadIdentityDisabled = defineCheck({
   id: "cluster.workload-identity-disabled",
+  reads: ["deployments"],
+  gradedBy: ["serviceaccounts", "pods", "workloads"],
   title: "Workload identity is not enabled on the cluster",
   severityRule:
     "high if the cluster has service accounts with a client-id annotation or labelled pods or pod templates; info if it has none; medium if they could not be listed; low when a self-managed (Helm) webhook is running in its place",

@@ -6,6 +6,7 @@ import { TOKEN_EXCHANGE_AUDIENCE } from "../workload-identity.js";
 
 export const ficAudienceMissing = defineCheck({
   id: "fic.audience-missing",
+  reads: ["federated-credentials"],
   title: "Federated credential lacks the api://AzureADTokenExchange audience",
   severityRule: "high",
   risk: "The webhook projects tokens for api://AzureADTokenExchange; a credential with another audience rejects them with AADSTS700212.",

@@ -6,6 +6,7 @@ import { parseServiceAccountSubject } from "../workload-identity.js";
 
 export const ficDangling = defineCheck({
   id: "fic.dangling",
+  reads: ["namespaces", "serviceaccounts", "federated-credentials"],
   title: "Federated credential trusts a service account that does not exist",
   severityRule: "high",
   risk: "Whoever can create that service account (or namespace) in the cluster inherits the identity's Azure rights.",

@@ -5,6 +5,7 @@ import { DOCS, MCSB } from "../links.js";
 
 export const ficIssuerMismatch = defineCheck({
   id: "fic.issuer-mismatch",
+  reads: ["serviceaccounts", "pods", "workloads", "principals", "federated-credentials"],
   title: "Federated credential's issuer does not match the cluster's",
   severityRule: "high",
   risk: "Entra compares issuers exactly: a missing trailing slash, different case or a re-created cluster's old issuer gives AADSTS700211/AADSTS70021 and the workload gets no token.",

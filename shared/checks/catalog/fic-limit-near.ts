@@ -5,6 +5,7 @@ import { FEDERATED_CREDENTIAL_LIMIT, FEDERATED_CREDENTIAL_WARN_AT } from "../wor
 
 export const ficLimitNear = defineCheck({
   id: "fic.limit-near",
+  reads: ["federated-credentials"],
   title: "Identity is close to its limit of 20 federated credentials",
   severityRule: "low",
   risk: "At 20 credentials Azure refuses the next one: the next cluster or service account that needs this identity cannot be federated.",

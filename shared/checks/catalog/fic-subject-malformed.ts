@@ -6,6 +6,7 @@ import { parseServiceAccountSubject } from "../workload-identity.js";
 
 export const ficSubjectMalformed = defineCheck({
   id: "fic.subject-malformed",
+  reads: ["federated-credentials"],
   title: "Federated credential's subject can never match a service account",
   severityRule: "medium",
   risk: "Kubernetes names are lowercase DNS-1123 and the subject is compared exactly: a subject in another form matches no token, so the workload it was meant for fails with AADSTS700213.",

@@ -5,6 +5,8 @@ import { isAksIssuer, looseIssuerKey } from "../workload-identity.js";
 
 export const ficUnknownIssuer = defineCheck({
   id: "fic.unknown-issuer",
+  reads: ["federated-credentials"],
+  gradedBy: ["tenant-inventory"],
   title: "Federated credential trusts an AKS issuer that matches no cluster in the fleet",
   severityRule: "medium; low when the scan could not see every subscription (the cluster may live in one it could not read)",
   risk: "A credential for a deleted or unscanned cluster is standing trust nobody reviews; if the issuer is ever served again, its tokens get the identity's rights.",

@@ -6,6 +6,8 @@ import { usedOn } from "../usage.js";
 
 export const identityNoRoleAssignments = defineCheck({
   id: "identity.no-role-assignments",
+  reads: ["role-assignments", "workload-usage"],
+  gradedBy: ["tenant-inventory"],
   title: "Identity used by workloads has no Azure role assignment",
   severityRule: "medium; low when the scan could not see every subscription (the assignment may be in one it could not read)",
   risk: "The workload gets a token but every Azure Resource Manager or data-plane call it makes is refused (403), or the identity is a leftover nobody needs.",

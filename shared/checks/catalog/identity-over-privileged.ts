@@ -6,6 +6,7 @@ import { PRIVILEGED_ROLES, isBroadScope, roleDefinitionGuid } from "../workload-
 
 export const identityOverPrivileged = defineCheck({
   id: "identity.over-privileged",
+  reads: ["role-assignments", "workload-usage", "tenant-inventory"],
   title: "Identity used by workloads holds a privileged role at a broad scope",
   severityRule: "high",
   risk: "Anyone who can run a pod as the service account (or create it, see fic.dangling) controls the whole subscription or management group.",

@@ -7,6 +7,7 @@ import { AADSTS_CODES, CLIENT_ID_ANNOTATION } from "../workload-identity.js";
 
 export const podAadstsErrors = defineCheck({
   id: "pod.aadsts-errors",
+  reads: ["pods", "pods/log"],
   title: "Workload logs show token exchange errors",
   severityRule: "high",
   risk: "The workload is failing to get Azure tokens right now; the AADSTS code says why.",

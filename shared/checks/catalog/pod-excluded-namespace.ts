@@ -8,6 +8,7 @@ import { CLIENT_ID_ANNOTATION, hasUseLabel } from "../workload-identity.js";
 
 export const podExcludedNamespace = defineCheck({
   id: "pod.excluded-namespace",
+  reads: ["namespaces", "serviceaccounts", "pods", "workloads"],
   title: "Workload identity pods run in a namespace AKS never mutates",
   severityRule: "medium",
   risk: "AKS skips pods in kube-system and in namespaces labelled control-plane: these pods never get a federated token, whatever else is right.",

@@ -7,6 +7,7 @@ import { CLIENT_ID_ANNOTATION, USE_LABEL, hasUseLabel } from "../workload-identi
 
 export const podLabelMissing = defineCheck({
   id: "pod.label-missing",
+  reads: ["namespaces", "serviceaccounts", "pods", "workloads"],
   title: "Pods run as a workload identity service account without the use label",
   severityRule: "high",
   risk: "The webhook selects pods by their own label azure.workload.identity/use: \"true\"; without it on the pod (a label on the service account or the Deployment does nothing) the pod gets no federated token.",

@@ -7,6 +7,7 @@ import { TOKEN_EXCHANGE_AUDIENCE, hasUseLabel } from "../workload-identity.js";
 
 export const podNotMutated = defineCheck({
   id: "pod.not-mutated",
+  reads: ["namespaces", "pods", "workloads", "deployments", "mutatingwebhookconfigurations"],
   title: "Labelled pods were not mutated by the webhook",
   severityRule: "high",
   risk: "A labelled pod without the projected token (audience api://AzureADTokenExchange) or AZURE_FEDERATED_TOKEN_FILE cannot authenticate; it was created before the webhook ran or while it failed, and stays that way until recreated.",

@@ -7,6 +7,7 @@ import { INJECT_PROXY_SIDECAR_ANNOTATION, hasUseLabel } from "../workload-identi
 
 export const podProxySidecarHostNetwork = defineCheck({
   id: "pod.proxy-sidecar-host-network",
+  reads: ["pods", "workloads"],
   title: "Proxy sidecar requested on a host-network pod",
   severityRule: "medium",
   risk: "The webhook rejects labelled pods that ask for the proxy sidecar (its mere presence counts, even \"false\") and use hostNetwork: such pods are never created.",

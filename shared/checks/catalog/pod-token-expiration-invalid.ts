@@ -16,6 +16,7 @@ const RANGE = `${TOKEN_EXPIRATION_MIN_SECONDS}..${TOKEN_EXPIRATION_MAX_SECONDS}`
 
 export const podTokenExpirationInvalid = defineCheck({
   id: "pod.token-expiration-invalid",
+  reads: ["serviceaccounts", "pods", "workloads"],
   title: "Token expiration annotation is out of range",
   severityRule: "medium",
   risk: `The webhook rejects labelled pods whose ${TOKEN_EXPIRATION_ANNOTATION} is not integer seconds in ${RANGE}: the next rollout or scale-up creates no pods at all.`,

@@ -33,6 +33,7 @@ const PREDICTING_CHECKS: readonly Check[] = [saClientIdMalformed, saClientIdUnkn
 
 export const probeTokenExchangeFailed = defineCheck({
   id: "probe.token-exchange-failed",
+  reads: ["probe", "serviceaccounts", "principals", "federated-credentials"],
   title: "Live token exchange fails",
   severityRule: "high when the exchange fails; info when it succeeds although a static check predicts failure (the finding says they disagree)",
   risk: "Proven, not predicted: Entra refuses this service account's token today, so every workload running as it fails to reach Azure.",

@@ -6,6 +6,7 @@ import { CLIENT_ID_PLACEHOLDER } from "../placeholders.js";
 
 export const saClientIdMalformed = defineCheck({
   id: "sa.client-id-malformed",
+  reads: ["serviceaccounts"],
   title: "Service account's client id is not a GUID",
   severityRule: "high",
   risk: "The webhook copies the annotation into AZURE_CLIENT_ID as it is; Entra rejects anything that is not a client id, so the workload never gets a token.",

@@ -10,6 +10,7 @@ import { CLIENT_ID_ANNOTATION, hasUseLabel, serviceAccountSubject } from "../wor
 
 export const saClientIdMissing = defineCheck({
   id: "sa.client-id-missing",
+  reads: ["namespaces", "serviceaccounts", "pods", "workloads"],
   title: "Labelled pods run as a service account without a client id",
   severityRule: "high",
   risk: "The webhook silently leaves AZURE_CLIENT_ID out: the pods get a federated token but the SDK does not know which identity to ask for, so authentication fails.",

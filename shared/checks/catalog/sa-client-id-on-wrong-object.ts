@@ -15,6 +15,7 @@ const SERVICE_ACCOUNT_PLACEHOLDER: Placeholder = {
 
 export const saClientIdOnWrongObject = defineCheck({
   id: "sa.client-id-on-wrong-object",
+  reads: ["serviceaccounts", "pods", "workloads", "services"],
   title: "Client id annotation is on the wrong object",
   severityRule: "high",
   risk: "The webhook reads the client id only from the pod's service account; on a Service, Deployment or pod it does nothing and the workload runs without AZURE_CLIENT_ID.",

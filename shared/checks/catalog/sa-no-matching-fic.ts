@@ -6,6 +6,7 @@ import { FEDERATED_CREDENTIAL_LIMIT } from "../workload-identity.js";
 
 export const saNoMatchingFic = defineCheck({
   id: "sa.no-matching-fic",
+  reads: ["serviceaccounts", "pods", "workloads", "principals", "federated-credentials"],
   title: "Service account has no federated credential for this cluster",
   severityRule: "high",
   risk: "Token exchange fails with AADSTS70021 (no matching federated identity record): the identity does not trust this cluster's issuer for this service account.",

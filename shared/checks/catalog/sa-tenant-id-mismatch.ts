@@ -5,6 +5,7 @@ import { CLIENT_ID_ANNOTATION, TENANT_ID_ANNOTATION, isGuid } from "../workload-
 
 export const saTenantIdMismatch = defineCheck({
   id: "sa.tenant-id-mismatch",
+  reads: ["serviceaccounts", "principals"],
   title: "Service account's tenant id differs from its identity's tenant",
   severityRule: "high",
   risk: "The pod asks the wrong tenant for a token; it fails with AADSTS700016 or AADSTS90002.",

@@ -7,6 +7,7 @@ const UNREACHABLE_KINDS: ReadonlySet<CollectionError["kind"]> = new Set(["unreac
 
 export const scanClusterUnreachable = defineCheck({
   id: "scan.cluster-unreachable",
+  reads: [],
   title: "Cluster's API server could not be read",
   severityRule: "medium; info when the cluster is stopped",
   risk: "Nothing on this cluster was checked: a broken workload identity setup there goes unreported until the scanner can reach it.",

@@ -12,6 +12,7 @@ const SCANNER: Placeholder = { variable: "SCANNER_PRINCIPAL_ID", hint: "set SCAN
 
 export const scanForbidden = defineCheck({
   id: "scan.forbidden",
+  reads: [],
   title: "The scanner lacks a permission",
   severityRule: "medium",
   risk: "Checks that need the refused read stay silent: problems there go unreported until the permission is granted.",

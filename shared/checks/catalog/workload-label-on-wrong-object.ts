@@ -6,6 +6,7 @@ import { USE_LABEL, hasUseLabel } from "../workload-identity.js";
 
 export const workloadLabelOnWrongObject = defineCheck({
   id: "workload.label-on-wrong-object",
+  reads: ["serviceaccounts", "workloads"],
   title: "Use label is on the workload, not on its pod template",
   severityRule: "high",
   risk: "Since webhook v1.0 only the pod's own label counts: a label on a Deployment's metadata leaves every pod unmutated, without a token.",

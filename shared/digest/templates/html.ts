@@ -163,6 +163,12 @@ export const HTML_TEMPLATE = `<!DOCTYPE html>
 {{#each unscanned}}<tr><td>{{cluster}}<br><span class="muted">{{subscription}}</span></td><td><b>{{status}}</b><br>{{reason}}</td><td>{{fixText}}{{#if fixCommand}}<pre>{{fixCommand}}</pre>{{/if}}</td></tr>{{/each}}
 </table>{{else}}<p>Every cluster was scanned.</p>{{/if}}
 {{#if unscannedMore}}<p class="muted">and {{plural unscannedMore "more cluster"}} not scanned.</p>{{/if}}
+{{#if notChecked.length}}<h2>Not checked this week</h2>
+<p>The scan evaluated {{coverage}} of what it could; findings where it did not look keep their state (nothing there was resolved).</p>
+<table role="presentation" class="grid" cellpadding="0" cellspacing="0">
+<tr><th width="24%">Where</th><th width="30%">Why</th><th>Checks</th></tr>
+{{#each notChecked}}<tr><td>{{where}}</td><td>{{#if actionable}}<b>{{reason}}</b>{{else}}{{reason}}{{/if}}<br>{{detail}}</td><td>{{checks}}</td></tr>{{/each}}
+</table>{{#if notCheckedMore}}<p class="muted">and {{notCheckedMore}} more (see the scan's coverage).</p>{{/if}}{{/if}}
 
 <p class="foot" style="margin-top:24px">{{#if links}}Findings API: <a href="{{links.openFindings}}">open findings</a> · <a href="{{links.highFindings}}">high</a> · <a href="{{links.scans}}">scans</a> (requests need a function key). {{/if}}Sent by wiscan. Suppress a finding through the API's /suppressions route to keep it out of this digest.</p>
 

@@ -64,7 +64,11 @@ SCAN HEALTH
 {{/if}}{{#if fixCommand}}{{indent fixCommand}}
 {{/if}}{{else}}  Every cluster was scanned.
 {{/each}}{{#if unscannedMore}}  and {{plural unscannedMore "more cluster"}} not scanned.
-{{/if}}{{#if links}}
+{{/if}}{{#if notChecked.length}}
+NOT CHECKED THIS WEEK (the scan evaluated {{coverage}}; findings here keep their state)
+{{#each notChecked}}  - {{where}}: {{reason}}. {{detail}}{{#if checks}} ({{checks}}){{/if}}
+{{/each}}{{#if notCheckedMore}}  and {{notCheckedMore}} more.
+{{/if}}{{/if}}{{#if links}}
 Findings API (requests need a function key):
   open findings: {{links.openFindings}}
   high: {{links.highFindings}}
