@@ -91,7 +91,7 @@ async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo
     process.stderr.write(
       `saved ${findings.length} findings to ${opened.description}: ${changes.new + changes.reopened} new or reopened, ${changes.resolved} resolved since the previous scan\n` +
         (scan.coverage !== undefined && scan.coverage.evaluated < scan.coverage.total
-          ? `findings this scan did not cover keep their state (${scan.coverage.total - scan.coverage.evaluated} of ${scan.coverage.total} cluster checks not evaluated completely)\n`
+          ? `findings this scan did not cover keep their state (${scan.coverage.total - scan.coverage.evaluated} of ${scan.coverage.total} checks not evaluated completely)\n`
           : "") +
         `read them back with: npx wiscan findings${demo ? " --demo" : ""} --severity high\n`,
     );

@@ -103,7 +103,7 @@ export function exitCodeFor(
 /** What the scan did not check, and why, in a few lines: a clean result means nothing without it. */
 export function coverageLines(coverage: ScanCoverageSummary | undefined): string {
   if (coverage === undefined) return "";
-  const head = `coverage: ${coverage.percent}% (${coverage.evaluated} of ${coverage.total} cluster checks evaluated completely)`;
+  const head = `coverage: ${coverage.percent}% (${coverage.evaluated} of ${coverage.total} checks of clusters and the fleet evaluated completely)`;
   if (coverage.gapLines === 0 && coverage.notSelected.length === 0) return `${head}\n`;
   const lines = [`${head}; not covered (findings there keep their state):`];
   if (coverage.notSelected.length > 0) lines.push(`  not selected: ${coverage.notSelected.join(", ")}`);

@@ -1,0 +1,103 @@
+/**
+ * A CI gate cannot pass by not looking, and a narrowed scan changes nothing
+ * it did not look at: the compiled `wiscan` run as a user runs it, against
+ * the demo fleet and the demo's own local store.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createFindingsStore } from "../../shared/store/index.js";
+import { startAzurite } from "../../simulator/azurite.js";
+import type { ScanReport } from "../../shared/report/index.js";
+
+const run = promisify(execFile);
+const CLI = resolve("dist/shared/cli/main.js");
+
+async function wiscanIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+async function storedFindings(cwd: string): Promise<Array<{ id: string; checkId: string; status: string; severity: string }>> {
+  const { stdout } = await wiscanIn(cwd, "findings", "--demo", "--status", "all", "--output", "json", "--limit", "5000");
+  const parsed = JSON.parse(stdout) as { findings?: unknown[] } | unknown[];
+  return (Array.isArray(parsed) ? parsed : (parsed.findings ?? [])) as Array<{ id: string; checkId: string; status: string; severity: string }>;
+}
+
+describe("wiscan scan, narrowed, against the demo's store", () => {
+  let cwd: string;
+  let full: ScanReport;
+
+  beforeAll(async () => {
+    cwd = mkdtempSync(join(tmpdir(), "wiscan-coverage-"));
+    const first = await wiscanIn(cwd, "scan", "--demo", "--output", "json", "--out", "full.json");
+    expect(first.code).toBe(0);
+    full = JSON.parse(readFileSync(join(cwd, "full.json"), "utf8")) as ScanReport;
+  });
+
+  it("resolves nothing it did not look at: --check prints 0 resolved and says what it did not cover", async () => {
+    const before = await storedFindings(cwd);
+    const narrowed = await wiscanIn(cwd, "scan", "--demo", "--check", "pod.label-missing", "--output", "json", "--out", "narrow.json");
+    expect(narrowed.code).toBe(0);
+    expect(narrowed.stderr).toMatch(/: 0 new or reopened, 0 resolved since the previous scan/);
+    expect(narrowed.stderr).toMatch(/not selected: .*sa\.no-matching-fic/);
+    expect(narrowed.stderr).toContain("findings this scan did not cover keep their state");
+    const after = await storedFindings(cwd);
+    expect(after.filter((f) => f.status === "open").length).toBe(before.filter((f) => f.status === "open").length);
+    expect(after.map((f) => [f.id, f.status, f.severity]).sort()).toEqual(before.map((f) => [f.id, f.status, f.severity]).sort());
+  });
+
+  it("keeps every finding and its severity through a scan of one subscription and one cluster", async () => {
+    const before = await storedFindings(cwd);
+    const subscription = full.scan.subscriptions[0]!;
+    const cluster = full.scan.clusters.find((c) => c.subscriptionId === subscription)!.cluster;
+    const narrowed = await wiscanIn(cwd, "scan", "--demo", "--subscription", subscription, "--cluster", cluster, "--output", "json", "--out", "one.json");
+    expect(narrowed.stderr).toMatch(/0 resolved since the previous scan/);
+    const after = await storedFindings(cwd);
+    expect(after.map((f) => [f.id, f.status, f.severity]).sort()).toEqual(before.map((f) => [f.id, f.status, f.severity]).sort());
+  });
+
+  it("exits 7 with --fail-on-incomplete when a cluster could not be read, and 0 with a coverage bar it meets", async () => {
+    const incomplete = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--output", "json", "--fail-on-incomplete");
+    expect(incomplete.code).toBe(7);
+    const report = JSON.parse(incomplete.stdout) as ScanReport;
+    expect(report.scan.coverage?.actionableGaps).toBeGreaterThan(0);
+    const low = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--output", "json", "--min-coverage", String(Math.floor(report.scan.coverage!.percent)));
+    expect(low.code).toBe(0);
+    // Looking at one check of 30 is not looking: a coverage bar catches it.
+    const narrow = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--output", "json", "--check", "pod.label-missing", "--min-coverage", "50");
+    expect(narrow.code).toBe(7);
+  });
+
+  it("counts for --fail-on only findings that no active suppression hides", async () => {
+    const high = full.findings.find((f) => f.severity === "high" && f.resource.cluster !== undefined)!;
+    const args = ["scan", "--demo", "--output", "json", "--out", "gate.json", "--cluster", high.resource.cluster!, "--check", high.checkId, "--fail-on", "high"];
+    expect((await wiscanIn(cwd, ...args)).code).toBe(5);
+
+    // A security team suppresses the check on that cluster, with a reason and an expiry, in the demo's store.
+    const azurite = await startAzurite({ location: join(cwd, ".wiscan", "azurite") });
+    try {
+      const store = await createFindingsStore({ kind: "connection-string", connectionString: azurite.connectionString, retentionDays: 90 });
+      await store.createSuppression({
+        checkId: high.checkId,
+        pattern: { cluster: high.resource.cluster! },
+        reason: "accepted until the migration",
+        createdBy: "security@example.com",
+        expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+      });
+    } finally {
+      await azurite.stop();
+    }
+    expect((await wiscanIn(cwd, ...args)).code).toBe(0);
+    // Without the store, wiscan cannot know the suppression: it does not pretend to.
+    expect((await wiscanIn(cwd, ...args, "--no-store")).code).toBe(5);
+  });
+});
