@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { CHECKS } from "../../shared/checks/index.js";
+import { buildFleetView, CHECKS, runClusterChecks, runFleetChecks } from "../../shared/checks/index.js";
+import { first, healthyFleet, inventory, snapshot } from "./builders.js";
 import { CHECK_IDS } from "../../shared/findings/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -75,5 +76,36 @@ describe("the check registry", () => {
       expect(docs, check.id).toContain(`### \`${check.id}\``);
       expect(docs, `${check.id} severity rule`).toContain(check.severityRule);
     }
+  });
+
+  it("declares what each check reads, so that a cluster nobody could read covers none of the checks that read it", () => {
+    const kubernetes = new Set(["namespaces", "serviceaccounts", "pods", "workloads", "services", "deployments", "mutatingwebhookconfigurations", "pods/log"]);
+    const fleet = healthyFleet();
+    const down = first(fleet);
+    down.accessPath = "none";
+    down.errors = [{ kind: "unreachable", resource: "namespaces", verb: "list", message: "connect ETIMEDOUT" }];
+    down.namespaces = [];
+    down.serviceAccounts = [];
+    down.pods = [];
+    down.workloads = [];
+    const { coverage, failures } = runClusterChecks(buildFleetView(fleet.inventory), down);
+    expect(failures).toEqual([]);
+    for (const check of CHECKS) {
+      expect(check.reads, check.id).toBeInstanceOf(Array);
+      const state = coverage.checks.find((c) => c.checkId === check.id)?.state;
+      if (check.evaluateCluster !== undefined && check.reads.some((r) => kubernetes.has(r))) expect(state, check.id).toBe("none");
+    }
+  });
+
+  it("runs every check on an empty inventory and an empty cluster without a failure or a finding", () => {
+    const view = buildFleetView(inventory({ clusters: [], identities: [], roleAssignments: [], subscriptions: [] }));
+    const empty = snapshot({ namespaces: [], serviceAccounts: [], pods: [], workloads: [], webhookDeployments: [], mutatingWebhooks: [] });
+    const cluster = runClusterChecks(view, empty);
+    const fleetResult = runFleetChecks(view, []);
+    expect(cluster.failures).toEqual([]);
+    expect(fleetResult.failures).toEqual([]);
+    expect(fleetResult.findings).toEqual([]);
+    // Workload identity is on in the builder's cluster and no webhook runs: that one thing is said, once.
+    expect(cluster.findings.map((f) => f.checkId)).toEqual(["cluster.webhook-not-running"]);
   });
 });

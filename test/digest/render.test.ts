@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderDigest, FLEET_AUDIENCE_ID, teamAudienceId, type DigestAudience } from "../../shared/digest/index.js";
-import { clusterId, digestData, health, HOSTILE, S0, S1, saFinding, stored, SUB_A, SUB_B } from "./fixtures.js";
+import { summarizeCoverage } from "../../shared/coverage/index.js";
+import { clusterId, digestData, health, HOSTILE, S0, S1, saFinding, scanSummary, stored, SUB_A, SUB_B } from "./fixtures.js";
 
 const FLEET: DigestAudience = { id: FLEET_AUDIENCE_ID, recipients: ["security@example.com"] };
 const API = "https://wiscan.example.com/api";
@@ -147,5 +148,37 @@ describe("rendering the digest", () => {
     expect(digest.html).not.toContain("wiscan.example.com");
     expect(digest.html).not.toMatch(/href=""/);
     expect(digest.text).not.toContain("Findings API");
+  });
+
+  it("lists what the scan did not check and why, so a quiet week is not read as a clean one", async () => {
+    const scan = {
+      ...scanSummary("scan-1", S1),
+      coverage: summarizeCoverage({
+        clusters: [
+          { cluster: "aks-one", coverage: { checks: [{ checkId: "pod.label-missing", state: "complete", graded: true }] } },
+          { cluster: HOSTILE, coverage: { checks: [{ checkId: "pod.not-mutated", state: "none", graded: false, reason: "unreachable", detail: `list namespaces: ${HOSTILE}` }] } },
+          { cluster: "aks-three", coverage: { checks: [{ checkId: "probe.token-exchange-failed", state: "none", graded: false, reason: "probe-off" }] } },
+        ],
+        fleet: { checks: [], subjects: "all", subscriptions: [], applications: [], wholeScope: true },
+        missingSubscriptions: [],
+      }),
+    };
+    const data = digestData({ scan, clusters: [health("aks-one"), health(HOSTILE), health("aks-three", {}, SUB_B)] });
+    const digest = await renderDigest(data, FLEET, OPTIONS);
+    const text = visibleText(digest.html);
+    expect(text).toContain("Not checked this week");
+    expect(text).toContain("The scan evaluated 50 % of what it could");
+    expect(text).toContain(`${HOSTILE} unreachable list namespaces: ${HOSTILE} pod.not-mutated`);
+    expect(digest.html).not.toContain("<img");
+    // The opt-in probe being off is not a gap.
+    expect(text).not.toContain("probe-off");
+    expect(digest.text).toContain(`NOT CHECKED THIS WEEK (the scan evaluated 50 %; findings here keep their state)`);
+    expect(digest.text).toContain(`- ${HOSTILE}: unreachable. list namespaces: ${HOSTILE} (pod.not-mutated)`);
+  });
+
+  it("says nothing about coverage for a scan that evaluated everything", async () => {
+    const scan = { ...scanSummary("scan-1", S1), coverage: summarizeCoverage({ clusters: [], fleet: { checks: [], subjects: "all", subscriptions: [], applications: [], wholeScope: true }, missingSubscriptions: [] }) };
+    const digest = await renderDigest(digestData({ scan }), FLEET, OPTIONS);
+    expect(digest.text).not.toContain("NOT CHECKED");
   });
 });
