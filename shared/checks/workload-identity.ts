@@ -2,7 +2,7 @@
  * Facts about AKS workload identity that several checks share (see
  * ../shared/reference/WORKLOAD-IDENTITY-NOTES.md). Pure functions and constants only.
  */
-import type { Labels } from "../cluster/model.js";
+import type { ClusterSnapshot, Labels } from "../cluster/model.js";
 
 export const USE_LABEL = "azure.workload.identity/use";
 export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
@@ -110,3 +110,13 @@ export const AADSTS_CODES: Readonly<Record<string, { meaning: string; fix: strin
   AADSTS90061: { meaning: "external OIDC endpoint request failed", fix: "Check that the cluster's OIDC issuer is enabled and its discovery document is reachable." },
   AADSTS90002: { meaning: "tenant not found", fix: "Fix the azure.workload.identity/tenant-id annotation or the webhook's tenant." },
 };
+
+/** Lower-cased, valid client ids that the service accounts of a snapshot name, sorted. */
+export function namedClientIds(snapshot: Pick<ClusterSnapshot, "serviceAccounts">): string[] {
+  const ids = new Set<string>();
+  for (const sa of snapshot.serviceAccounts) {
+    const id = sa.annotations[CLIENT_ID_ANNOTATION]?.trim();
+    if (id !== undefined && isGuid(id)) ids.add(id.toLowerCase());
+  }
+  return [...ids].sort();
+}

@@ -7,7 +7,7 @@ import type { ClusterSnapshot, CollectionError } from "../cluster/model.js";
 import type { Check, CheckInput } from "../checks/define.js";
 import { clusterFacts, WORKLOAD_RESOURCES } from "../checks/cluster-facts.js";
 import { lookupFailed, type FleetView } from "../checks/fleet-view.js";
-import { CLIENT_ID_ANNOTATION, isGuid } from "../checks/workload-identity.js";
+import { namedClientIds } from "../checks/workload-identity.js";
 import type { CheckId } from "../findings/model.js";
 import type { Inventory } from "../inventory/model.js";
 import type { CheckCoverage, ClusterCoverage, GapReason } from "./model.js";
@@ -162,16 +162,6 @@ function inputSight(input: ClusterCoverageInput): (i: CheckInput) => InputSight 
     if (s === undefined) memo.set(i, (s = compute(i)));
     return s;
   };
-}
-
-/** Lower-cased, valid client ids that this cluster's service accounts name. */
-function namedClientIds(snapshot: ClusterSnapshot): string[] {
-  const ids = new Set<string>();
-  for (const sa of snapshot.serviceAccounts) {
-    const id = sa.annotations[CLIENT_ID_ANNOTATION]?.trim();
-    if (id !== undefined && isGuid(id)) ids.add(id.toLowerCase());
-  }
-  return [...ids].sort();
 }
 
 function reasonOf(error: CollectionError): GapReason {

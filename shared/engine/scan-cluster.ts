@@ -16,9 +16,11 @@ import {
   type ClusterUsage,
   type FleetView,
 } from "../checks/index.js";
-import { CLIENT_ID_ANNOTATION, isGuid } from "../checks/workload-identity.js";
+import { namedClientIds } from "../checks/workload-identity.js";
 import type { ScanDependencies } from "./dependencies.js";
 import { clusterHealth } from "./cluster-health.js";
+
+export { namedClientIds };
 
 export interface ClusterScanResult {
   findings: Finding[];
@@ -51,16 +53,6 @@ export async function scanCluster(
     applicationErrors: resolved.errors,
     checkFailures: failures,
   };
-}
-
-/** Lower-cased client ids that service accounts of this cluster name. */
-export function namedClientIds(snapshot: ClusterSnapshot): string[] {
-  const ids = new Set<string>();
-  for (const sa of snapshot.serviceAccounts) {
-    const id = sa.annotations[CLIENT_ID_ANNOTATION];
-    if (id !== undefined && isGuid(id.trim())) ids.add(id.trim().toLowerCase());
-  }
-  return [...ids].sort();
 }
 
 /** The fleet view plus app registrations found for one cluster (see extendFleetView). */

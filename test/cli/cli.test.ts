@@ -2,36 +2,18 @@
  * The compiled `wiscan` command, run as a user runs it: a child process with
  * arguments, reading its stdout, stderr and exit code. `npm test` builds dist/ first.
  */
-import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanReportSchema } from "../../shared/report/index.js";
 import { smtpSettings, startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
-
-const run = promisify(execFile);
-const CLI = resolve("dist/shared/cli/main.js");
+import { CLI, wiscanIn, wiscanWith, type CliResult } from "../support/cli.js";
 
 /** Runs the CLI in a fresh working directory, as a user in an empty folder would (out/ and .wiscan/ land there). */
-async function wiscan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function wiscan(...args: string[]): Promise<CliResult> {
   return wiscanIn(mkdtempSync(join(tmpdir(), "wiscan-cwd-")), ...args);
-}
-
-async function wiscanIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return wiscanWith({}, cwd, ...args);
-}
-
-/** The CLI with more environment variables, as a user who exported settings would run it. */
-async function wiscanWith(env: Record<string, string>, cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
 }
 
 describe("wiscan scan --demo", () => {

@@ -3,28 +3,14 @@
  * it did not look at: the compiled `wiscan` run as a user runs it, against
  * the demo fleet and the demo's own local store.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createFindingsStore } from "../../shared/store/index.js";
 import { startAzurite } from "../../simulator/azurite.js";
 import type { ScanReport } from "../../shared/report/index.js";
-
-const run = promisify(execFile);
-const CLI = resolve("dist/shared/cli/main.js");
-
-async function wiscanIn(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
+import { wiscanIn } from "../support/cli.js";
 
 async function storedFindings(cwd: string): Promise<Array<{ id: string; checkId: string; status: string; severity: string }>> {
   const { stdout } = await wiscanIn(cwd, "findings", "--demo", "--status", "all", "--output", "json", "--limit", "5000");

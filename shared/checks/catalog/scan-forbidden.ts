@@ -1,14 +1,13 @@
 import type { CollectionError } from "../../cluster/model.js";
 import type { Finding } from "../../findings/index.js";
 import type { AksCluster, InventoryError } from "../../inventory/model.js";
-import { arg, kubectl, type Placeholder } from "../commands.js";
+import { arg, kubectl } from "../commands.js";
+import { SCANNER_PLACEHOLDER } from "../placeholders.js";
 import { azureDataActionFor, splitResource } from "../aks-authorization.js";
 import { clusterResource, defineCheck, evidence, objectResource, type Report } from "../define.js";
 import { DOCS, permissionDocsUrl } from "../links.js";
 import { shellQuote as q } from "../shell-quote.js";
 import { isGuid } from "../workload-identity.js";
-
-const SCANNER: Placeholder = { variable: "SCANNER_PRINCIPAL_ID", hint: "set SCANNER_PRINCIPAL_ID to the object id of the scanner's identity" };
 
 export const scanForbidden = defineCheck({
   id: "scan.forbidden",
@@ -63,7 +62,7 @@ export const scanForbidden = defineCheck({
           : role !== undefined && scope !== undefined
             ? {
                 text: `Assign ${role} to the scanner's identity at the narrowest scope that covers every refused read (${errors.length}).`,
-                command: `az role assignment create --assignee-object-id ${arg(SCANNER)} --assignee-principal-type ServicePrincipal --role ${q(role)} --scope ${q(scope)}`,
+                command: `az role assignment create --assignee-object-id ${arg(SCANNER_PLACEHOLDER)} --assignee-principal-type ServicePrincipal --role ${q(role)} --scope ${q(scope)}`,
               }
             : { text: `Grant the scanner's identity ${permission ?? "read access"} for ${first.operation}.` },
       });
@@ -85,8 +84,8 @@ function kubernetesForbidden(cluster: AksCluster, error: CollectionError, report
   const where = error.namespace ? ` in namespace ${error.namespace}` : " cluster-wide";
   const roleName = `wiscan-${error.verb}-${qualified}`.replace(/[^a-z0-9.-]+/gi, "-").toLowerCase();
   const binding = error.namespace
-    ? `create rolebinding ${q(roleName)} --namespace ${q(error.namespace)} --clusterrole ${q(roleName)} --user ${arg(SCANNER)}`
-    : `create clusterrolebinding ${q(roleName)} --clusterrole ${q(roleName)} --user ${arg(SCANNER)}`;
+    ? `create rolebinding ${q(roleName)} --namespace ${q(error.namespace)} --clusterrole ${q(roleName)} --user ${arg(SCANNER_PLACEHOLDER)}`
+    : `create clusterrolebinding ${q(roleName)} --clusterrole ${q(roleName)} --user ${arg(SCANNER_PLACEHOLDER)}`;
   // Subresources are authorized as their parent under Azure RBAC: pods/log needs pods/read.
   const dataAction = cluster.aad?.azureRbac ? azureDataActionFor({ verb: error.verb, group, resource, ...(subresource !== undefined && { subresource }) }) : undefined;
   return report({
@@ -133,7 +132,7 @@ function armForbidden(cluster: AksCluster, error: CollectionError, report: Repor
       role !== undefined
         ? {
             text: `Assign ${role} (which grants ${permission}) to the scanner's identity on the cluster.`,
-            command: `az role assignment create --assignee-object-id ${arg(SCANNER)} --assignee-principal-type ServicePrincipal --role ${q(role)} --scope ${q(cluster.id)}`,
+            command: `az role assignment create --assignee-object-id ${arg(SCANNER_PLACEHOLDER)} --assignee-principal-type ServicePrincipal --role ${q(role)} --scope ${q(cluster.id)}`,
           }
         : { text: `Grant the scanner's identity ${permission} on the cluster.` },
   });
@@ -148,7 +147,7 @@ function unauthorized(cluster: AksCluster, error: CollectionError, report: Repor
     evidence: evidence({ httpStatus: error.httpStatus ?? 401, localAccountsDisabled: cluster.localAccountsDisabled, entraIntegration: cluster.aad?.managed ?? false }),
     remediation: {
       text: "Let the scanner's identity fetch cluster credentials (Azure Kubernetes Service Cluster User Role) and, on Entra-integrated clusters, sign in with its Entra token.",
-      command: `az role assignment create --assignee-object-id ${arg(SCANNER)} --assignee-principal-type ServicePrincipal --role 'Azure Kubernetes Service Cluster User Role' --scope ${q(cluster.id)}`,
+      command: `az role assignment create --assignee-object-id ${arg(SCANNER_PLACEHOLDER)} --assignee-principal-type ServicePrincipal --role 'Azure Kubernetes Service Cluster User Role' --scope ${q(cluster.id)}`,
     },
   });
 }

@@ -1,9 +1,8 @@
-import { arg, type Placeholder } from "../commands.js";
+import { arg } from "../commands.js";
+import { SCANNER_PLACEHOLDER } from "../placeholders.js";
 import { defineCheck, evidence } from "../define.js";
 import { DOCS } from "../links.js";
 import { shellQuote as q } from "../shell-quote.js";
-
-const SCANNER: Placeholder = { variable: "SCANNER_PRINCIPAL_ID", hint: "set SCANNER_PRINCIPAL_ID to the object id of the scanner's identity" };
 
 export const scanSubscriptionMissing = defineCheck({
   id: "scan.subscription-missing",
@@ -23,7 +22,7 @@ export const scanSubscriptionMissing = defineCheck({
         evidence: evidence({ subscriptionId, tenantId: view.inventory.tenantId, subscriptionsReturned: view.inventory.subscriptions.length - (view.inventory.missingSubscriptions ?? []).length }),
         remediation: {
           text: "Resource Graph lists every subscription the scanner may read; this one is not among them. Check that it still exists in the tenant, then grant the scanner's identity Reader on it.",
-          command: `az role assignment create --assignee-object-id ${arg(SCANNER)} --assignee-principal-type ServicePrincipal --role Reader --scope ${q(`/subscriptions/${subscriptionId}`)}`,
+          command: `az role assignment create --assignee-object-id ${arg(SCANNER_PLACEHOLDER)} --assignee-principal-type ServicePrincipal --role Reader --scope ${q(`/subscriptions/${subscriptionId}`)}`,
         },
       }),
     );
