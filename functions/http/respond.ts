@@ -4,6 +4,7 @@
  * names the parameter; a 5xx only ever means the service side failed.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { AuthenticationError, AuthorizationError } from "../../shared/auth/index.js";
 import { ConfigError } from "../../shared/config/index.js";
 import { InvalidParameterError, StoreNotConfiguredError, type ParameterSource } from "../../shared/store/index.js";
 
@@ -34,6 +35,12 @@ export async function respond(context: InvocationContext, work: () => Promise<Ht
   try {
     return await work();
   } catch (error) {
+    if (error instanceof AuthenticationError) {
+      return { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="wiscan"' }, jsonBody: { error: { code: "unauthenticated", message: error.message } } };
+    }
+    if (error instanceof AuthorizationError) {
+      return { status: 403, jsonBody: { error: { code: "forbidden", role: error.role, message: error.message } } };
+    }
     if (error instanceof InvalidParameterError) {
       return { status: 400, jsonBody: { error: { code: error.code, parameter: error.parameter, message: error.message } } };
     }
