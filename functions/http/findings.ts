@@ -2,7 +2,7 @@
  * GET /api/findings and GET /api/findings/{id}: the stored findings for
  * security teams, filtered, paged, as JSON or CSV.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import {
   FINDING_QUERY_PARAMETERS,
   findingsCsv,
@@ -13,6 +13,8 @@ import {
 } from "../../shared/store/index.js";
 import { notFound, queryParameters, respond, routeParameter } from "./respond.js";
 import { findingsStore } from "./store-instance.js";
+import { APP_ROLES } from "../../shared/auth/index.js";
+import { registerApiRoutes, type ApiRoute } from "./routes.js";
 
 /** Response header carrying the continuation token of a CSV page (a CSV body has no room for it). */
 export const CONTINUATION_HEADER = "x-continuation-token";
@@ -49,5 +51,8 @@ export async function getFinding(request: HttpRequest, context: InvocationContex
   });
 }
 
-app.http("findings-list", { methods: ["GET"], authLevel: "function", route: "findings", handler: listFindings });
-app.http("findings-get", { methods: ["GET"], authLevel: "function", route: "findings/{id}", handler: getFinding });
+export const FINDING_ROUTES: readonly ApiRoute[] = [
+  { name: "findings-list", methods: ["GET"], route: "findings", role: APP_ROLES.readFindings, handler: listFindings },
+  { name: "findings-get", methods: ["GET"], route: "findings/{id}", role: APP_ROLES.readFindings, handler: getFinding },
+];
+registerApiRoutes(FINDING_ROUTES);

@@ -1,9 +1,11 @@
 /** GET /api/scans (newest first) and GET /api/scans/{id} with counts and per-cluster health. */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { PAGE_PARAMETERS, parsePageRequest } from "../../shared/store/index.js";
 import { notFound, queryParameters, respond, routeParameter } from "./respond.js";
 import { findingsStore } from "./store-instance.js";
 import { scanStatus, SCAN_STATUS_INPUTS } from "../scans/status.js";
+import { APP_ROLES } from "../../shared/auth/index.js";
+import { registerApiRoutes, type ApiRoute } from "./routes.js";
 
 export const DEFAULT_SCANS_PAGE_SIZE = 20;
 
@@ -25,6 +27,9 @@ export async function getScan(request: HttpRequest, context: InvocationContext):
   });
 }
 
-app.http("scans-list", { methods: ["GET"], authLevel: "function", route: "scans", handler: listScans });
-// GET /api/scans/{id} answers with the store's view plus the orchestration's status (functions/scans/status.ts).
-app.http("scans-get", { methods: ["GET"], authLevel: "function", route: "scans/{id}", extraInputs: SCAN_STATUS_INPUTS, handler: scanStatus });
+export const SCAN_ROUTES: readonly ApiRoute[] = [
+  { name: "scans-list", methods: ["GET"], route: "scans", role: APP_ROLES.readFindings, handler: listScans },
+  // The store's view plus the orchestration's status (functions/scans/status.ts).
+  { name: "scans-get", methods: ["GET"], route: "scans/{id}", role: APP_ROLES.readFindings, extraInputs: SCAN_STATUS_INPUTS, handler: scanStatus },
+];
+registerApiRoutes(SCAN_ROUTES);
