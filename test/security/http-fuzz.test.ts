@@ -21,6 +21,7 @@ import type { StoredFinding } from "../../shared/store/index.js";
 import { startDurableExtension, type DurableExtension } from "../functions/durable/durable-extension.js";
 import { clusterId, finding, health, scanRun, SUB_A, SUB_B, testStore } from "../store/fixtures.js";
 import { summaryLine } from "../reliability/summary.js";
+import { APP_ROLES } from "../../shared/auth/index.js";
 
 const { HttpRequest, InvocationContext } = azfn;
 type Handler = (request: InstanceType<typeof HttpRequest>, context: InstanceType<typeof InvocationContext>) => Promise<unknown>;
@@ -366,6 +367,8 @@ beforeAll(async () => {
   vi.stubEnv("SCAN_SUBSCRIPTIONS", SUB_A);
   vi.stubEnv("SCAN_MANAGEMENT_GROUPS", "");
   vi.stubEnv("MAIL_TRANSPORT", "none");
+  // A caller with every app role, so the hostile requests reach the handlers (test/functions/http/access.test.ts tests the gate).
+  vi.stubEnv("WISCAN_DEV_PRINCIPAL", JSON.stringify({ name: "fuzzer@example.com", roles: Object.values(APP_ROLES) }));
   // Routes that build their runtime from the settings (the digest resend) find the same Azurite.
   vi.stubEnv("FINDINGS_STORAGE_CONNECTION_STRING", inject("azuriteTables"));
 

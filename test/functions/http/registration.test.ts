@@ -2,7 +2,7 @@ import { app } from "@azure/functions";
 import { describe, expect, it, vi } from "vitest";
 
 describe("HTTP API registration", () => {
-  it("registers every route with function keys, without reading any setting at import", async () => {
+  it("registers every route anonymous at the host (App Service Authentication and the app roles guard them), without reading any setting at import", async () => {
     const registered: Array<{ name: string; route?: string; methods?: string[]; authLevel?: string }> = [];
     const spy = vi.spyOn(app, "http").mockImplementation((name, options) => {
       registered.push({ name, route: options.route, methods: options.methods as string[], authLevel: options.authLevel });
@@ -26,6 +26,7 @@ describe("HTTP API registration", () => {
       "POST digests/{scanId}/resend",
       "POST suppressions",
     ]);
-    expect(new Set(registered.map((r) => r.authLevel))).toEqual(new Set(["function"]));
+    // Function keys stay only for what the platform itself calls (Durable's webhooks); people and SIEMs sign in with Entra ID.
+    expect(new Set(registered.map((r) => r.authLevel))).toEqual(new Set(["anonymous"]));
   });
 });
