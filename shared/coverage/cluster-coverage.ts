@@ -11,7 +11,6 @@ import { namedClientIds } from "../checks/workload-identity.js";
 import type { CheckId } from "../findings/model.js";
 import type { Inventory } from "../inventory/model.js";
 import type { CheckCoverage, ClusterCoverage, GapReason } from "./model.js";
-import { FLEET_LEVEL } from "./summary.js";
 
 /** What one input says about this cluster: all seen, nothing, or all but some subjects. */
 type InputSight =
@@ -34,13 +33,13 @@ export function inventoryGapReason(inventory: Inventory): GapReason {
   return inventory.partialScope ? "narrowed" : "read-failed";
 }
 
+/** Coverage of the checks that evaluate clusters; fleet-only checks are in FleetCoverage. */
 export function clusterCoverage(input: ClusterCoverageInput): ClusterCoverage {
   const sight = inputSight(input);
-  return { checks: input.checks.map((check) => checkCoverage(check, input, sight)) };
+  return { checks: input.checks.filter((check) => check.evaluateCluster !== undefined).map((check) => checkCoverage(check, input, sight)) };
 }
 
 function checkCoverage(check: Check, input: ClusterCoverageInput, sight: (i: CheckInput) => InputSight): CheckCoverage {
-  if (check.evaluateCluster === undefined) return { checkId: check.id, state: "none", graded: false, reason: "not-selected", detail: FLEET_LEVEL };
   if (!input.selected.has(check.id)) return { checkId: check.id, state: "none", graded: false, reason: "not-selected", detail: "left out by the check selection" };
   const failure = input.failed.get(check.id);
   if (failure !== undefined) return { checkId: check.id, state: "none", graded: false, reason: "check-failed", detail: failure.slice(0, 300) };

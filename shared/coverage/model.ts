@@ -58,7 +58,7 @@ export interface CheckCoverage {
   applications?: string[];
 }
 
-/** One cluster: every check of the catalog, in catalog order. */
+/** One cluster: every check of the catalog that evaluates clusters, in catalog order. */
 export interface ClusterCoverage {
   checks: CheckCoverage[];
 }

@@ -48,7 +48,6 @@ export function summarizeCoverage(input: SummaryInput): ScanCoverageSummary {
   const notSelected = new Set<CheckId>();
   const count = (check: CheckCoverage, where: string) => {
     if (check.reason === "probe-off") return;
-    if (check.reason === "not-selected" && check.detail === FLEET_LEVEL) return;
     total += 1;
     if (check.state === "complete") evaluated += 1;
     if (check.reason === "not-selected") {
@@ -97,6 +96,3 @@ export function summarizeCoverage(input: SummaryInput): ScanCoverageSummary {
     gapLines: all.length,
   };
 }
-
-/** The detail cluster coverage gives checks that only evaluate the fleet: not a gap of the cluster. */
-export const FLEET_LEVEL = "evaluated once per scan, at fleet level";
