@@ -95,6 +95,14 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+// No default on purpose: without it the API would be open to any holder of a
+// function key. The preprovision hook (infra/scripts/create-api-app.sh) sets
+// WISCAN_API_CLIENT_ID; docs/deploy.md says what to do without directory rights.
+@description('Client id of the Entra ID app registration that protects the HTTP API (WISCAN_API_CLIENT_ID, set by infra/scripts/create-api-app.sh).')
+@minLength(36)
+@maxLength(36)
+param apiClientId string
+
 var tags = {
   'azd-env-name': environmentName
   application: 'wiscan'
@@ -190,6 +198,7 @@ module app 'modules/function-app.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    apiClientId: apiClientId
     scanner: {
       tenantId: tenant().tenantId
       clientId: identity.outputs.clientId
@@ -266,6 +275,8 @@ output SCANNER_PRINCIPAL_ID string = identity.outputs.principalId
 output SCANNER_CLIENT_ID string = identity.outputs.clientId
 output FUNCTION_APP_NAME string = app.outputs.name
 output FINDINGS_API_BASE_URL string = app.outputs.findingsApiBaseUrl
+// What callers ask Entra ID a token for (docs/permissions.md, "Who may do what").
+output WISCAN_API_APPLICATION_ID_URI string = 'api://${apiClientId}'
 output SCAN_MANAGEMENT_GROUP string = managementGroupId
 output SCANNED_SUBSCRIPTIONS string = join(scannedSubscriptions, ',')
 output PROBE_SUBSCRIPTIONS string = join(probeSubscriptions, ',')

@@ -51,6 +51,11 @@ param maximumInstanceCount int
 @description('The values of the scanner\'s own settings (shared/config/settings.ts).')
 param scanner ScannerSettings
 
+@description('Client id of the API\'s Entra ID app registration (infra/scripts/create-api-app.sh): the audience App Service Authentication accepts.')
+@minLength(36)
+@maxLength(36)
+param apiClientId string
+
 @description('Values of the scanner settings, one field per setting of shared/config/settings.ts that the templates set.')
 type ScannerSettings = {
   tenantId: string
@@ -188,6 +193,91 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     ACS_ENDPOINT: scanner.acsEndpoint
     PROBE_SCOPES: scanner.probeScopes
     RUN_COMMAND_SCOPES: scanner.runCommandScopes
+  }
+}
+
+// App Service Authentication ("Easy Auth") in front of every HTTP route: the
+// platform validates the caller's Entra ID access token before the request
+// reaches the worker, answers 401 without one, and hands the validated claims
+// to the code in x-ms-client-principal (stripping any such header a client
+// sent). The code (shared/auth/principal.ts) then checks the caller's app roles
+// per route; it trusts that header only where WEBSITE_AUTH_ENABLED=True, which
+// the platform sets when this resource is enabled.
+//
+// Properties follow the published API, SiteAuthSettingsV2: the example
+// specification/web/resource-manager/Microsoft.Web/stable/2024-04-01/examples/UpdateAuthSettingsV2.json
+// of github.com/Azure/azure-rest-api-specs and the template reference
+// learn.microsoft.com/azure/templates/microsoft.web/sites/config-authsettingsv2.
+// Flex Consumption: its preview listed "EasyAuth isn't currently supported"
+// under Considerations of learn.microsoft.com/azure/azure-functions/flex-consumption-plan
+// (articles/azure-functions/flex-consumption-plan.md, 2024); the generally
+// available plan's Considerations (2025) no longer list it. docs/deploy.md
+// says how to check, after deploying, that unauthenticated calls are refused.
+//
+// The v2.0 issuer of the tenant. The API's registration asks for v2 access
+// tokens (api.requestedAccessTokenVersion = 2), whose iss claim is
+// https://login.microsoftonline.com/<tenant>/v2.0 in the public cloud
+// (learn.microsoft.com/entra/identity-platform/access-token-claims-reference);
+// the issuer URL takes the form <authentication endpoint>/<tenant id>/v2.0
+// (learn.microsoft.com/azure/app-service/configure-authentication-provider-aad).
+// The endpoint comes from the cloud deployed to, not a literal.
+var loginEndpoint = environment().authentication.loginEndpoint
+var loginAuthority = endsWith(loginEndpoint, '/') ? substring(loginEndpoint, 0, length(loginEndpoint) - 1) : loginEndpoint
+var openIdIssuer = '${loginAuthority}/${tenant().tenantId}/v2.0'
+
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  // After the app settings: the two updates of the site's configuration never run at once.
+  dependsOn: [
+    appSettings
+  ]
+  properties: {
+    platform: {
+      enabled: true
+      runtimeVersion: '~1'
+    }
+    globalValidation: {
+      // Every path, the Functions host's own included: no excludedPaths. The
+      // Durable Functions client of the Node.js worker reaches the extension
+      // over its local RPC endpoint (127.0.0.1, durable-functions 3.x
+      // rpcBaseUrl), never through this front end, and the timer and
+      // orchestrations are not HTTP; /runtime/webhooks/durabletask would
+      // otherwise be reachable from the internet with the system key alone.
+      requireAuthentication: true
+      // An API: a status code, never a redirect to a sign-in page.
+      unauthenticatedClientAction: 'Return401'
+    }
+    httpSettings: {
+      requireHttps: true
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: apiClientId
+          openIdIssuer: openIdIssuer
+          // No clientSecretSettingName: the platform only validates bearer
+          // tokens, it never signs anyone in itself, so the app holds no secret.
+        }
+        validation: {
+          // v2 tokens carry the client id as audience, v1 tokens the identifier URI.
+          allowedAudiences: [
+            'api://${apiClientId}'
+            apiClientId
+          ]
+          // No defaultAuthorizationPolicy: which callers get a token at all is
+          // decided by Entra ID (appRoleAssignmentRequired on the service
+          // principal), and what each may do by the code from their app roles.
+        }
+      }
+    }
+    login: {
+      // Bearer tokens are validated per request; nothing to keep on the app's side.
+      tokenStore: {
+        enabled: false
+      }
+    }
   }
 }
 
