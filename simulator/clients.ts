@@ -25,6 +25,8 @@ export function simulatorCredential(sim: SimulatorConnection): TokenCredential {
     authorityHost: sim.authorityHost,
     // Instance discovery would ask login.microsoftonline.com whether the authority is known.
     disableInstanceDiscovery: true,
+    // Clusters of other tenants ask for tokens there (aadProfile.tenantID), as the scanner does in Azure.
+    additionallyAllowedTenants: ["*"],
     tlsOptions: { ca: sim.caPem },
   });
 }

@@ -42,6 +42,8 @@ export function scanDependenciesFactory(clients: AzureClients, config: WiscanCon
 /** Production: Azure, as the scanner's managed identity (AZURE_CLIENT_ID names a user-assigned one). */
 export function azureScanDependencies(config: WiscanConfig): ScanDependenciesFactory {
   const managedIdentityClientId = config.scanner.managedIdentityClientId;
-  const credential = new DefaultAzureCredential(managedIdentityClientId !== undefined ? { managedIdentityClientId } : {});
+  // additionallyAllowedTenants: an Entra-integrated cluster of another tenant takes tokens of its tenant only
+  // (a managed identity cannot get them; a multi-tenant app registration can: docs/permissions.md).
+  const credential = new DefaultAzureCredential({ ...(managedIdentityClientId !== undefined && { managedIdentityClientId }), additionallyAllowedTenants: ["*"] });
   return scanDependenciesFactory(createAzureClients({ credential }), config);
 }

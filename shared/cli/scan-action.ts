@@ -27,9 +27,11 @@ export async function scanAction(raw: RawScanOptions): Promise<void> {
 }
 
 async function scanAzure(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
-  const credential = new DefaultAzureCredential(
-    config.scanner.managedIdentityClientId !== undefined ? { managedIdentityClientId: config.scanner.managedIdentityClientId } : {},
-  );
+  const credential = new DefaultAzureCredential({
+    ...(config.scanner.managedIdentityClientId !== undefined && { managedIdentityClientId: config.scanner.managedIdentityClientId }),
+    // An Entra-integrated cluster of another tenant (Lighthouse, multi-tenant estates) takes tokens of its tenant only.
+    additionallyAllowedTenants: ["*"],
+  });
   try {
     await credential.getToken(ARM_SCOPE);
   } catch (error) {

@@ -85,7 +85,8 @@ export function accessFromKubeconfig(cluster: AksCluster, kubeconfigText: string
   const usesEntra = cluster.aad !== undefined || user.exec !== undefined || user["auth-provider"]?.name === "azure";
   if (usesEntra) {
     const serverId = serverIdOf(user) ?? AKS_SERVER_APP_ID;
-    return { ok: true, access: { ...base, authentication: "entra", bearerToken: entraTokenProvider(credential, `${serverId}/.default`) } };
+    const tenantId = clusterTenantOf(cluster, user);
+    return { ok: true, access: { ...base, authentication: "entra", bearerToken: entraTokenProvider(credential, `${serverId}/.default`, tenantId) } };
   }
   const { token } = user;
   const certData = user["client-certificate-data"];
@@ -106,39 +107,61 @@ export function accessFromKubeconfig(cluster: AksCluster, kubeconfigText: string
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /**
- * One provider per credential and scope: clusters scanned side by side share
- * the token instead of each asking Entra for the same one at the same time.
+ * The tenant whose Entra ID signs the cluster's users in: aadProfile.tenantID
+ * (ARM's ManagedClusterAADProfile: "If not specified, will use the tenant of
+ * the deployment subscription"), else what the kubeconfig's kubelogin
+ * arguments name (--tenant-id), else undefined: the credential's own tenant.
+ * In Lighthouse and multi-tenant estates it differs from the scanner's, and a
+ * token from the wrong tenant is a 401 however the roles are set.
+ */
+export function clusterTenantOf(cluster: Pick<AksCluster, "aad">, user: KubeconfigUser = {}): string | undefined {
+  return cluster.aad?.tenantId ?? argumentOf(user.exec?.args, "--tenant-id") ?? user["auth-provider"]?.config?.["tenant-id"];
+}
+
+function argumentOf(args: readonly string[] | undefined, name: string): string | undefined {
+  if (args === undefined) return undefined;
+  const at = args.indexOf(name);
+  if (at >= 0) return args[at + 1];
+  return args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+}
+
+/**
+ * One provider per credential, tenant and scope: clusters scanned side by side
+ * share the token instead of each asking Entra for the same one at the same time.
  */
 const providers = new WeakMap<TokenCredential, Map<string, () => Promise<string>>>();
 
-function entraTokenProvider(credential: TokenCredential, scope: string): () => Promise<string> {
-  let byScope = providers.get(credential);
-  if (!byScope) {
-    byScope = new Map();
-    providers.set(credential, byScope);
+/** A cached bearer-token source for one scope in one tenant (undefined: the credential's own tenant). */
+export function entraTokenProvider(credential: TokenCredential, scope: string, tenantId?: string): () => Promise<string> {
+  let byKey = providers.get(credential);
+  if (!byKey) {
+    byKey = new Map();
+    providers.set(credential, byKey);
   }
-  let provider = byScope.get(scope);
+  const key = `${tenantId?.toLowerCase() ?? ""}|${scope}`;
+  let provider = byKey.get(key);
   if (!provider) {
-    provider = newEntraTokenProvider(credential, scope);
-    byScope.set(scope, provider);
+    provider = newEntraTokenProvider(credential, scope, tenantId);
+    byKey.set(key, provider);
   }
   return provider;
 }
 
-function newEntraTokenProvider(credential: TokenCredential, scope: string): () => Promise<string> {
+function newEntraTokenProvider(credential: TokenCredential, scope: string, tenantId: string | undefined): () => Promise<string> {
   let cached: { token: string; expiresOnTimestamp: number } | undefined;
   let pending: Promise<string> | undefined;
   return async () => {
     if (cached && cached.expiresOnTimestamp - TOKEN_REFRESH_MARGIN_MS > Date.now()) return cached.token;
     pending ??= (async () => {
       try {
-        const token = await credential.getToken(scope);
+        const token = await credential.getToken(scope, tenantId !== undefined ? { tenantId } : undefined);
         if (!token) throw new TokenAcquisitionError(`no token for ${scope}`);
         cached = token;
         return token.token;
       } catch (error) {
         if (error instanceof TokenAcquisitionError) throw error;
-        throw new TokenAcquisitionError(`could not get a token for ${scope}: ${scrub((error as Error).message ?? String(error))}`);
+        const where = tenantId !== undefined ? ` in tenant ${tenantId}` : "";
+        throw new TokenAcquisitionError(`could not get a token for ${scope}${where}: ${scrub((error as Error).message ?? String(error))}`);
       } finally {
         pending = undefined;
       }

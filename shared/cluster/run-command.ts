@@ -29,7 +29,7 @@ import type {
 } from "@kubernetes/client-node";
 import pLimit from "p-limit";
 import type { AksCluster } from "../inventory/model.js";
-import { AKS_SERVER_APP_ID } from "./access.js";
+import { AKS_SERVER_APP_ID, clusterTenantOf, entraTokenProvider } from "./access.js";
 import { aadstsEvidence } from "./aadsts.js";
 import { COLLECT_DEFAULTS, logCandidates, logReading, SnapshotAssembler, snapshotWithoutAccess, type SnapshotResource } from "./collect.js";
 import { kindOfStatus, kindOfTransportError, scrub } from "./errors.js";
@@ -329,11 +329,10 @@ class CommandRunner {
     return { ok: true, logs };
   }
 
-  /** Entra-integrated clusters run the command as the caller: AKS wants a token for its server application. */
+  /** Entra-integrated clusters run the command as the caller: AKS wants a token for its server application, from the cluster's tenant. */
   private async clusterToken(): Promise<string | undefined> {
     if (this.cluster.aad === undefined && !this.cluster.localAccountsDisabled) return undefined;
-    const token = await this.deps.credential.getToken(`${AKS_SERVER_APP_ID}/.default`);
-    return token?.token;
+    return entraTokenProvider(this.deps.credential, `${AKS_SERVER_APP_ID}/.default`, clusterTenantOf(this.cluster))();
   }
 }
 

@@ -52,7 +52,7 @@ export interface ClusterAuthenticator {
   authenticate(cluster: string, token: string | undefined, certificateUser?: string): Caller | undefined;
 }
 
-export function createAuthenticator(managedClusters: ReadonlyMap<string, ArmObject>, tokens: TokenSigner, staticTokenPrefix = ""): ClusterAuthenticator {
+export function createAuthenticator(managedClusters: ReadonlyMap<string, ArmObject>, tokens: TokenSigner, homeTenant: string, staticTokenPrefix = ""): ClusterAuthenticator {
   // Static tokens are derived, not stored: 5,000 clusters cost no memory.
   const secret = randomBytes(32);
   const staticToken = (cluster: string): string => staticTokenPrefix + createHmac("sha256", secret).update(cluster).digest("hex");
@@ -64,12 +64,16 @@ export function createAuthenticator(managedClusters: ReadonlyMap<string, ArmObje
       // The clusterUser certificate belongs to the local accounts: refused with them.
       if (certificateUser !== undefined && properties.disableLocalAccounts !== true) return { user: certificateUser };
       if (!token) return undefined;
-      const aadProfile = properties.aadProfile as { tenantId?: string } | undefined;
+      // ARM spells it tenantID (ManagedClusterAADProfile in specification/containerservice; the pinned
+      // @azure/arm-containerservice models say "If not specified, will use the tenant of the deployment subscription").
+      const aadProfile = properties.aadProfile as { tenantID?: string } | undefined;
       if (properties.disableLocalAccounts !== true && sameSecret(token, staticToken(cluster))) return { user: STATIC_TOKEN_USER };
       if (!aadProfile || !token.startsWith("eyJ")) return undefined;
       const claims = tokens.verify(token);
       if (!claims || !audienceMatches(claims.aud)) return undefined;
-      if (aadProfile.tenantId && typeof claims.tid === "string" && claims.tid.toLowerCase() !== aadProfile.tenantId.toLowerCase()) return undefined;
+      // The API server accepts tokens of its Entra tenant only, whatever roles the caller holds elsewhere.
+      const tenant = aadProfile.tenantID ?? homeTenant;
+      if (typeof claims.tid !== "string" || claims.tid.toLowerCase() !== tenant.toLowerCase()) return undefined;
       const user = [claims.upn, claims.preferred_username, claims.oid, claims.sub].find((value) => typeof value === "string");
       return { user: (user as string | undefined) ?? "unknown" };
     },

@@ -81,7 +81,7 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
   const expiryBudget = (options.expireContinue ?? []).map((rule) => ({ ...rule, passing: rule.after ?? 0, remaining: rule.count ?? 1 }));
   const managedClusters = new Map<string, ArmObject>();
   for (const cluster of fleet.azure.managedClusters) if (!managedClusters.has(cluster.name)) managedClusters.set(cluster.name, cluster);
-  const authenticator = createAuthenticator(managedClusters, options.tokens, options.staticTokenPrefix);
+  const authenticator = createAuthenticator(managedClusters, options.tokens, fleet.azure.tenantId, options.staticTokenPrefix);
   // Indexed on first use and kept: a benchmark fleet of 5,000 clusters starts instantly.
   const stores = new Map<string, ClusterStore>();
 

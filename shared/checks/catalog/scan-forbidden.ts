@@ -19,7 +19,7 @@ export const scanForbidden = defineCheck({
   // Each finding links to its permission's line of docs/permissions.md.
   docsUrl: DOCS.permissions,
   controls: [],
-  evaluateCluster(_view, snapshot, report) {
+  evaluateCluster(view, snapshot, report) {
     const { cluster } = snapshot;
     const findings: Finding[] = [];
     const seen = new Set<string>();
@@ -27,7 +27,7 @@ export const scanForbidden = defineCheck({
       if (error.kind === "unauthorized") {
         if (seen.has("unauthorized")) continue;
         seen.add("unauthorized");
-        findings.push(unauthorized(cluster, error, report));
+        findings.push(unauthorized(cluster, view.inventory.tenantId, error, report));
       } else if (error.kind === "forbidden") {
         const key = [error.verb, error.group ?? "", error.resource, error.namespace ?? ""].join("|");
         if (seen.has(key)) continue;
@@ -138,17 +138,32 @@ function armForbidden(cluster: AksCluster, error: CollectionError, report: Repor
   });
 }
 
-function unauthorized(cluster: AksCluster, error: CollectionError, report: Report): Finding {
+function unauthorized(cluster: AksCluster, scannerTenant: string, error: CollectionError, report: Report): Finding {
+  const clusterTenant = cluster.aad?.tenantId;
+  const otherTenant = clusterTenant !== undefined && scannerTenant !== "" && clusterTenant.toLowerCase() !== scannerTenant.toLowerCase();
   return report({
     severity: "medium",
-    title: "The cluster's API server rejected the scanner's credential",
+    title: otherTenant ? "The cluster signs users in with another tenant, and refused the scanner's credential" : "The cluster's API server rejected the scanner's credential",
     resource: { ...clusterResource(cluster), kind: "Permission", name: "authenticate" },
     docsUrl: permissionDocsUrl("arm", "listClusterUserCredential", "action"),
-    evidence: evidence({ httpStatus: error.httpStatus ?? 401, localAccountsDisabled: cluster.localAccountsDisabled, entraIntegration: cluster.aad?.managed ?? false }),
-    remediation: {
-      text: "Let the scanner's identity fetch cluster credentials (Azure Kubernetes Service Cluster User Role) and, on Entra-integrated clusters, sign in with its Entra token.",
-      command: `az role assignment create --assignee-object-id ${arg(SCANNER_PLACEHOLDER)} --assignee-principal-type ServicePrincipal --role 'Azure Kubernetes Service Cluster User Role' --scope ${q(cluster.id)}`,
-    },
+    evidence: evidence({
+      httpStatus: error.httpStatus ?? 401,
+      localAccountsDisabled: cluster.localAccountsDisabled,
+      entraIntegration: cluster.aad?.managed ?? false,
+      clusterTenant,
+      scannerTenant: otherTenant ? scannerTenant : undefined,
+    }),
+    // A role cannot fix a token from the wrong tenant: the scanner needs an identity that Entra signs in there.
+    remediation: otherTenant
+      ? {
+          text:
+            `The API server accepts Entra tokens from tenant ${clusterTenant} only; the scanner asks for one there, and its identity was refused. ` +
+            "A managed identity exists in one tenant only: scan this cluster with a multi-tenant app registration consented in that tenant (or a scanner deployed there), then grant it the cluster roles.",
+        }
+      : {
+          text: "Let the scanner's identity fetch cluster credentials (Azure Kubernetes Service Cluster User Role) and, on Entra-integrated clusters, sign in with its Entra token.",
+          command: `az role assignment create --assignee-object-id ${arg(SCANNER_PLACEHOLDER)} --assignee-principal-type ServicePrincipal --role 'Azure Kubernetes Service Cluster User Role' --scope ${q(cluster.id)}`,
+        },
   });
 }
 
