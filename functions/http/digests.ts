@@ -3,21 +3,29 @@
  * as they were rendered. By default only those not delivered yet (the mail
  * server was down); `?all=true` sends every one again (someone lost the mail);
  * `?audience=ID` only that audience's ("fleet", or a team's "subs-…").
+ * Needs the app role Digests.Send; at most DIGEST_RESEND_LIMIT_PER_HOUR
+ * requests per hour for the whole app (429 with Retry-After beyond).
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { APP_ROLES, requireRole } from "../../shared/auth/index.js";
+import { loadConfig } from "../../shared/config/index.js";
 import { DigestError, resendDigest, type DigestErrorCode } from "../../shared/digest/index.js";
 import { InvalidParameterError } from "../../shared/store/index.js";
 import { digestRuntime } from "../runtime/digest-runtime.js";
+import { spendBudget } from "./rate-limit.js";
 import { queryParameters, respond, routeParameter } from "./respond.js";
 
 export const RESEND_PARAMETERS = ["audience", "all"] as const;
 
 export async function resendDigests(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return respond(context, async () => {
+    requireRole(request, APP_ROLES.sendDigests);
     const get = queryParameters(request, RESEND_PARAMETERS);
     const scanId = routeParameter(request, "scanId");
     const all = parseFlag(get("all"));
     const audienceId = get("audience");
+    // Counted once the request is well-formed: each one may mail every audience of a scan.
+    await spendBudget("resendDigest", loadConfig(process.env).limits.digestResendsPerHour);
     try {
       const runtime = await digestRuntime();
       if (runtime.transport === undefined) {
@@ -72,4 +80,5 @@ function parseFlag(value: string | undefined): boolean {
   throw new InvalidParameterError("all", `must be true or false (got "${value.slice(0, 40)}")`);
 }
 
-app.http("digests-resend", { methods: ["POST"], authLevel: "function", route: "digests/{scanId}/resend", handler: resendDigests });
+// Anonymous to the Functions host: App Service Authentication and the role check above guard it.
+app.http("digests-resend", { methods: ["POST"], authLevel: "anonymous", route: "digests/{scanId}/resend", handler: resendDigests });

@@ -6,6 +6,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { AuthenticationError, AuthorizationError } from "../../shared/auth/index.js";
 import { ConfigError } from "../../shared/config/index.js";
+import { RateLimitedError } from "../../shared/ratelimit/index.js";
 import { InvalidParameterError, StoreNotConfiguredError, type ParameterSource } from "../../shared/store/index.js";
 
 /** Set by the Functions host for function keys; never a filter. */
@@ -42,9 +43,18 @@ export async function respond(context: InvocationContext, work: () => Promise<Ht
       return { status: 403, jsonBody: { error: { code: "forbidden", role: error.role, message: error.message } } };
     }
     if (error instanceof InvalidParameterError) {
-      return { status: 400, jsonBody: { error: { code: error.code, parameter: error.parameter, message: error.message } } };
+      // InvalidFieldsError (./body.ts) adds every problem of a body at once.
+      const problems = (error as { problems?: unknown }).problems;
+      return { status: 400, jsonBody: { error: { code: error.code, parameter: error.parameter, message: error.message, ...(Array.isArray(problems) && { problems }) } } };
     }
-    if (error instanceof StoreNotConfiguredError || error instanceof ConfigError) {
+    if (error instanceof RateLimitedError) {
+      return { status: 429, headers: { "Retry-After": String(error.retryAfterSeconds) }, jsonBody: { error: { code: "rate-limited", message: error.message } } };
+    }
+    if (error instanceof ConfigError) {
+      context.error(error.message);
+      return { status: 503, jsonBody: { error: { code: "not-configured", message: "The app's settings are invalid; see the function app's logs." } } };
+    }
+    if (error instanceof StoreNotConfiguredError) {
       context.error(error.message);
       return { status: 503, jsonBody: { error: { code: "store-not-configured", message: "The findings store is not configured; see the function app's logs." } } };
     }

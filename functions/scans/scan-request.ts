@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { WiscanConfig } from "../../shared/config/index.js";
 import type { ScanScope } from "../../shared/scan/model.js";
+import type { FieldProblem } from "../http/body.js";
 
 export const MAX_REQUESTED_SUBSCRIPTIONS = 1000;
 export const MAX_REQUESTED_CLUSTERS = 1000;
@@ -35,29 +36,21 @@ export interface ScanRequest {
   sendDigest: boolean;
 }
 
-export type ScanRequestResult = { ok: true; request: ScanRequest } | { ok: false; problems: string[] };
+export type ScanRequestResult = { ok: true; request: ScanRequest } | { ok: false; problems: FieldProblem[] };
 
 /**
  * Reads the body (already parsed from JSON; undefined for an empty body) into a
  * scope. Without subscriptions, the scan covers what the settings name
  * (SCAN_SUBSCRIPTIONS or SCAN_MANAGEMENT_GROUPS, else everything the scanner
- * can read); with them, they must lie within SCAN_SUBSCRIPTIONS when that is set,
- * so an HTTP caller cannot widen what the weekly scan is allowed to look at.
+ * can read); with them, they replace it. Whether what is named lies within
+ * the configured scope is scope-check.ts's job, before anything starts.
  */
 export function parseScanRequest(body: unknown, scanner: WiscanConfig["scanner"]): ScanRequestResult {
   const parsed = scanRequestSchema.safeParse(body ?? {});
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => `${pathOf(issue.path) || "body"}: ${issue.message}`) };
+    return { ok: false, problems: parsed.error.issues.map((issue) => ({ field: pathOf(issue.path) || "body", problem: issue.message })) };
   }
   const { subscriptions = [], clusters = [], sendDigest = false } = parsed.data;
-  const problems: string[] = [];
-  if (subscriptions.length > 0 && scanner.subscriptions.length > 0) {
-    const allowed = new Set(scanner.subscriptions.map((s) => s.toLowerCase()));
-    subscriptions.forEach((s, i) => {
-      if (!allowed.has(s.toLowerCase())) problems.push(`subscriptions[${i}]: ${s} is not one of the subscriptions this scanner covers (SCAN_SUBSCRIPTIONS)`);
-    });
-  }
-  if (problems.length > 0) return { ok: false, problems };
   const scope: ScanScope =
     subscriptions.length > 0
       ? { subscriptions: unique(subscriptions), managementGroups: [], clusters: unique(clusters) }

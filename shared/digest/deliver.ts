@@ -12,7 +12,8 @@ import { renderDigest } from "./build.js";
 import { DigestError } from "./errors.js";
 import { forAudience, gatherDigestData, type DigestSource } from "./gather.js";
 import type { Digest, DigestAudience, DigestOptions } from "./model.js";
-import { FLEET_AUDIENCE_ID, planAudiences, type DigestRoute } from "./routing.js";
+import { FLEET_AUDIENCE_ID, planRouting, type DigestRoute, type RefusedRoute } from "./routing.js";
+import { allowedTagDomains } from "./tag-domains.js";
 
 export interface RetryPolicy {
   /** Sends tried per delivery, the first included. */
@@ -60,6 +61,8 @@ export interface AudienceDelivery {
 export interface DigestDeliveryReport {
   scanId: string;
   digests: AudienceDelivery[];
+  /** Routing-tag entries that received nothing (outside DIGEST_ALLOWED_DOMAINS, or not addresses); the fleet digest lists them. */
+  refusedRoutes?: RefusedRoute[];
 }
 
 /**
@@ -87,12 +90,13 @@ export async function buildDigest(
  */
 export async function deliverDigest(deps: DigestDependencies, scanId: string, settings: DigestSettings): Promise<DigestDeliveryReport> {
   const data = await gatherDigestData(deps.store, scanId);
-  const audiences = planAudiences(
+  const { audiences, refused } = planRouting(
     {
       defaultRecipients: settings.digest.recipients,
       ...(settings.routes !== undefined && { routes: settings.routes }),
       ...(settings.routeTag !== undefined && { routeTag: settings.routeTag }),
       ...(settings.subscriptionTags !== undefined && { subscriptionTags: settings.subscriptionTags }),
+      allowedDomains: allowedTagDomains(settings.digest),
     },
     [...data.scan.subscriptions, ...data.clusters.map((c) => c.subscriptionId)],
   );
@@ -109,11 +113,13 @@ export async function deliverDigest(deps: DigestDependencies, scanId: string, se
       continue;
     }
     const trend = await deps.archive.trend(audience.id, earlierIds);
-    const digest = await renderDigest(forAudience(data, audience, trend), audience, options);
+    // Only the default recipients learn of refused tag addresses: a team's digest is no place to discuss others' tags.
+    const audienceOptions = audience.id === FLEET_AUDIENCE_ID && refused.length > 0 ? { ...options, refusedRoutes: refused } : options;
+    const digest = await renderDigest(forAudience(data, audience, trend), audience, audienceOptions);
     const record = await deps.archive.save(data.scan, audience, digest);
     digests.push(await send(deps, record, { record, html: digest.html, text: digest.text }, settings));
   }
-  return { scanId, digests };
+  return { scanId, digests, ...(refused.length > 0 && { refusedRoutes: refused }) };
 }
 
 /**

@@ -3,7 +3,8 @@ export { buildDigest, deliverDigest, resendDigest, resendUndelivered, backoff, D
 export type { DigestDependencies, DigestSettings, DigestDeliveryReport, AudienceDelivery, DeliveryOutcome, RetryPolicy } from "./deliver.js";
 export { DigestArchive, createDigestArchive, DELIVERY_STATUSES, DIGEST_TABLE_SUFFIX } from "./archive.js";
 export type { DeliveryRecord, DeliveryAttempt, DeliveryStatus, StoredDigest, DigestArchiveOptions } from "./archive.js";
-export { parseDigestRoutes, planAudiences, teamAudienceId, FLEET_AUDIENCE_ID, type DigestRoute, type RoutingSettings } from "./routing.js";
+export { parseDigestRoutes, planAudiences, planRouting, teamAudienceId, FLEET_AUDIENCE_ID, type DigestRoute, type RoutingSettings, type RefusedRoute, type RoutingPlan } from "./routing.js";
+export { allowedTagDomains, domainOf } from "./tag-domains.js";
 export { gatherDigestData, forAudience, TREND_SCANS, type DigestSource, type FleetDigestData } from "./gather.js";
 export { renderDigest, MAX_DIGEST_BYTES } from "./build.js";
 export { buildDigestView, subjectLine, LIST_LIMITS } from "./view-model.js";

@@ -4,10 +4,13 @@
  * (DIGEST_ROUTE_TAG, e.g. owner-email) send each team the digest of its own
  * subscriptions. A person in several routes gets one digest of all their
  * subscriptions; a person on the fleet list gets only the fleet digest.
+ * Addresses from the tag count only in the allowed domains (tag-domains.ts);
+ * the others are refused and listed for the fleet digest.
  */
 import { createHash } from "node:crypto";
 import { DigestError } from "./errors.js";
 import type { DigestAudience } from "./model.js";
+import { domainOf } from "./tag-domains.js";
 
 export interface DigestRoute {
   subscriptions: string[];
@@ -23,6 +26,21 @@ export interface RoutingSettings {
   routeTag?: string;
   /** Tags of each subscription, when routing by tag (the inventory reads them). */
   subscriptionTags?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Domains a tag's addresses must be in (allowedTagDomains); absent or empty: none is accepted. */
+  allowedDomains?: readonly string[];
+}
+
+/** An entry of a subscription's routing tag that receives nothing, and why; reported in the fleet digest. */
+export interface RefusedRoute {
+  subscriptionId: string;
+  /** The domain of the refused address, or "" when the entry is not an address. */
+  domain: string;
+  reason: "domain-not-allowed" | "not-an-address";
+}
+
+export interface RoutingPlan {
+  audiences: DigestAudience[];
+  refused: RefusedRoute[];
 }
 
 export const FLEET_AUDIENCE_ID = "fleet";
@@ -58,6 +76,11 @@ export function parseDigestRoutes(value: string | undefined): DigestRoute[] {
 
 /** The digests to build for a scan of these subscriptions: the fleet one first, then one per team. */
 export function planAudiences(settings: RoutingSettings, scannedSubscriptions: readonly string[]): DigestAudience[] {
+  return planRouting(settings, scannedSubscriptions).audiences;
+}
+
+/** The audiences, and the tag entries refused (outside the allowed domains, or not addresses) in the scanned subscriptions. */
+export function planRouting(settings: RoutingSettings, scannedSubscriptions: readonly string[]): RoutingPlan {
   const scanned = new Set(scannedSubscriptions.map((s) => s.toLowerCase()));
   const fleet = dedupe(settings.defaultRecipients);
   const onFleetList = new Set(fleet.map((r) => r.toLowerCase()));
@@ -72,12 +95,20 @@ export function planAudiences(settings: RoutingSettings, scannedSubscriptions: r
     routed.set(key, entry);
   };
   for (const r of settings.routes ?? []) for (const sub of r.subscriptions) for (const address of r.recipients) route(address, sub.toLowerCase());
+  const refused: RefusedRoute[] = [];
   if (settings.routeTag !== undefined && settings.subscriptionTags) {
     const tag = settings.routeTag.toLowerCase();
+    const allowed = new Set((settings.allowedDomains ?? []).map((d) => d.toLowerCase()));
     for (const [sub, tags] of settings.subscriptionTags) {
+      const subscriptionId = sub.toLowerCase();
+      if (!scanned.has(subscriptionId)) continue;
       const value = Object.entries(tags).find(([k]) => k.toLowerCase() === tag)?.[1];
-      // A tag is free text anyone with tag write access sets: only well-formed addresses are used.
-      for (const address of splitList(value ?? "").filter((a) => EMAIL.test(a))) route(address, sub.toLowerCase());
+      // A tag is free text anyone with tag write access sets: only well-formed addresses in the organisation's domains are used.
+      for (const entry of splitList(value ?? "")) {
+        if (!EMAIL.test(entry)) refused.push({ subscriptionId, domain: "", reason: "not-an-address" });
+        else if (!allowed.has(domainOf(entry) ?? "")) refused.push({ subscriptionId, domain: domainOf(entry) ?? "", reason: "domain-not-allowed" });
+        else route(entry, subscriptionId);
+      }
     }
   }
 
@@ -96,7 +127,13 @@ export function planAudiences(settings: RoutingSettings, scannedSubscriptions: r
   for (const team of [...teams.values()].sort((a, b) => a.subscriptions.join().localeCompare(b.subscriptions.join()))) {
     audiences.push({ id: teamAudienceId(team.subscriptions), subscriptions: team.subscriptions, recipients: team.recipients.sort() });
   }
-  return audiences;
+  return { audiences, refused: dedupeRefused(refused) };
+}
+
+/** One line per subscription, domain and reason: the same outside address twice is one problem. */
+function dedupeRefused(refused: readonly RefusedRoute[]): RefusedRoute[] {
+  const byKey = new Map(refused.map((r) => [`${r.subscriptionId}|${r.domain}|${r.reason}`, r]));
+  return [...byKey.values()].sort((a, b) => a.subscriptionId.localeCompare(b.subscriptionId) || a.domain.localeCompare(b.domain) || a.reason.localeCompare(b.reason));
 }
 
 /** Stable for a set of subscriptions, so a team's trend continues from week to week. */

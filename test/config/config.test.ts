@@ -30,6 +30,16 @@ describe("configuration", () => {
     expect(config.store).toMatchObject({ kind: "connection-string", connectionString: "UseDevelopmentStorage=true" });
   });
 
+  it("reads the request budgets and the allowed digest domains, with their defaults", () => {
+    expect(loadConfig({}).limits).toEqual({ scanStartsPerHour: 12, digestResendsPerHour: 10 });
+    expect(loadConfig({}).digest.allowedDomains).toEqual([]);
+    const config = loadConfig({ SCAN_START_LIMIT_PER_HOUR: "3", DIGEST_RESEND_LIMIT_PER_HOUR: "1", DIGEST_ALLOWED_DOMAINS: "contoso.com, Fabrikam.example" });
+    expect(config.limits).toEqual({ scanStartsPerHour: 3, digestResendsPerHour: 1 });
+    expect(config.digest.allowedDomains).toEqual(["contoso.com", "Fabrikam.example"]);
+    expect(problemsOf({ SCAN_START_LIMIT_PER_HOUR: "0" })).toEqual([{ setting: "SCAN_START_LIMIT_PER_HOUR", problem: 'must be at least 1 (got "0")' }]);
+    expect(problemsOf({ DIGEST_ALLOWED_DOMAINS: "contoso.com,@evil" })[0]?.setting).toBe("DIGEST_ALLOWED_DOMAINS");
+  });
+
   it("names the setting and the problem for a bad value", () => {
     expect(problemsOf({ SCAN_CONCURRENCY: "lots" })).toEqual([
       { setting: "SCAN_CONCURRENCY", problem: 'must be a whole number (got "lots")' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DigestError, parseDigestRoutes, planAudiences, teamAudienceId } from "../../shared/digest/index.js";
+import { DigestError, parseDigestRoutes, planAudiences, planRouting, teamAudienceId } from "../../shared/digest/index.js";
+import { allowedTagDomains } from "../../shared/digest/tag-domains.js";
 
 const A = "11111111-1111-1111-1111-111111111111";
 const B = "22222222-2222-2222-2222-222222222222";
@@ -41,6 +42,7 @@ describe("digest routing", () => {
       {
         defaultRecipients: [],
         routeTag: "owner-email",
+        allowedDomains: ["example.com"],
         subscriptionTags: new Map<string, Record<string, string>>([
           [A, { "Owner-Email": "pay@example.com; <img src=x>" }],
           [B, { costCenter: "42" }],
@@ -49,6 +51,25 @@ describe("digest routing", () => {
       [A, B],
     );
     expect(audiences).toEqual([{ id: teamAudienceId([A]), subscriptions: [A], recipients: ["pay@example.com"] }]);
+  });
+
+  it("accepts tag addresses only in the allowed domains (exactly, no subdomains), and none without any", () => {
+    const tags = new Map<string, Record<string, string>>([[A, { "owner-email": "pay@example.com, x@EXAMPLE.com, y@eu.example.com, z@evil.test" }]]);
+    const plan = planRouting({ defaultRecipients: ["security@example.com"], routeTag: "owner-email", subscriptionTags: tags, allowedDomains: ["example.com"] }, [A]);
+    expect(plan.audiences[1]).toEqual({ id: teamAudienceId([A]), subscriptions: [A], recipients: ["pay@example.com", "x@EXAMPLE.com"] });
+    expect(plan.refused).toEqual([
+      { subscriptionId: A, domain: "eu.example.com", reason: "domain-not-allowed" },
+      { subscriptionId: A, domain: "evil.test", reason: "domain-not-allowed" },
+    ]);
+    const none = planRouting({ defaultRecipients: [], routeTag: "owner-email", subscriptionTags: tags }, [A]);
+    expect(none.audiences).toEqual([]);
+    expect(none.refused).toHaveLength(3);
+  });
+
+  it("takes the allowed domains from DIGEST_ALLOWED_DOMAINS, else from the recipients and the sender", () => {
+    expect(allowedTagDomains({ allowedDomains: ["Contoso.com"], recipients: ["a@example.com"], sender: "w@example.org" })).toEqual(["contoso.com"]);
+    expect(allowedTagDomains({ allowedDomains: [], recipients: ["a@example.com", "b@Example.com"], sender: "w@example.org" })).toEqual(["example.com", "example.org"]);
+    expect(allowedTagDomains({ recipients: [] })).toEqual([]);
   });
 
   it("leaves out routes to subscriptions the scan did not cover", () => {

@@ -61,6 +61,9 @@ export async function deliverScanDigest(
     }
     throw error;
   }
+  // Also logged: with team digests only (no DIGEST_RECIPIENTS) there is no fleet digest to list them in.
+  const refused = delivery.refusedRoutes ?? [];
+  if (refused.length > 0) log.warn("digest.routes-refused", { refused: refused.length, subscriptions: [...new Set(refused.map((r) => r.subscriptionId))].slice(0, 20).join(",") });
   const report = summarize(delivery, noTransport);
   const fields = { status: report.status, ...report.digests, new: input.comparison.new, resolved: input.comparison.resolved, findings: input.counts.findings };
   if (report.status === "failed") log.warn("digest.failed", { ...fields, reason: report.reason });

@@ -4,9 +4,12 @@
  * that is down (refuses with 451) while the weekly step delivers.
  */
 import azfn from "@azure/functions";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { digestErrorStatus, resendDigests } from "../../../functions/http/digests.js";
 import { useDigestRuntime, type DigestRuntime } from "../../../functions/runtime/digest-runtime.js";
+import { useWindowCounter } from "../../../functions/runtime/rate-limiter.js";
+import { createWindowCounter } from "../../../shared/ratelimit/index.js";
+import { azuriteConnectionString } from "../../store/fixtures.js";
 import { loadConfig } from "../../../shared/config/index.js";
 import { DIGEST_ERROR_CODES, deliverDigest, digestSettingsFromConfig, teamAudienceId, type DigestArchive } from "../../../shared/digest/index.js";
 import { createMailTransport, type MailTransport } from "../../../shared/mail/index.js";
@@ -32,7 +35,7 @@ async function resend(scanId: string, query = "") {
   const request = new HttpRequest({ method: "POST", url: `http://localhost/api/digests/${encodeURIComponent(scanId)}/resend${query}`, params: { scanId } });
   const context = new InvocationContext({ functionName: "digests-resend", logHandler: () => undefined });
   const response = await resendDigests(request, context);
-  return { status: response.status ?? 200, json: response.jsonBody as { digests?: Array<{ audienceId: string; outcome: string }>; error?: { code: string; message: string } } };
+  return { status: response.status ?? 200, headers: new Headers(response.headers as Record<string, string>), json: response.jsonBody as { digests?: Array<{ audienceId: string; outcome: string }>; error?: { code: string; message: string } } };
 }
 
 const outcomes = (json: { digests?: Array<{ audienceId: string; outcome: string }> }) => Object.fromEntries((json.digests ?? []).map((d) => [d.audienceId, d.outcome]));
@@ -54,9 +57,21 @@ beforeAll(async () => {
   const weekly = await deliverDigest({ store, archive, transport }, SCAN, digestSettingsFromConfig(config, [], { retry: RETRY }));
   expect(weekly.digests.map((d) => d.outcome)).toEqual(["failed", "failed"]);
   useDigestRuntime(runtime);
+  vi.stubEnv("WISCAN_DEV_PRINCIPAL", JSON.stringify({ name: "oncall@example.com", roles: ["Digests.Send", "Findings.Read"] }));
+  // The budget is far above what these tests spend, except where one says otherwise.
+  vi.stubEnv("DIGEST_RESEND_LIMIT_PER_HOUR", "1000");
+  useWindowCounter(await counter(`rlresend${process.pid}`));
 });
 
+/** A counter on its own table, at a fixed time inside one hour (45 minutes left), so no test straddles a window. */
+function counter(tablePrefix: string) {
+  const config = { kind: "connection-string" as const, connectionString: azuriteConnectionString(), retentionDays: 90 };
+  return createWindowCounter(config, { tablePrefix, now: () => new Date("2026-11-30T06:15:00.000Z") });
+}
+
 afterAll(async () => {
+  vi.unstubAllEnvs();
+  useWindowCounter(undefined);
   useDigestRuntime(undefined);
   await transport?.close();
   await smtp?.close();
@@ -125,6 +140,41 @@ describe("POST /api/digests/{scanId}/resend", () => {
       expect(response.json.error?.code).toBe("no-transport");
     } finally {
       useDigestRuntime(runtime);
+    }
+  });
+
+  it("answers 401 without a caller and 403 to a caller without Digests.Send, sending nothing", async () => {
+    smtp.received.length = 0;
+    vi.stubEnv("WISCAN_DEV_PRINCIPAL", "");
+    expect((await resend(SCAN, "?all=true")).status).toBe(401);
+    vi.stubEnv("WISCAN_DEV_PRINCIPAL", JSON.stringify({ name: "analyst@example.com", roles: ["Findings.Read"] }));
+    const forbidden = await resend(SCAN, "?all=true");
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.json.error).toMatchObject({ code: "forbidden", role: "Digests.Send" });
+    vi.stubEnv("WISCAN_DEV_PRINCIPAL", JSON.stringify({ name: "oncall@example.com", roles: ["Digests.Send"] }));
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it("answers 429 with Retry-After past DIGEST_RESEND_LIMIT_PER_HOUR, counted across two instances", async () => {
+    vi.stubEnv("DIGEST_RESEND_LIMIT_PER_HOUR", "2");
+    const prefix = `rlresendtwo${process.pid}`;
+    const [one, two] = [await counter(prefix), await counter(prefix)];
+    try {
+      useWindowCounter(one);
+      expect((await resend(SCAN)).status).toBe(200);
+      useWindowCounter(two);
+      expect((await resend(SCAN)).status).toBe(200);
+      smtp.received.length = 0;
+      const refused = await resend(SCAN, "?all=true");
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("retry-after")).toBe(String(45 * 60));
+      expect(refused.json.error?.message).toContain("DIGEST_RESEND_LIMIT_PER_HOUR");
+      useWindowCounter(one);
+      expect((await resend(SCAN, "?all=true")).status).toBe(429);
+      expect(smtp.received).toHaveLength(0);
+    } finally {
+      vi.stubEnv("DIGEST_RESEND_LIMIT_PER_HOUR", "1000");
+      useWindowCounter(await counter(`rlresendafter${process.pid}`));
     }
   });
 
