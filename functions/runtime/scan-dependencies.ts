@@ -5,7 +5,7 @@
  * registration lookups are cached per scan, never across weeks.
  */
 import { DefaultAzureCredential } from "@azure/identity";
-import { createAzureClients, type AzureClients } from "../../shared/azure/index.js";
+import { cloudEndpoints, createAzureClients, type AzureClients } from "../../shared/azure/index.js";
 import type { WiscanConfig } from "../../shared/config/index.js";
 import { createAzureScanDependencies, scanSettingsFromConfig } from "../../shared/engine/azure-dependencies.js";
 import type { ScanDependencies } from "../../shared/engine/index.js";
@@ -44,6 +44,10 @@ export function azureScanDependencies(config: WiscanConfig): ScanDependenciesFac
   const managedIdentityClientId = config.scanner.managedIdentityClientId;
   // additionallyAllowedTenants: an Entra-integrated cluster of another tenant takes tokens of its tenant only
   // (a managed identity cannot get them; a multi-tenant app registration can: docs/permissions.md).
-  const credential = new DefaultAzureCredential({ ...(managedIdentityClientId !== undefined && { managedIdentityClientId }), additionallyAllowedTenants: ["*"] });
-  return scanDependenciesFactory(createAzureClients({ credential }), config);
+  const credential = new DefaultAzureCredential({
+    authorityHost: cloudEndpoints(config.cloud).authorityHost,
+    ...(managedIdentityClientId !== undefined && { managedIdentityClientId }),
+    additionallyAllowedTenants: ["*"],
+  });
+  return scanDependenciesFactory(createAzureClients({ credential, cloud: config.cloud }), config);
 }

@@ -39,6 +39,8 @@ export interface GraphClientOptions {
   credential: TokenCredential;
   /** Default https://graph.microsoft.com. */
   endpoint?: string;
+  /** Token scope; default GRAPH_SCOPE (the public cloud's Graph). */
+  scope?: string;
   tlsOptions?: TlsSettings;
   additionalPolicies?: Array<{ policy: PipelinePolicy; position: "perCall" | "perRetry" }>;
   /** Retries after 429 or 5xx (default 3, the Azure SDK's). */
@@ -52,7 +54,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     retryOptions: { maxRetries: options.maxRetries ?? 3 },
     userAgentOptions: { userAgentPrefix: "wiscan" },
   });
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: GRAPH_SCOPE }));
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: options.credential, scopes: options.scope ?? GRAPH_SCOPE }));
   for (const { policy, position } of options.additionalPolicies ?? []) {
     pipeline.addPolicy(policy, position === "perRetry" ? { afterPhase: "Retry" } : {});
   }

@@ -15,15 +15,19 @@ import type { TokenCredential } from "@azure/core-auth";
 import { createGraphClient, type GraphClient } from "./graph-client.js";
 import { RequestCounter } from "./request-counter.js";
 import { DEFAULT_AZURE_REQUEST_TIMEOUT_MS, requestTimeoutPolicy } from "./request-timeout.js";
+import { cloudEndpoints, defaultScope, type AzureCloud, type CloudEndpoints } from "./clouds.js";
 
 export { createGraphClient, GraphRequestError, GRAPH_SCOPE, type GraphClient, type GraphClientOptions } from "./graph-client.js";
 export { RequestCounter, type RequestFamily } from "./request-counter.js";
 export { requestTimeoutPolicy, DEFAULT_AZURE_REQUEST_TIMEOUT_MS } from "./request-timeout.js";
 
 export const ARM_SCOPE = "https://management.azure.com/.default";
+export { AZURE_CLOUDS, cloudEndpoints, defaultScope, type AzureCloud, type CloudEndpoints } from "./clouds.js";
 
 export interface AzureClientOptions {
   credential: TokenCredential;
+  /** The cloud whose ARM and Graph to use, with their own token scopes (AZURE_CLOUD); default the public cloud. */
+  cloud?: AzureCloud;
   /** Default https://management.azure.com. */
   armEndpoint?: string;
   /** Default https://graph.microsoft.com. */
@@ -41,6 +45,10 @@ export interface AzureClientOptions {
 export interface AzureClients {
   credential: TokenCredential;
   armEndpoint: string;
+  /** The scope of ARM tokens in this cloud (also the audience the live probe asks for). */
+  armScope: string;
+  /** The cloud the clients talk to (its Entra authority host serves the live probe). */
+  cloud: CloudEndpoints;
   graphEndpoint: string;
   resourceGraph: ResourceGraphClient;
   /** One Container Service client per subscription, created on first use. */
@@ -54,8 +62,12 @@ export interface AzureClients {
 }
 
 export function createAzureClients(options: AzureClientOptions): AzureClients {
-  const armEndpoint = (options.armEndpoint ?? "https://management.azure.com").replace(/\/+$/, "");
-  const graphEndpoint = (options.graphEndpoint ?? "https://graph.microsoft.com").replace(/\/+$/, "");
+  const cloud = cloudEndpoints(options.cloud);
+  const armEndpoint = (options.armEndpoint ?? cloud.armEndpoint).replace(/\/+$/, "");
+  const graphEndpoint = (options.graphEndpoint ?? cloud.graphEndpoint).replace(/\/+$/, "");
+  // Scopes follow the cloud, never an overridden endpoint: the simulator stands in for the public cloud's ARM and Graph.
+  const armScope = defaultScope(cloud.armEndpoint);
+  const graphScope = defaultScope(cloud.graphEndpoint);
   const counter = options.requestCounter ?? new RequestCounter();
   const tlsOptions = options.tlsCa !== undefined ? { tlsOptions: { ca: options.tlsCa } } : {};
   const retryOptions = { retryOptions: { maxRetries: options.maxRetries ?? 3 } };
@@ -66,11 +78,11 @@ export function createAzureClients(options: AzureClientOptions): AzureClients {
       { policy: timeout, position: "perRetry" as const },
     ],
   });
-  // The ARM scope stays the public one even when the endpoint is not: the SDKs
+  // The ARM scope is the cloud's even when the endpoint is overridden: the SDKs
   // would otherwise ask for "<endpoint>/.default" (see NODE-DEPENDENCIES.md).
   const modernArmOptions = (family: "resourceGraph" | "arm") => ({
     endpoint: armEndpoint,
-    credentials: { scopes: [ARM_SCOPE] },
+    credentials: { scopes: [armScope] },
     ...tlsOptions,
     ...retryOptions,
     ...armPolicies(family),
@@ -82,6 +94,8 @@ export function createAzureClients(options: AzureClientOptions): AzureClients {
   return {
     credential: options.credential,
     armEndpoint,
+    armScope,
+    cloud,
     graphEndpoint,
     resourceGraph: new ResourceGraphClient(options.credential, modernArmOptions("resourceGraph")),
     containerService(subscriptionId) {
@@ -97,7 +111,7 @@ export function createAzureClients(options: AzureClientOptions): AzureClients {
       if (!client) {
         client = new ManagedServiceIdentityClient(options.credential, subscriptionId, {
           endpoint: armEndpoint,
-          credentialScopes: [ARM_SCOPE],
+          credentialScopes: [armScope],
           ...tlsOptions,
           ...retryOptions,
           ...armPolicies("arm"),
@@ -109,6 +123,7 @@ export function createAzureClients(options: AzureClientOptions): AzureClients {
     graph: createGraphClient({
       credential: options.credential,
       endpoint: graphEndpoint,
+      scope: graphScope,
       ...(options.tlsCa !== undefined && { tlsOptions: { ca: options.tlsCa } }),
       ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
       additionalPolicies: [

@@ -4,7 +4,7 @@
  * the end). Everything after the clients is the same code path.
  */
 import { DefaultAzureCredential } from "@azure/identity";
-import { createAzureClients, ARM_SCOPE, type AzureClients } from "../azure/index.js";
+import { cloudEndpoints, createAzureClients, defaultScope, type AzureClients } from "../azure/index.js";
 import { environmentWithLocalSettings, loadConfig, type WiscanConfig } from "../config/index.js";
 import { createAzureScanDependencies, scanSettingsFromConfig, type AzureScanSettings } from "../engine/azure-dependencies.js";
 import { CliError, EXIT } from "./exit-codes.js";
@@ -27,20 +27,22 @@ export async function scanAction(raw: RawScanOptions): Promise<void> {
 }
 
 async function scanAzure(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
+  const cloud = cloudEndpoints(config.cloud);
   const credential = new DefaultAzureCredential({
+    authorityHost: cloud.authorityHost,
     ...(config.scanner.managedIdentityClientId !== undefined && { managedIdentityClientId: config.scanner.managedIdentityClientId }),
     // An Entra-integrated cluster of another tenant (Lighthouse, multi-tenant estates) takes tokens of its tenant only.
     additionallyAllowedTenants: ["*"],
   });
   try {
-    await credential.getToken(ARM_SCOPE);
+    await credential.getToken(defaultScope(cloud.armEndpoint));
   } catch (error) {
     throw new CliError(
       EXIT.noCredential,
       `no Azure credential: sign in with "az login" (or set AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET, or run on Azure with a managed identity). ${firstLine(error)}`,
     );
   }
-  const clients = createAzureClients({ credential });
+  const clients = createAzureClients({ credential, cloud: config.cloud });
   return runWithClients(options, config, clients, "cli");
 }
 

@@ -91,7 +91,8 @@ export function createAzureScanDependencies(clients: AzureClients, settings: Azu
       if (!clusterInScopes(settings.probeScopes ?? [], cluster)) return snapshot;
       return withTokenExchangeProbe(snapshot, access.access, {
         tenantId: tenantId || cluster.tenantId,
-        ...(settings.authorityHost !== undefined && { authorityHost: settings.authorityHost }),
+        authorityHost: settings.authorityHost ?? clients.cloud.authorityHost,
+        scope: clients.armScope,
         ...(clients.tlsCa !== undefined && { tlsCa: clients.tlsCa }),
         ...(settings.collect?.requestTimeoutMs !== undefined && { requestTimeoutMs: settings.collect.requestTimeoutMs }),
       });

@@ -20,6 +20,8 @@ export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 export interface ProbeSettings {
   /** Entra's authority host; default https://login.microsoftonline.com (the simulator's authorityHost in tests). */
   authorityHost?: string;
+  /** The access token the exchange asks for: the cloud's ARM (AZURE_CLOUD); default the public cloud's. */
+  scope?: string;
   /** Tenant asked when a service account names none: the webhook's tenant, i.e. the scanned tenant. */
   tenantId: string;
   /** PEM of a CA to trust for the token endpoint instead of the public ones (the fleet simulator only). */
@@ -84,6 +86,7 @@ async function probeOne(session: KubeSession, target: ProbeTarget, settings: Pro
   if (!assertion) return { ...base, outcome: "error", message: "TokenRequest returned no token" };
   const verdict = await exchangeServiceAccountToken({
     authorityHost: settings.authorityHost ?? PUBLIC_AUTHORITY_HOST,
+    ...(settings.scope !== undefined && { scope: settings.scope }),
     tenantId,
     clientId: target.clientId,
     assertion,

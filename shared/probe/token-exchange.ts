@@ -19,6 +19,8 @@ export interface TokenExchangeRequest {
   clientId: string;
   /** The service account token. Kept in this call's memory only. */
   assertion: string;
+  /** The access token asked for; default PROBE_SCOPE (the public cloud's ARM). */
+  scope?: string;
   /** PEM of a CA to trust instead of the public ones (the fleet simulator's). */
   tlsCa?: string;
   timeoutMs: number;
@@ -36,7 +38,7 @@ export async function exchangeServiceAccountToken(exchange: TokenExchangeRequest
     client_id: exchange.clientId,
     client_assertion_type: JWT_BEARER_ASSERTION,
     client_assertion: exchange.assertion,
-    scope: PROBE_SCOPE,
+    scope: exchange.scope ?? PROBE_SCOPE,
   }).toString();
   let response: { status: number; text: string };
   try {
