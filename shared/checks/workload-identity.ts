@@ -80,11 +80,17 @@ export function isValidTokenExpiration(value: string): boolean {
   return seconds >= TOKEN_EXPIRATION_MIN_SECONDS && seconds <= TOKEN_EXPIRATION_MAX_SECONDS;
 }
 
-/** Built-in roles that let a workload take over everything in their scope. Compared on the role definition's trailing GUID. */
+/**
+ * Built-in roles that let a workload take over everything in their scope. Compared on the role definition's trailing GUID.
+ * Role Based Access Control Administrator can assign any role, Owner included, so it is as privileged as User Access
+ * Administrator (learn.microsoft.com/azure/role-based-access-control/built-in-roles, "Privileged": "Manage access to
+ * Azure resources by assigning roles using Azure RBAC").
+ */
 export const PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
   "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
   "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
   "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+  "f58310d9-a9f6-439a-9e8d-f62e7b41a168": "Role Based Access Control Administrator",
 };
 
 export function roleDefinitionGuid(roleDefinitionId: string): string {
@@ -92,7 +98,7 @@ export function roleDefinitionGuid(roleDefinitionId: string): string {
   return (parts[parts.length - 1] ?? "").toLowerCase();
 }
 
-/** Subscription, management group or root scope: wider than any one workload needs. */
+/** Subscription, management group or root ("/") scope: wider than any one workload needs. The last two are inherited by every subscription below. */
 export function isBroadScope(scope: string): boolean {
   const s = scope.replace(/\/+$/, "").toLowerCase();
   return s === "" || /^\/subscriptions\/[^/]+$/.test(s) || /^\/providers\/microsoft\.management\/managementgroups\/[^/]+$/.test(s);
