@@ -15,10 +15,15 @@ import type {
   FindingHistoryEntry,
   FindingStatus,
   HistoryEvent,
+  HistorySuppression,
   ScanSummary,
   StoredClusterHealth,
   StoredFinding,
   Suppression,
+  SuppressionAuditEntry,
+  SuppressionAuditEvent,
+  SuppressionHistoryEvent,
+  SuppressionPattern,
 } from "./model.js";
 
 export type Row = TableEntity<Record<string, unknown>>;
@@ -166,6 +171,7 @@ export function historyEntity(
   event: HistoryEvent,
   status: FindingStatus,
   scope: string,
+  suppression?: HistorySuppression,
 ): Row {
   return {
     partitionKey,
@@ -177,7 +183,47 @@ export function historyEntity(
     status,
     severity: f.severity,
     scope,
+    ...(suppression !== undefined && historySuppressionProperties(suppression)),
   };
+}
+
+/**
+ * A suppression event in a finding's history. It sorts among the scan rows by
+ * its time; the key ends with the event and the suppression instead of a scan
+ * id, so the same event written twice (a retry, two scans noticing one expiry)
+ * is one row.
+ */
+export function suppressionHistoryEntity(
+  partitionKey: string,
+  f: Pick<StoredFinding, "id" | "severity">,
+  at: string,
+  event: SuppressionHistoryEvent,
+  status: FindingStatus,
+  scope: string,
+  suppression: HistorySuppression,
+): Row {
+  return {
+    partitionKey,
+    rowKey: historyRowKey(f.id, at, `${event}:${suppression.id}`),
+    findingId: f.id,
+    at: new Date(at),
+    event,
+    status,
+    severity: f.severity,
+    scope,
+    ...historySuppressionProperties(suppression),
+  };
+}
+
+function historySuppressionProperties(s: HistorySuppression): Record<string, unknown> {
+  return withoutUndefined({
+    suppressionId: s.id,
+    suppressedBy: truncateText(s.createdBy, MAX_TEXT),
+    suppressionReason: truncateText(s.reason, MAX_TEXT),
+    suppressedUntil: new Date(s.expiresAt),
+    liftedBy: s.liftedBy === undefined ? undefined : truncateText(s.liftedBy, MAX_TEXT),
+    liftReason: s.liftReason === undefined ? undefined : truncateText(s.liftReason, MAX_TEXT),
+  });
 }
 
 /** Where a finding's current state lives; kept beside its history and never removed by retention. */
@@ -186,12 +232,26 @@ export function locatorEntity(partitionKey: string, findingId: string, scope: st
 }
 
 export function historyFromEntity(e: Row): FindingHistoryEntry {
+  const scanId = optString(e, "scanId");
+  const suppressionId = optString(e, "suppressionId");
+  const liftedBy = optString(e, "liftedBy");
+  const liftReason = optString(e, "liftReason");
   return {
-    scanId: string(e, "scanId"),
+    ...(scanId !== undefined && { scanId }),
     at: date(e, "at"),
     event: string(e, "event") as HistoryEvent,
     status: string(e, "status") as FindingStatus,
     severity: string(e, "severity") as Severity,
+    ...(suppressionId !== undefined && {
+      suppression: {
+        id: suppressionId,
+        createdBy: string(e, "suppressedBy"),
+        reason: string(e, "suppressionReason"),
+        expiresAt: date(e, "suppressedUntil"),
+        ...(liftedBy !== undefined && { liftedBy }),
+        ...(liftReason !== undefined && { liftReason }),
+      },
+    }),
   };
 }
 
@@ -350,7 +410,9 @@ function optionalCoverage<T>(e: Row): { coverage?: T } {
 
 // ---- suppressions ----
 
+/** The Suppressions table holds the suppressions (tombstones included) in one partition, and their audit log in another. */
 export const SUPPRESSION_PARTITION = "suppression";
+export const SUPPRESSION_AUDIT_PARTITION = "audit";
 
 export function suppressionEntity(s: Suppression): Row {
   return withoutUndefined({
@@ -358,33 +420,103 @@ export function suppressionEntity(s: Suppression): Row {
     rowKey: encodeKey(s.id),
     suppressionId: s.id,
     checkId: s.checkId,
-    subscription: s.pattern.subscription,
-    cluster: s.pattern.cluster,
-    namespace: s.pattern.namespace,
-    name: s.pattern.name,
+    ...patternProperties(s.pattern),
+    fleetWide: s.fleetWide === true,
     reason: truncateText(s.reason, MAX_TEXT),
     createdBy: truncateText(s.createdBy, MAX_TEXT),
+    createdById: truncateText(s.createdById, MAX_TEXT),
     createdAt: new Date(s.createdAt),
     expiresAt: new Date(s.expiresAt),
+    ...(s.lifted !== undefined && liftProperties(s.lifted)),
   });
 }
 
+/** What lifting adds to a suppression's row: it becomes a tombstone, never deleted. */
+export function liftProperties(lift: NonNullable<Suppression["lifted"]>): Record<string, unknown> {
+  return {
+    liftedBy: truncateText(lift.by, MAX_TEXT),
+    liftedById: truncateText(lift.byId, MAX_TEXT),
+    liftedAt: new Date(lift.at),
+    liftReason: truncateText(lift.reason, MAX_TEXT),
+  };
+}
+
 export function suppressionFromEntity(e: Row): Suppression {
-  const pattern = withoutUndefined({
+  const liftedAt = optDate(e, "liftedAt");
+  return {
+    id: string(e, "suppressionId"),
+    checkId: string(e, "checkId") as CheckId,
+    pattern: patternFromEntity(e),
+    ...(e["fleetWide"] === true && { fleetWide: true }),
+    reason: string(e, "reason"),
+    createdBy: string(e, "createdBy"),
+    // Rows written before callers were authenticated have no object id.
+    createdById: optString(e, "createdById") ?? "",
+    createdAt: date(e, "createdAt"),
+    expiresAt: date(e, "expiresAt"),
+    ...(liftedAt !== undefined && {
+      lifted: { by: string(e, "liftedBy"), byId: optString(e, "liftedById") ?? "", at: liftedAt, reason: optString(e, "liftReason") ?? "" },
+    }),
+  };
+}
+
+/**
+ * One audit row: key = suppression, time, event, so a suppression's trail is
+ * one range, oldest first, and an expiry noticed twice is written once.
+ */
+export function suppressionAuditEntity(a: SuppressionAuditEntry): Row {
+  return withoutUndefined({
+    partitionKey: SUPPRESSION_AUDIT_PARTITION,
+    rowKey: `${encodeKey(a.suppressionId, KEY_PART.scanId)}|${a.at}|${a.event}`,
+    suppressionId: a.suppressionId,
+    event: a.event,
+    at: new Date(a.at),
+    by: truncateText(a.by, MAX_TEXT),
+    byId: truncateText(a.byId, MAX_TEXT),
+    reason: truncateText(a.reason, MAX_TEXT),
+    checkId: a.checkId,
+    ...patternProperties(a.pattern),
+    fleetWide: a.fleetWide,
+    expiresAt: new Date(a.expiresAt),
+    recordedAt: a.recordedAt === undefined ? undefined : new Date(a.recordedAt),
+  });
+}
+
+export function suppressionAuditFromEntity(e: Row): SuppressionAuditEntry {
+  const recordedAt = optDate(e, "recordedAt");
+  return {
+    suppressionId: string(e, "suppressionId"),
+    event: string(e, "event") as SuppressionAuditEvent,
+    at: date(e, "at"),
+    by: string(e, "by"),
+    byId: optString(e, "byId") ?? "",
+    reason: string(e, "reason"),
+    checkId: string(e, "checkId") as CheckId,
+    pattern: patternFromEntity(e),
+    fleetWide: e["fleetWide"] === true,
+    expiresAt: date(e, "expiresAt"),
+    ...(recordedAt !== undefined && { recordedAt }),
+  };
+}
+
+function patternProperties(p: SuppressionPattern): Record<string, unknown> {
+  return withoutUndefined({
+    subscription: p.subscription,
+    cluster: p.cluster,
+    namespace: p.namespace,
+    name: p.name,
+    identity: p.identity,
+  });
+}
+
+function patternFromEntity(e: Row): SuppressionPattern {
+  return withoutUndefined({
     subscription: optString(e, "subscription"),
     cluster: optString(e, "cluster"),
     namespace: optString(e, "namespace"),
     name: optString(e, "name"),
+    identity: optString(e, "identity"),
   });
-  return {
-    id: string(e, "suppressionId"),
-    checkId: string(e, "checkId") as CheckId,
-    pattern,
-    reason: string(e, "reason"),
-    createdBy: string(e, "createdBy"),
-    createdAt: date(e, "createdAt"),
-    expiresAt: date(e, "expiresAt"),
-  };
 }
 
 // ---- helpers ----

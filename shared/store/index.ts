@@ -6,7 +6,6 @@ export {
   parseFindingQuery,
   parsePageRequest,
   parseFormat,
-  parseNewSuppression,
   rejectUnknownParameters,
   FINDING_QUERY_PARAMETERS,
   PAGE_PARAMETERS,

@@ -5,6 +5,18 @@
 import type { CheckId, Finding, Severity } from "../findings/model.js";
 import type { ClusterHealth, ScanRun } from "../scan/model.js";
 import type { FleetCoverage } from "../coverage/model.js";
+import type { AppliedSuppression } from "../suppressions/model.js";
+
+export type {
+  AppliedSuppression,
+  NewSuppression,
+  Suppression,
+  SuppressionAuditEntry,
+  SuppressionAuditEvent,
+  SuppressionLift,
+  SuppressionPattern,
+  SuppressionState,
+} from "../suppressions/model.js";
 
 /** Stored lifecycle of a finding. Suppressed findings are kept and shown, never deleted. */
 export const FINDING_STATUSES = ["open", "resolved", "suppressed"] as const;
@@ -14,13 +26,6 @@ export type FindingStatus = (typeof FINDING_STATUSES)[number];
 export interface ScanRef {
   id: string;
   startedAt: string;
-}
-
-export interface AppliedSuppression {
-  id: string;
-  reason: string;
-  createdBy: string;
-  expiresAt: string;
 }
 
 /** A finding as the store knows it now. */
@@ -41,16 +46,40 @@ export interface StoredFinding extends Finding {
   suppression?: AppliedSuppression;
 }
 
-export const HISTORY_EVENTS = ["new", "seen", "reopened", "resolved"] as const;
-/** new: first sighting; seen: still there; reopened: back after being resolved; resolved: absent from a complete scan. */
+export const SCAN_HISTORY_EVENTS = ["new", "seen", "reopened", "resolved"] as const;
+export const SUPPRESSION_HISTORY_EVENTS = ["suppressed", "suppression-lifted", "suppression-expired"] as const;
+export const HISTORY_EVENTS = [...SCAN_HISTORY_EVENTS, ...SUPPRESSION_HISTORY_EVENTS] as const;
+/**
+ * Scans: new (first sighting), seen (still there), reopened (back after being
+ * resolved), resolved (absent where the scan covered it). Suppressions:
+ * suppressed (a suppression created now hides it), suppression-lifted
+ * (someone lifted the one hiding it), suppression-expired (the one hiding it
+ * expired; dated at the expiry, written when the store noticed).
+ */
 export type HistoryEvent = (typeof HISTORY_EVENTS)[number];
+export type ScanHistoryEvent = (typeof SCAN_HISTORY_EVENTS)[number];
+export type SuppressionHistoryEvent = (typeof SUPPRESSION_HISTORY_EVENTS)[number];
+
+/** The suppression a history entry concerns: who suppressed, why, until when, and who lifted it. */
+export interface HistorySuppression {
+  id: string;
+  createdBy: string;
+  reason: string;
+  expiresAt: string;
+  liftedBy?: string;
+  liftReason?: string;
+}
 
 export interface FindingHistoryEntry {
-  scanId: string;
+  /** The scan of a scan event; absent for suppression events, which no scan makes. */
+  scanId?: string;
   at: string;
   event: HistoryEvent;
+  /** The finding's status after the event. */
   status: FindingStatus;
   severity: Severity;
+  /** Suppression events, and scan events of a suppressed finding: the suppression involved. */
+  suppression?: HistorySuppression;
 }
 
 export interface FindingWithHistory {
@@ -74,28 +103,6 @@ export interface ScanDetails {
   fleetFindingsSaved: boolean;
   /** What the fleet-level checks covered, when they were saved. */
   fleetCoverage?: FleetCoverage;
-}
-
-/** A resource pattern: every given field must match; "*" in a value matches any run of characters. */
-export interface SuppressionPattern {
-  subscription?: string;
-  /** Cluster name or ARM id. */
-  cluster?: string;
-  namespace?: string;
-  name?: string;
-}
-
-export interface NewSuppression {
-  checkId: CheckId;
-  pattern: SuppressionPattern;
-  reason: string;
-  createdBy: string;
-  expiresAt: string;
-}
-
-export interface Suppression extends NewSuppression {
-  id: string;
-  createdAt: string;
 }
 
 export const STATUS_FILTERS = ["open", "resolved", "suppressed", "all"] as const;

@@ -1,11 +1,11 @@
 /**
- * Parameters of the findings, scans and suppressions queries, as text from a
+ * Parameters of the findings and scans queries, as text from a
  * URL or a command line. Shared by the HTTP API and the CLI so both accept
  * and refuse the same things; every refusal names the parameter.
  */
 import { CHECK_IDS, SEVERITIES, type CheckId, type Severity } from "../findings/model.js";
 import { InvalidParameterError } from "./errors.js";
-import { STATUS_FILTERS, type FindingQuery, type NewSuppression, type PageRequest, type StatusFilter } from "./model.js";
+import { STATUS_FILTERS, type FindingQuery, type PageRequest, type StatusFilter } from "./model.js";
 import { CONTINUATION_PARAMETER } from "./paging.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -69,49 +69,6 @@ export function rejectUnknownParameters(names: Iterable<string>, allowed: readon
   for (const name of names) {
     if (!allowed.includes(name)) throw new InvalidParameterError(name, `is not a known parameter (known: ${allowed.join(", ")})`);
   }
-}
-
-/** A suppression from a request body; createdBy falls back to the authenticated caller. */
-export function parseNewSuppression(body: unknown, now: Date, authenticatedUser?: string): NewSuppression {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new InvalidParameterError("body", "must be a JSON object");
-  const b = body as Record<string, unknown>;
-  const field = (name: string): string | undefined => {
-    const v = b[name];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== "string") throw new InvalidParameterError(name, "must be a string");
-    const trimmed = v.trim();
-    if (trimmed.length === 0) return undefined;
-    if (trimmed.length > MAX_FILTER_LENGTH) throw new InvalidParameterError(name, `must be at most ${MAX_FILTER_LENGTH} characters`);
-    return trimmed;
-  };
-  const known = ["checkId", "subscription", "cluster", "namespace", "name", "reason", "createdBy", "expiresAt"];
-  rejectUnknownParameters(Object.keys(b), known);
-
-  const checkId = field("checkId");
-  if (checkId === undefined) throw new InvalidParameterError("checkId", "is required");
-  if (!(CHECK_IDS as readonly string[]).includes(checkId)) throw new InvalidParameterError("checkId", "is not a known check id");
-  const reason = field("reason");
-  if (reason === undefined) throw new InvalidParameterError("reason", "is required: say why this finding is accepted");
-  // The authenticated principal wins over what the body claims.
-  const createdBy = authenticatedUser ?? field("createdBy");
-  if (createdBy === undefined) throw new InvalidParameterError("createdBy", "is required when the caller is not authenticated by Entra ID");
-  const expires = field("expiresAt");
-  if (expires === undefined) throw new InvalidParameterError("expiresAt", "is required: suppressions must expire");
-  const expiresMs = parseInstant(expires);
-  if (expiresMs === undefined) throw new InvalidParameterError("expiresAt", "must be an ISO 8601 date-time, e.g. 2026-12-31T00:00:00Z");
-  if (expiresMs <= now.getTime()) throw new InvalidParameterError("expiresAt", "must be in the future");
-
-  const pattern = {
-    ...optional("subscription", field("subscription")),
-    ...optional("cluster", field("cluster")),
-    ...optional("namespace", field("namespace")),
-    ...optional("name", field("name")),
-  };
-  return { checkId: checkId as CheckId, pattern, reason, createdBy, expiresAt: new Date(expiresMs).toISOString() };
-}
-
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
 function text(get: ParameterSource, name: string): string | undefined {

@@ -9,7 +9,8 @@
  * | ActiveFindings | severity                        | check id + "|" + finding id     | copy of open and suppressed findings   |
  * | FindingHistory | "h00".."h15" (hash of id)       | finding id + "|" + time + scan  | one row per scan that saw or resolved  |
  * |                |                                 | finding id                      | locator: the finding's partition       |
- * | Suppressions   | "suppression"                   | suppression id                  | suppressions                           |
+ * | Suppressions   | "suppression"                   | suppression id                  | suppressions, lifted ones as tombstones|
+ * |                | "audit"                         | suppression id + time + event   | the suppression audit log              |
  *
  * Writes go history first, then the active view, then the current state: the
  * current state is what a retry reads to decide what is left to do, so it is
@@ -46,17 +47,26 @@ import {
   scanDetailsPartition,
   scanEntity,
   scanFromEntity,
+  liftProperties,
+  SUPPRESSION_AUDIT_PARTITION,
   SUPPRESSION_PARTITION,
+  suppressionAuditEntity,
+  suppressionAuditFromEntity,
   suppressionEntity,
   suppressionFromEntity,
+  suppressionHistoryEntity,
   TENANT_SCOPE,
   type Row,
 } from "./entities.js";
 import { encodeKey, historyBucket, prefixRange } from "./keys.js";
 import { effectiveStatus, observe, resolveAbsent, scanInstant, withSuppression } from "./lifecycle.js";
+import { checkSuppressionRules, matchSuppression, SUPPRESSION_LIMITS } from "../suppressions/index.js";
+import { expiredSuppression, historySuppression, SYSTEM_ACTOR } from "./suppression-events.js";
 import type {
   CleanupResult,
+  FindingHistoryEntry,
   FindingQuery,
+  FindingStatus,
   FindingWithHistory,
   NewSuppression,
   Page,
@@ -69,10 +79,11 @@ import type {
   StoredClusterHealth,
   StoredFinding,
   Suppression,
+  SuppressionAuditEntry,
+  SuppressionLift,
 } from "./model.js";
 import { decodeContinuation, encodeContinuation } from "./paging.js";
 import { planFindingQuery, queryFingerprint } from "./query.js";
-import { applicableSuppression } from "./suppression.js";
 
 export interface FindingsTables {
   scans: TableClient;
@@ -89,7 +100,12 @@ export interface FindingsStoreOptions {
   concurrency?: number;
   /** The clock for suppression expiry; tests move it. Scan rows are dated by the scan, never by this. */
   now?: () => Date;
+  /** SUPPRESSION_MAX_DAYS: how far ahead a suppression may expire (default 90). */
+  suppressionMaxDays?: number;
 }
+
+/** What lifting a suppression did: lifted now, lifted before (the tombstone stays as it was), or no such suppression. */
+export type LiftOutcome = { outcome: "lifted"; suppression: Suppression } | { outcome: "already-lifted"; suppression: Suppression } | { outcome: "unknown" };
 
 /** Service pages read at most per API page when the filter leaves pages empty. */
 const MAX_SERVICE_PAGES_PER_PAGE = 10;
@@ -98,6 +114,8 @@ export class FindingsStore {
   private readonly writeMode: WriteMode;
   private readonly concurrency: number;
   private readonly now: () => Date;
+  /** SUPPRESSION_MAX_DAYS, for the rules every new suppression is checked against. */
+  readonly suppressionMaxDays: number;
   /** Scans whose start time the store's clock has accepted. */
   private readonly clockChecked = new Set<string>();
 
@@ -108,6 +126,7 @@ export class FindingsStore {
     this.writeMode = options.writeMode ?? "transactions";
     this.concurrency = options.concurrency ?? 8;
     this.now = options.now ?? (() => new Date());
+    this.suppressionMaxDays = options.suppressionMaxDays ?? SUPPRESSION_LIMITS.defaultMaxDays;
   }
 
   /** Creates the tables when missing; safe to call on every start. */
@@ -271,37 +290,92 @@ export class FindingsStore {
     const history: WriteAction[] = [];
     const active: WriteAction[] = [];
     const current: WriteAction[] = [];
+    const audit = new AuditRows();
 
     for (const finding of dedupeById(findings)) {
       const before = previous.get(finding.id);
-      const { next, event, status } = observe(before, finding, scan, applicableSuppression(finding, suppressions, now), grades(finding));
+      const suppression = matchSuppression(finding, suppressions, now);
+      const { next, event, status } = observe(before, finding, scan, suppression, grades(finding));
       const bucket = historyBucket(finding.id);
-      history.push({ kind: "upsert", row: historyEntity(bucket, next ?? finding, scan.id, at, event, status, scope) });
+      const shown = suppression === undefined ? undefined : historySuppression(suppression);
+      history.push({ kind: "upsert", row: historyEntity(bucket, next ?? finding, scan.id, at, event, status, scope, shown) });
       if (!before) history.push({ kind: "upsert", row: locatorEntity(bucket, finding.id, scope) });
       if (!next) continue;
+      this.noticeExpiry(before, next.status, next.suppression?.id, scope, now, suppressions, history, audit);
       if (before && before.status !== "resolved" && before.severity !== next.severity) {
         active.push({ kind: "delete", partitionKey: before.severity, rowKey: activeRowKey(before.checkId, before.id) });
       }
       active.push({ kind: "upsert", row: findingEntity(next, scope, next.severity, activeRowKey(next.checkId, next.id)) });
       current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
     }
-    return this.writePhases(history, active, current);
+    return addCounts(await this.writeAudit(audit), await this.writePhases(history, active, current));
   }
 
   private async resolveScope(scan: ScanRef, scope: string, covers: (finding: StoredFinding) => boolean): Promise<WriteCount> {
     const at = scanInstant(scan);
+    const now = this.now();
     const history: WriteAction[] = [];
     const active: WriteAction[] = [];
     const current: WriteAction[] = [];
+    const audit = new AuditRows();
+    let suppressions: Suppression[] | undefined;
     for (const before of (await this.readScope(scope, odata`status ne ${"resolved"}`)).values()) {
       if (!covers(before)) continue;
       const next = resolveAbsent(before, scan);
       if (!next) continue;
+      if (expiredSuppression(before, now) !== undefined) {
+        suppressions ??= await this.listSuppressions();
+        this.noticeExpiry(before, "resolved", undefined, scope, now, suppressions, history, audit);
+      }
       history.push({ kind: "upsert", row: historyEntity(historyBucket(before.id), before, scan.id, at, "resolved", "resolved", scope) });
       active.push({ kind: "delete", partitionKey: before.severity, rowKey: activeRowKey(before.checkId, before.id) });
       current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
     }
-    return this.writePhases(history, active, current);
+    return addCounts(await this.writeAudit(audit), await this.writePhases(history, active, current));
+  }
+
+  /**
+   * Records that the suppression hiding a stored finding has expired, the
+   * first time the store touches the finding after the expiry (a scan that
+   * sees or resolves it, a suppression change of its check): a history event
+   * dated at the expiry and one audit row per suppression. Both keys are
+   * derived from the suppression and its expiry, so noticing twice writes the
+   * same rows again. Queries show the expiry before it is written (getFinding).
+   */
+  private noticeExpiry(
+    before: StoredFinding | undefined,
+    statusAfter: FindingStatus,
+    suppressionAfter: string | undefined,
+    scope: string,
+    now: Date,
+    suppressions: readonly Suppression[],
+    history: WriteAction[],
+    audit: AuditRows,
+  ): void {
+    const expired = before === undefined ? undefined : expiredSuppression(before, now);
+    if (before === undefined || expired === undefined || expired.id === suppressionAfter) return;
+    history.push({
+      kind: "upsert",
+      row: suppressionHistoryEntity(historyBucket(before.id), before, expired.expiresAt, "suppression-expired", statusAfter, scope, expired),
+    });
+    const full = suppressions.find((s) => s.id === expired.id);
+    audit.add({
+      suppressionId: expired.id,
+      event: "expired",
+      at: expired.expiresAt,
+      by: SYSTEM_ACTOR,
+      byId: "",
+      reason: `expired; it was accepted by ${expired.createdBy}: ${expired.reason}`,
+      checkId: full?.checkId ?? before.checkId,
+      pattern: full?.pattern ?? {},
+      fleetWide: full?.fleetWide === true,
+      expiresAt: expired.expiresAt,
+      recordedAt: now.toISOString(),
+    });
+  }
+
+  private async writeAudit(audit: AuditRows): Promise<WriteCount> {
+    return writeAll(this.tables.suppressions, audit.actions(), this.writeOptions());
   }
 
   private async writePhases(history: WriteAction[], active: WriteAction[], current: WriteAction[]): Promise<WriteCount> {
@@ -423,7 +497,8 @@ export class FindingsStore {
     const row = await this.getRow(this.tables.findings, scope, locatorKey);
     if (!row) return undefined;
     const finding = findingFromEntity(row);
-    return { finding: { ...finding, status: effectiveStatus(finding, this.now()) }, history };
+    const now = this.now();
+    return { finding: { ...finding, status: effectiveStatus(finding, now) }, history: withUnrecordedExpiry(history, finding, now) };
   }
 
   /** Finished scans, newest first. */
@@ -466,7 +541,7 @@ export class FindingsStore {
 
   // ---------------------------------------------------------------- suppressions
 
-  /** Every suppression, expired ones included (they show why a finding was hidden in the past). */
+  /** Every suppression: active, expired and lifted (tombstones show why a finding was hidden in the past). */
   async listSuppressions(): Promise<Suppression[]> {
     const rows = await collect(
       this.tables.suppressions.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${SUPPRESSION_PARTITION}` } }),
@@ -474,46 +549,134 @@ export class FindingsStore {
     return rows.map((e) => suppressionFromEntity(e as Row));
   }
 
-  /** Stores a suppression and applies it to the open findings it matches, without waiting for a scan. */
+  /** The suppression audit log, oldest first per suppression; one suppression's trail when an id is given. */
+  async listSuppressionAudit(suppressionId?: string): Promise<SuppressionAuditEntry[]> {
+    let filter = odata`PartitionKey eq ${SUPPRESSION_AUDIT_PARTITION}`;
+    if (suppressionId !== undefined) {
+      const { lower, upper } = prefixRange(`${encodeKey(suppressionId, 100)}|`);
+      filter += ` and ${odata`RowKey ge ${lower} and RowKey lt ${upper}`}`;
+    }
+    const rows = await collect(this.tables.suppressions.listEntities<Record<string, unknown>>({ queryOptions: { filter } }));
+    return rows.map((e) => suppressionAuditFromEntity(e as Row));
+  }
+
+  /**
+   * Stores a suppression and applies it at once to the stored findings it
+   * matches, each getting a "suppressed" history event. Checked against the
+   * governance rules first (docs/store.md): who may create a fleet-wide one is
+   * the caller's to check. The audit row is written before the suppression, so
+   * no suppression ever applies without its audit entry.
+   */
   async createSuppression(input: NewSuppression): Promise<Suppression> {
-    const suppression: Suppression = { ...input, id: randomUUID(), createdAt: this.now().toISOString() };
+    const now = this.now();
+    checkSuppressionRules(input, now, this.suppressionMaxDays);
+    const { fleetWide, ...rest } = input;
+    const suppression: Suppression = {
+      ...rest,
+      ...(fleetWide === true && { fleetWide: true }),
+      reason: input.reason.trim(),
+      id: randomUUID(),
+      createdAt: now.toISOString(),
+    };
+    await this.tables.suppressions.upsertEntity(
+      suppressionAuditEntity({
+        suppressionId: suppression.id,
+        event: "created",
+        at: suppression.createdAt,
+        by: suppression.createdBy,
+        byId: suppression.createdById,
+        reason: suppression.reason,
+        checkId: suppression.checkId,
+        pattern: suppression.pattern,
+        fleetWide: suppression.fleetWide === true,
+        expiresAt: suppression.expiresAt,
+      }),
+      "Replace",
+    );
     await this.tables.suppressions.createEntity(suppressionEntity(suppression));
-    await this.reapplySuppressions(suppression.checkId);
+    await this.reapplySuppressions(suppression.checkId, now);
     return suppression;
   }
 
-  /** Removes a suppression; the findings it hid become open again (or fall under another). False when unknown. */
-  async deleteSuppression(id: string): Promise<boolean> {
-    const existing = await this.getRow(this.tables.suppressions, SUPPRESSION_PARTITION, encodeKey(id));
-    if (!existing) return false;
-    const { checkId } = suppressionFromEntity(existing);
+  /**
+   * Lifts a suppression: its row stays as a tombstone (liftedBy, liftedAt,
+   * the lift's reason) and stops applying; the findings it hid become open
+   * again (or fall under another suppression), each with a
+   * "suppression-lifted" history event naming who lifted it and why.
+   */
+  async liftSuppression(id: string, lift: Omit<SuppressionLift, "at">): Promise<LiftOutcome> {
+    const row = await this.getRow(this.tables.suppressions, SUPPRESSION_PARTITION, encodeKey(id));
+    if (!row) return { outcome: "unknown" };
+    const existing = suppressionFromEntity(row);
+    if (existing.lifted !== undefined) return { outcome: "already-lifted", suppression: existing };
+    const now = this.now();
+    const lifted: Suppression = { ...existing, lifted: { ...lift, reason: lift.reason.trim(), at: now.toISOString() } };
+    await this.tables.suppressions.upsertEntity(
+      suppressionAuditEntity({
+        suppressionId: id,
+        event: "lifted",
+        at: lifted.lifted!.at,
+        by: lift.by,
+        byId: lift.byId,
+        reason: lifted.lifted!.reason,
+        checkId: existing.checkId,
+        pattern: existing.pattern,
+        fleetWide: existing.fleetWide === true,
+        expiresAt: existing.expiresAt,
+      }),
+      "Replace",
+    );
     try {
-      await this.tables.suppressions.deleteEntity(SUPPRESSION_PARTITION, encodeKey(id));
+      // The etag makes two concurrent lifts one: the second finds the row changed and reports it lifted already.
+      await this.tables.suppressions.updateEntity({ partitionKey: SUPPRESSION_PARTITION, rowKey: encodeKey(id), ...liftProperties(lifted.lifted!) }, "Merge", {
+        etag: String(row.etag),
+      });
     } catch (error) {
-      if (statusOf(error) !== 404) throw error;
+      if (statusOf(error) !== 412) throw error;
+      const again = await this.getRow(this.tables.suppressions, SUPPRESSION_PARTITION, encodeKey(id));
+      return { outcome: "already-lifted", suppression: again ? suppressionFromEntity(again) : existing };
     }
-    await this.reapplySuppressions(checkId);
-    return true;
+    await this.reapplySuppressions(existing.checkId, now);
+    return { outcome: "lifted", suppression: lifted };
   }
 
-  /** Re-evaluates the open and suppressed findings of one check against the suppressions now in force. */
-  private async reapplySuppressions(checkId: string): Promise<void> {
-    const now = this.now();
+  /**
+   * Re-evaluates the open and suppressed findings of one check against the
+   * suppressions now in force, and writes why each changed: suppressed by a
+   * new suppression, its suppression lifted, or expired.
+   */
+  private async reapplySuppressions(checkId: string, now: Date): Promise<void> {
     const suppressions = await this.listSuppressions();
+    const byId = new Map(suppressions.map((s) => [s.id, s]));
     const { lower, upper } = prefixRange(`${checkKey(checkId)}|`);
+    const history: WriteAction[] = [];
     const active: WriteAction[] = [];
     const current: WriteAction[] = [];
+    const audit = new AuditRows();
     for await (const e of this.tables.active.listEntities<Record<string, unknown>>({
       queryOptions: { filter: odata`RowKey ge ${lower} and RowKey lt ${upper}` },
     })) {
       const before = findingFromEntity(e as Row);
-      const next = withSuppression(before, applicableSuppression(before, suppressions, now));
+      const applies = matchSuppression(before, suppressions, now);
+      const next = withSuppression(before, applies);
       if (next.status === before.status && next.suppression?.id === before.suppression?.id) continue;
       const scope = String(e["scope"]);
+      const bucket = historyBucket(before.id);
+      const old = before.suppression === undefined ? undefined : byId.get(before.suppression.id);
+      if (old?.lifted !== undefined && old.id !== applies?.id) {
+        const shown = { ...historySuppression(old), liftedBy: old.lifted.by, liftReason: old.lifted.reason };
+        history.push({ kind: "upsert", row: suppressionHistoryEntity(bucket, before, old.lifted.at, "suppression-lifted", next.status, scope, shown) });
+      } else {
+        this.noticeExpiry(before, next.status, applies?.id, scope, now, suppressions, history, audit);
+      }
+      if (applies !== undefined && applies.id !== before.suppression?.id) {
+        history.push({ kind: "upsert", row: suppressionHistoryEntity(bucket, before, now.toISOString(), "suppressed", "suppressed", scope, historySuppression(applies)) });
+      }
       active.push({ kind: "upsert", row: findingEntity(next, scope, next.severity, activeRowKey(next.checkId, next.id)) });
       current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
     }
-    await this.writePhases([], active, current);
+    await this.writeAudit(audit);
+    await this.writePhases(history, active, current);
   }
 
   // ---------------------------------------------------------------- retention
@@ -569,6 +732,31 @@ export class ScanClockError extends Error {
         "fix the host's clock (NTP); nothing was saved",
     );
   }
+}
+
+/** Audit rows collected while saving, one per key: many findings noticing one expiry make one row. */
+class AuditRows {
+  private readonly rows = new Map<string, Row>();
+  add(entry: SuppressionAuditEntry): void {
+    const row = suppressionAuditEntity(entry);
+    this.rows.set(String(row.rowKey), row);
+  }
+  actions(): WriteAction[] {
+    return [...this.rows.values()].map((row) => ({ kind: "upsert", row }));
+  }
+}
+
+/**
+ * A finding's history as a reader should see it now: when its suppression has
+ * expired and no scan or suppression change has recorded that yet, the expiry
+ * is shown (dated at the expiry) without being written by a read.
+ */
+function withUnrecordedExpiry(history: FindingHistoryEntry[], finding: StoredFinding, now: Date): FindingHistoryEntry[] {
+  const expired = expiredSuppression(finding, now);
+  if (expired === undefined) return history;
+  if (history.some((h) => h.event === "suppression-expired" && h.suppression?.id === expired.id)) return history;
+  const entry: FindingHistoryEntry = { at: expired.expiresAt, event: "suppression-expired", status: "open", severity: finding.severity, suppression: expired };
+  return [...history, entry].sort((a, b) => a.at.localeCompare(b.at));
 }
 
 function dedupeById(findings: readonly Finding[]): Finding[] {

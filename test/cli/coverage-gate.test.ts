@@ -77,6 +77,7 @@ describe("wiscan scan, narrowed, against the demo's store", () => {
         pattern: { cluster: high.resource.cluster! },
         reason: "accepted until the migration",
         createdBy: "security@example.com",
+        createdById: "00000000-0000-0000-0000-0000000005ec",
         expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
       });
     } finally {

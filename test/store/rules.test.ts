@@ -15,6 +15,7 @@ const suppression = (overrides: Partial<Suppression> = {}): Suppression => ({
   pattern: {},
   reason: "accepted",
   createdBy: "alice",
+  createdById: "00000000-0000-0000-0000-00000000a11c",
   createdAt: "2026-11-01T00:00:00.000Z",
   expiresAt: "2026-12-01T00:00:00.000Z",
   ...overrides,

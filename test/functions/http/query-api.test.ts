@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getFinding, listFindings, CONTINUATION_HEADER } from "../../../functions/http/findings.js";
 import { getScan, listScans } from "../../../functions/http/scans.js";
 import { useFindingsStore } from "../../../functions/http/store-instance.js";
-import { createSuppression, deleteSuppression, listSuppressions, PRINCIPAL_NAME_HEADER } from "../../../functions/http/suppressions.js";
 import type { Finding } from "../../../shared/findings/index.js";
 import { health, saFinding, scanRun, testStore } from "../../store/fixtures.js";
 
@@ -147,52 +146,6 @@ describe("GET /api/scans", () => {
     );
     expect((await call(getScan, "scans/nope", { params: { id: "nope" } })).status).toBe(404);
   });
-});
-
-describe("/api/suppressions", () => {
-  const body = { checkId: "pod.label-missing", namespace: "batch", reason: "batch jobs never call Azure", createdBy: "bob@example.com", expiresAt: "2099-01-01T00:00:00Z" };
-
-  it("creates a suppression that hides matching findings, lists it, and deletes it", async () => {
-    const created = await call(createSuppression, "suppressions", { method: "POST", body });
-    expect(created.status).toBe(201);
-    const id = created.json["id"] as string;
-    expect(created.json).toMatchObject({ checkId: "pod.label-missing", pattern: { namespace: "batch" }, createdBy: "bob@example.com" });
-
-    const suppressed = await call(listFindings, "findings?status=suppressed");
-    expect((suppressed.json["items"] as Finding[]).map((f) => f.id)).toEqual([low.id]);
-    const listed = await call(listSuppressions, "suppressions");
-    expect(listed.json["items"]).toEqual([expect.objectContaining({ id, expired: false })]);
-
-    expect((await call(deleteSuppression, `suppressions/${id}`, { method: "DELETE", params: { id } })).status).toBe(204);
-    expect((await call(deleteSuppression, `suppressions/${id}`, { method: "DELETE", params: { id } })).status).toBe(404);
-    const open = await call(listFindings, "findings?severity=low");
-    expect((open.json["items"] as Finding[]).map((f) => f.id)).toEqual([low.id]);
-  });
-
-  it("records the signed-in user from App Service Authentication rather than the body", async () => {
-    const created = await call(createSuppression, "suppressions", { method: "POST", body, headers: { [PRINCIPAL_NAME_HEADER]: "alice@contoso.com" } });
-    expect(created.json["createdBy"]).toBe("alice@contoso.com");
-    const id = created.json["id"] as string;
-    await call(deleteSuppression, `suppressions/${id}`, { method: "DELETE", params: { id } });
-  });
-
-  for (const [broken, parameter] of [
-    ["{not json", "body"],
-    [{ ...body, checkId: "nope" }, "checkId"],
-    [{ ...body, reason: "" }, "reason"],
-    [{ ...body, expiresAt: undefined }, "expiresAt"],
-    [{ ...body, expiresAt: "2020-01-01T00:00:00Z" }, "expiresAt"],
-    [{ ...body, createdBy: undefined }, "createdBy"],
-    [{ ...body, namespace: 42 }, "namespace"],
-    [{ ...body, colour: "red" }, "colour"],
-    [[body], "body"],
-  ] as const) {
-    it(`answers 400 naming ${parameter} for a body ${JSON.stringify(broken).slice(0, 60)}`, async () => {
-      const r = await call(createSuppression, "suppressions", { method: "POST", body: broken });
-      expect(r.status).toBe(400);
-      expect(r.json["error"]).toMatchObject({ parameter });
-    });
-  }
 });
 
 describe("without a configured store", () => {
