@@ -317,7 +317,8 @@ describe("collection errors", () => {
       expect.objectContaining({
         kind: "unauthorized",
         resource: "namespaces",
-        message: "could not get a token for 6dae42f8-4368-4678-94ff-3960e28e3630/.default: AADSTS7000215: Invalid client secret provided.",
+        // Asked in the cluster's tenant (aadProfile.tenantID), which the message names.
+        message: `could not get a token for 6dae42f8-4368-4678-94ff-3960e28e3630/.default in tenant ${entraCluster.aad!.tenantId}: AADSTS7000215: Invalid client secret provided.`,
       }),
     ]);
   });
