@@ -1,17 +1,51 @@
 /**
  * Whether an identity trusts one service account of one cluster, the way Entra
- * decides it (issuer and subject compared exactly), and if not, the nearest
- * thing it does trust, so the finding can say what differs.
+ * decides it, and if not, the nearest thing it does trust, so the finding can
+ * say what differs.
  */
 import type { AksCluster, FederatedCredential } from "../inventory/model.js";
+import { exactSubject } from "../inventory/credential-trust.js";
 import type { FleetView, WorkloadPrincipal } from "./fleet-view.js";
 import type { ClusterSnapshot, ServiceAccountSummary } from "../cluster/model.js";
+import { admitsFlexibly, evaluateExpression, type ExpressionVerdict } from "./flexible-credentials.js";
 import { CLIENT_ID_ANNOTATION, isGuid, issuerDifference, looseIssuerKey, serviceAccountSubject, type IssuerDifference } from "./workload-identity.js";
+
+/**
+ * Whether Entra exchanges a token with this issuer and subject for this
+ * credential (the audience aside): the issuer compared exactly, then an exact
+ * credential's subject compared exactly (case-sensitive), a flexible one's
+ * expression evaluated only where Entra supports flexible matching for the
+ * issuer (flexible-credentials.ts). Every check that asks "does this
+ * credential admit that service account" asks here.
+ */
+export function trusts(credential: FederatedCredential, issuer: string, subject: string): boolean {
+  if (credential.issuer !== issuer) return false;
+  const { trust } = credential;
+  switch (trust.kind) {
+    case "exact":
+      return trust.subject === subject;
+    case "flexible":
+      return admitsFlexibly(issuer, trust.expression, subject) === "match";
+    default:
+      return assertNever(trust);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled federated credential trust ${JSON.stringify(value)}`);
+}
 
 export type CredentialMatch =
   | { kind: "exact"; credential: FederatedCredential }
   /** Credentials for this subject whose issuer is no scanned cluster's: most likely meant for this cluster. */
   | { kind: "issuer-mismatch"; candidates: ReadonlyArray<{ credential: FederatedCredential; difference: IssuerDifference }> }
+  /**
+   * Nothing admits the service account, and a flexible credential names this
+   * cluster's exact issuer: it looks meant for it but Entra does not match
+   * flexible credentials for AKS issuers. `wouldMatch` is what its expression
+   * says of the subject, for the day Entra does.
+   */
+  | { kind: "flexible-unsupported"; credential: FederatedCredential; wouldMatch: ExpressionVerdict }
   | { kind: "none"; nearest?: NearMiss };
 
 export interface NearMiss {
@@ -29,13 +63,20 @@ export function matchCredential(
   principal: WorkloadPrincipal,
   subject: string,
 ): CredentialMatch {
-  const exact = principal.credentials.find((c) => c.issuer === issuer && c.subject === subject);
+  const exact = principal.credentials.find((c) => trusts(c, issuer, subject));
   if (exact !== undefined) return { kind: "exact", credential: exact };
 
   const candidates = principal.credentials
-    .filter((c) => c.subject === subject && !view.clusterByIssuer.has(c.issuer))
+    .filter((c) => exactSubject(c) === subject && !view.clusterByIssuer.has(c.issuer))
     .map((credential) => ({ credential, difference: issuerDifference(issuer, credential.issuer) }));
   if (candidates.length > 0) return { kind: "issuer-mismatch", candidates };
+
+  const flexible = principal.credentials.find((c) => c.issuer === issuer && c.trust.kind === "flexible");
+  if (flexible !== undefined && flexible.trust.kind === "flexible") {
+    const { expression } = flexible.trust;
+    const wouldMatch = expression === undefined ? "unknown" : evaluateExpression(expression.value, { sub: subject });
+    return { kind: "flexible-unsupported", credential: flexible, wouldMatch };
+  }
 
   const nearest = nearMiss(view, cluster, issuer, principal, subject);
   return nearest === undefined ? { kind: "none" } : { kind: "none", nearest };
@@ -50,26 +91,31 @@ function nearMiss(
 ): NearMiss | undefined {
   const looseIssuer = looseIssuerKey(issuer);
   const lowerSubject = subject.toLowerCase();
-  for (const credential of principal.credentials) {
+  // Near misses are about subjects: a flexible credential has none to compare.
+  const exactCredentials = principal.credentials.flatMap((credential) => {
+    const credentialSubject = exactSubject(credential);
+    return credentialSubject === undefined ? [] : [{ credential, credentialSubject }];
+  });
+  for (const { credential, credentialSubject } of exactCredentials) {
     const sameIssuerLoosely = looseIssuerKey(credential.issuer) === looseIssuer;
-    const sameSubjectLoosely = credential.subject.toLowerCase() === lowerSubject;
+    const sameSubjectLoosely = credentialSubject.toLowerCase() === lowerSubject;
     if (sameIssuerLoosely && sameSubjectLoosely) {
       const parts: string[] = [];
       const issuerDiff = issuerDifference(issuer, credential.issuer);
       if (issuerDiff !== "none") parts.push(`issuer differs by ${issuerDiff}`);
-      if (credential.subject !== subject) parts.push("subject differs by case");
+      if (credentialSubject !== subject) parts.push("subject differs by case");
       return { credential, differs: parts.join(" and ") };
     }
   }
-  for (const credential of principal.credentials) {
-    if (credential.subject !== subject) continue;
+  for (const { credential, credentialSubject } of exactCredentials) {
+    if (credentialSubject !== subject) continue;
     const other = view.clusterByIssuer.get(credential.issuer);
     if (other !== undefined && other.id.toLowerCase() !== cluster.id.toLowerCase()) {
       return { credential, differs: `issuer is cluster ${other.name}'s`, otherCluster: other };
     }
   }
-  for (const credential of principal.credentials) {
-    if (credential.issuer === issuer) return { credential, differs: `subject is ${credential.subject}` };
+  for (const { credential, credentialSubject } of exactCredentials) {
+    if (credential.issuer === issuer) return { credential, differs: `subject is ${credentialSubject}` };
   }
   return undefined;
 }
@@ -79,10 +125,9 @@ function nearMiss(
  * exactly one does: a service account missing its client id most likely means that one.
  */
 export function principalTrusting(view: FleetView, cluster: AksCluster, subject: string): WorkloadPrincipal | undefined {
-  if (cluster.oidcIssuerUrl === undefined) return undefined;
-  const trusting = new Set(
-    (view.credentialsByIssuer.get(cluster.oidcIssuerUrl) ?? []).filter((t) => t.credential.subject === subject).map((t) => t.principal),
-  );
+  const issuer = cluster.oidcIssuerUrl;
+  if (issuer === undefined) return undefined;
+  const trusting = new Set((view.credentialsByIssuer.get(issuer) ?? []).filter((t) => trusts(t.credential, issuer, subject)).map((t) => t.principal));
   return trusting.size === 1 ? [...trusting][0] : undefined;
 }
 

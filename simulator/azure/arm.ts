@@ -13,12 +13,21 @@ import { AKS_SERVER_APP_ID, type AzureContext } from "./context.js";
 import { sendArmError } from "./arm-errors.js";
 import { handleCommandResult, handleRunCommand } from "./run-command.js";
 
+/**
+ * The first Microsoft.ManagedIdentity api-version with claimsMatchingExpression
+ * ("Introduced in 2025-01-31-preview", azure-rest-api-specs
+ * specification/msi/.../preview/2025-01-31-preview, example
+ * FlexibleFederatedIdentityCredentialGet.json); the stable versions' schema
+ * (2024-11-30 and earlier) has no such property, so ARM leaves it out there.
+ */
+export const FLEXIBLE_CREDENTIALS_API_VERSION = "2025-01-31-preview";
+
 /** api-versions accepted per resource provider; the first is what the pinned SDK sends. */
 export const ARM_API_VERSIONS = {
   /** @azure/arm-containerservice 25.3.0 */
   containerService: ["2026-04-01", "2025-10-01", "2025-07-01", "2024-10-01"],
-  /** @azure/arm-msi 2.2.0 */
-  managedIdentity: ["2024-11-30", "2023-01-31", "2023-07-31-preview"],
+  /** @azure/arm-msi 2.2.0; 2025-01-31-preview adds claimsMatchingExpression (flexible credentials) */
+  managedIdentity: ["2024-11-30", "2023-01-31", "2023-07-31-preview", FLEXIBLE_CREDENTIALS_API_VERSION],
   authorization: ["2022-04-01", "2020-10-01-preview"],
   subscriptions: ["2022-12-01", "2021-01-01", "2020-01-01"],
 } as const;
@@ -152,7 +161,7 @@ const ROUTES: Route[] = [
     resourceType: "userAssignedIdentities/federatedIdentityCredentials",
     handle: (ctx, m, url, res) => {
       const identity = findIdentity(ctx, m, res);
-      if (identity) sendPage(ctx, url, res, ficsOf(ctx, identity).map(ficResource));
+      if (identity) sendPage(ctx, url, res, ficsOf(ctx, identity).map((fic) => ficResource(fic, url)));
     },
   },
   {
@@ -160,11 +169,11 @@ const ROUTES: Route[] = [
     pattern: new RegExp(`^${SUB}${RG}${MSI}/([^/]+)/federatedidentitycredentials/([^/]+)$`, "i"),
     provider: "managedIdentity",
     resourceType: "userAssignedIdentities/federatedIdentityCredentials",
-    handle: (ctx, m, _url, res) => {
+    handle: (ctx, m, url, res) => {
       const identity = findIdentity(ctx, m, res);
       if (!identity) return;
       const fic = ficsOf(ctx, identity).find((f) => f.name.toLowerCase() === (m[4] ?? "").toLowerCase());
-      if (fic) sendJson(res, 200, ficResource(fic));
+      if (fic) sendJson(res, 200, ficResource(fic, url));
       else notFound(res, "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", `${identity.name}/${m[4]}`, m[2] ?? "");
     },
   },
@@ -328,8 +337,17 @@ function identityResource(identity: ArmObject): ArmObject {
   return { type: "Microsoft.ManagedIdentity/userAssignedIdentities", ...identity };
 }
 
-function ficResource(fic: ArmObject): ArmObject {
-  return { type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", ...fic };
+/**
+ * A federated credential in the requested api-version's schema: a flexible
+ * one (claimsMatchingExpression, no subject) shows its expression only from
+ * 2025-01-31-preview on; older versions know no such property and return the
+ * credential without subject and without expression.
+ */
+function ficResource(fic: ArmObject, url: URL): ArmObject {
+  const resource: ArmObject = { type: "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials", ...fic };
+  if (url.searchParams.get("api-version") === FLEXIBLE_CREDENTIALS_API_VERSION || fic.properties === undefined) return resource;
+  const { claimsMatchingExpression: _expression, ...properties } = fic.properties;
+  return { ...resource, properties };
 }
 
 /**

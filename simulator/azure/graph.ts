@@ -1,7 +1,9 @@
 /**
- * The Microsoft Graph v1.0 routes the scanner reads: applications and service
+ * The Microsoft Graph routes the scanner reads: applications and service
  * principals by appId (filter or alternate key), and an application's
- * federated identity credentials, with @odata.nextLink paging.
+ * federated identity credentials, with @odata.nextLink paging. v1.0 for
+ * everything; beta for federated credentials too, because only beta has
+ * claimsMatchingExpression (flexible credentials; see ficResource).
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
@@ -9,7 +11,15 @@ import { sendJson } from "../http.js";
 import type { GraphApplication, GraphServicePrincipal } from "../fleet/model.js";
 import type { AzureContext } from "./context.js";
 
-const GRAPH_BASE = "https://graph.microsoft.com/v1.0";
+const GRAPH_ROOT = "https://graph.microsoft.com";
+const GRAPH_BASE = `${GRAPH_ROOT}/v1.0`;
+
+/**
+ * An application's signInAudience when the fleet leaves it out: Graph's
+ * default (application resource, v1.0: "AzureADMyOrg (default)"), which Graph
+ * always returns.
+ */
+const DEFAULT_SIGN_IN_AUDIENCE = "AzureADMyOrg";
 
 export function handleGraph(ctx: AzureContext, method: string, url: URL, res: ServerResponse): void {
   if (method !== "GET") {
@@ -28,7 +38,14 @@ export function handleGraph(ctx: AzureContext, method: string, url: URL, res: Se
   }
   if (/^\/v1\.0\/serviceprincipals$/i.test(path)) {
     const filtered = filterByAppId(sps, url, res);
-    if (filtered) sendCollection(ctx, url, res, "servicePrincipals", filtered.map((sp) => ({ ...sp })));
+    if (filtered) sendCollection(ctx, url, res, "servicePrincipals", filtered.map((sp) => servicePrincipalResource(ctx, sp)));
+    return;
+  }
+  if ((m = /^\/beta\/applications(?:\/([^/(]+)|\(appId='([^']+)'\))\/federatedIdentityCredentials$/i.exec(path))) {
+    const [, objectId, appId] = m;
+    const app = objectId !== undefined ? apps.find((a) => a.id === objectId) : apps.find((a) => a.appId.toLowerCase() === (appId ?? "").toLowerCase());
+    if (!app) notFound(res, objectId ?? appId ?? "");
+    else sendCollection(ctx, url, res, `applications('${app.id}')/federatedIdentityCredentials`, ficResources(app, "beta"), `${GRAPH_ROOT}/beta`);
     return;
   }
   if ((m = /^\/v1\.0\/applications(?:\/([^/(]+)|\(appId='([^']+)'\))(\/federatedIdentityCredentials)?$/i.exec(path))) {
@@ -38,7 +55,7 @@ export function handleGraph(ctx: AzureContext, method: string, url: URL, res: Se
       notFound(res, objectId ?? appId ?? "");
       return;
     }
-    if (fics) sendCollection(ctx, url, res, `applications('${app.id}')/federatedIdentityCredentials`, ficResources(app));
+    if (fics) sendCollection(ctx, url, res, `applications('${app.id}')/federatedIdentityCredentials`, ficResources(app, "v1.0"));
     else sendJson(res, 200, select(url, { "@odata.context": `${GRAPH_BASE}/$metadata#applications/$entity`, ...applicationResource(app) }));
     return;
   }
@@ -46,7 +63,7 @@ export function handleGraph(ctx: AzureContext, method: string, url: URL, res: Se
     const [, objectId, appId] = m;
     const sp = objectId !== undefined ? sps.find((s) => s.id === objectId) : sps.find((s) => s.appId.toLowerCase() === (appId ?? "").toLowerCase());
     if (!sp) notFound(res, objectId ?? appId ?? "");
-    else sendJson(res, 200, select(url, { "@odata.context": `${GRAPH_BASE}/$metadata#servicePrincipals/$entity`, ...sp }));
+    else sendJson(res, 200, select(url, { "@odata.context": `${GRAPH_BASE}/$metadata#servicePrincipals/$entity`, ...servicePrincipalResource(ctx, sp) }));
     return;
   }
   sendGraphError(res, 400, "BadRequest", `Resource not found for the segment '${path.split("/").pop() ?? ""}'. (The fleet simulator serves no Graph route for '${path}'.)`);
@@ -75,25 +92,46 @@ function filterByAppId<T extends GraphApplication | GraphServicePrincipal>(items
 
 function applicationResource(app: GraphApplication): Record<string, unknown> {
   const { federatedIdentityCredentials: _fics, ...rest } = app;
-  return rest;
+  return { signInAudience: DEFAULT_SIGN_IN_AUDIENCE, ...rest };
 }
 
-function ficResources(app: GraphApplication): Array<Record<string, unknown>> {
+/**
+ * A service principal as Graph returns it. One of an app registered here gets
+ * this tenant as appOwnerOrganizationId and the app's signInAudience; one of
+ * an app registered elsewhere keeps what the fleet says (its home tenant).
+ */
+function servicePrincipalResource(ctx: AzureContext, sp: GraphServicePrincipal): Record<string, unknown> {
+  const app = ctx.fleet.azure.applications.find((a) => a.appId.toLowerCase() === sp.appId.toLowerCase());
+  if (app === undefined) return { ...sp };
+  return { appOwnerOrganizationId: ctx.fleet.azure.tenantId, signInAudience: app.signInAudience ?? DEFAULT_SIGN_IN_AUDIENCE, ...sp };
+}
+
+/**
+ * Federated credentials as each Graph version returns them. subject is null
+ * on a flexible credential (it is nullable and exclusive with
+ * claimsMatchingExpression: beta federatedIdentityCredential resource type).
+ * v1.0's resource type has no claimsMatchingExpression (v1.0
+ * federatedidentitycredential.md lists audiences, description, id, issuer,
+ * name, subject), so v1.0 shows a flexible credential as a null subject and
+ * nothing else; beta returns the expression.
+ */
+function ficResources(app: GraphApplication, version: "v1.0" | "beta"): Array<Record<string, unknown>> {
   return (app.federatedIdentityCredentials ?? []).map((fic) => ({
     id: fic.id ?? stableGuid(`${app.id}/${fic.name}`),
     name: fic.name,
     issuer: fic.issuer,
-    subject: fic.subject,
+    subject: fic.subject ?? null,
     audiences: fic.audiences,
     description: fic.description ?? null,
+    ...(version === "beta" && { claimsMatchingExpression: fic.claimsMatchingExpression ?? null }),
   }));
 }
 
-function sendCollection(ctx: AzureContext, url: URL, res: ServerResponse, context: string, items: Array<Record<string, unknown>>): void {
+function sendCollection(ctx: AzureContext, url: URL, res: ServerResponse, context: string, items: Array<Record<string, unknown>>, base = GRAPH_BASE): void {
   const skip = Number(url.searchParams.get("$skiptoken") ?? "0") || 0;
   const top = Math.min(Number(url.searchParams.get("$top") ?? ctx.graphPageSize) || ctx.graphPageSize, ctx.graphPageSize);
   const page = items.slice(skip, skip + top);
-  const body: Record<string, unknown> = { "@odata.context": `${GRAPH_BASE}/$metadata#${context}`, value: page.map((i) => select(url, i)) };
+  const body: Record<string, unknown> = { "@odata.context": `${base}/$metadata#${context}`, value: page.map((i) => select(url, i)) };
   if (skip + page.length < items.length) {
     const next = new URL(url.pathname + url.search, ctx.endpoint);
     next.searchParams.set("$skiptoken", String(skip + page.length));

@@ -65,8 +65,21 @@ export function cluster(overrides: Partial<AksCluster> = {}): AksCluster {
   };
 }
 
-export function credential(overrides: Partial<FederatedCredential> = {}): FederatedCredential {
-  return { name: "aks-prod-orders", issuer: ISSUER, subject: SUBJECT, audiences: [AUDIENCE], ...overrides };
+/** An exact credential for orders/orders-sa on the cluster; `subject` is shorthand for an exact trust with that subject. */
+export function credential(overrides: Partial<FederatedCredential> & { subject?: string } = {}): FederatedCredential {
+  const { subject, ...rest } = overrides;
+  return { name: "aks-prod-orders", issuer: ISSUER, trust: { kind: "exact", subject: subject ?? SUBJECT }, audiences: [AUDIENCE], ...rest };
+}
+
+/** A flexible credential (claimsMatchingExpression, no subject) for the cluster's issuer unless told otherwise. */
+export function flexibleCredential(value: string | undefined, overrides: Partial<FederatedCredential> = {}): FederatedCredential {
+  return {
+    name: "flexible",
+    issuer: ISSUER,
+    trust: value === undefined ? { kind: "flexible" } : { kind: "flexible", expression: { value, languageVersion: 1 } },
+    audiences: [AUDIENCE],
+    ...overrides,
+  };
 }
 
 export function identity(overrides: Partial<ManagedIdentity> = {}): ManagedIdentity {
@@ -92,6 +105,8 @@ export function app(overrides: Partial<AppRegistration> = {}): AppRegistration {
     appId: APP_CLIENT_ID,
     displayName: "orders-app",
     tenantId: TENANT,
+    homeTenantId: TENANT,
+    signInAudience: "AzureADMyOrg",
     servicePrincipalId: "5e5e5e5e-6f6f-4a7a-8b8b-9c9c9c9c9c9c",
     federatedCredentials: [],
     ...overrides,

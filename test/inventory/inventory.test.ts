@@ -139,7 +139,7 @@ describe("collectInventory", () => {
         {
           name: "payments-aks-api",
           issuer: "https://westeurope.oic.prod-aks.azure.com/3f2a1b6c-9d8e-4f70-a1b2-c3d4e5f60718/8a7c1e2f-3b4d-4c5e-9f60-718293a4b5c6/",
-          subject: "system:serviceaccount:payments:api",
+          trust: { kind: "exact", subject: "system:serviceaccount:payments:api" },
           audiences: ["api://AzureADTokenExchange"],
         },
       ],
@@ -172,13 +172,15 @@ describe("collectInventory", () => {
         appId: LEGACY_APP_ID,
         displayName: "legacy-batch",
         tenantId: "3f2a1b6c-9d8e-4f70-a1b2-c3d4e5f60718",
+        homeTenantId: "3f2a1b6c-9d8e-4f70-a1b2-c3d4e5f60718",
+        signInAudience: "AzureADMyOrg",
         servicePrincipalId: "5e5e5e5e-0001-4a3b-9c8d-aaaaaaaaaaaa",
         federatedCredentials: [
           {
             id: "f1c00001-0001-4a3b-9c8d-aaaaaaaaaaaa",
             name: "platform-aks-batch",
             issuer: "https://westeurope.oic.prod-aks.azure.com/3f2a1b6c-9d8e-4f70-a1b2-c3d4e5f60718/c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f/",
-            subject: "system:serviceaccount:batch:runner",
+            trust: { kind: "exact", subject: "system:serviceaccount:batch:runner" },
             audiences: ["api://AzureADTokenExchange"],
           },
         ],

@@ -16,15 +16,17 @@ export const ficAudienceMissing = defineCheck({
   evaluateFleet(view, _usage, report) {
     return view.principals.flatMap((principal) =>
       principal.credentials.flatMap((credential) => {
-        if (!trustsAksIssuer(view, credential.issuer) || credential.audiences.includes(TOKEN_EXCHANGE_AUDIENCE)) return [];
+        // A flexible credential admits no AKS token whatever its audience (sa.no-matching-fic says so where it is relied on).
+        if (credential.trust.kind !== "exact" || !trustsAksIssuer(view, credential.issuer) || credential.audiences.includes(TOKEN_EXCHANGE_AUDIENCE)) return [];
+        const { subject } = credential.trust;
         return [
           report({
             severity: "high",
             resource: principalResource(principal, credential.name),
-            evidence: evidence({ expectedAudience: TOKEN_EXCHANGE_AUDIENCE, foundAudiences: credential.audiences.join(", ") || "(none)", issuer: credential.issuer, subject: credential.subject }),
+            evidence: evidence({ expectedAudience: TOKEN_EXCHANGE_AUDIENCE, foundAudiences: credential.audiences.join(", ") || "(none)", issuer: credential.issuer, subject }),
             remediation: {
               text: `Replace the audience with ${TOKEN_EXCHANGE_AUDIENCE} (a credential holds exactly one).`,
-              command: updateCredential(principal, { name: credential.name, issuer: credential.issuer, subject: credential.subject }, credential),
+              command: updateCredential(principal, { name: credential.name, issuer: credential.issuer, subject }, credential),
             },
           }),
         ];

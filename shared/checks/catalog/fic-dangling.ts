@@ -20,7 +20,9 @@ export const ficDangling = defineCheck({
     const facts = clusterFacts(snapshot);
     const namespaces = new Set(snapshot.namespaces.map((n) => n.name));
     return (view.credentialsByIssuer.get(cluster.oidcIssuerUrl) ?? []).flatMap(({ principal, credential }) => {
-      const subject = parseServiceAccountSubject(credential.subject);
+      // A flexible credential names no one service account (and admits none on AKS today): nothing can dangle.
+      if (credential.trust.kind !== "exact") return [];
+      const subject = parseServiceAccountSubject(credential.trust.subject);
       if (subject === undefined || !facts.sees("serviceaccounts", subject.namespace)) return [];
       if (facts.serviceAccount(subject.namespace, subject.name) !== undefined) return [];
       return [
@@ -28,7 +30,7 @@ export const ficDangling = defineCheck({
           severity: "high",
           resource: objectResource(cluster, "FederatedCredential", subject.namespace, credential.name, principal, credential.name),
           evidence: evidence({
-            subject: credential.subject,
+            subject: credential.trust.subject,
             issuer: credential.issuer,
             identity: principal.displayName,
             missingServiceAccount: `${subject.namespace}/${subject.name}`,

@@ -16,13 +16,16 @@ export const ficSubjectMalformed = defineCheck({
   evaluateFleet(view, _usage, report) {
     return view.principals.flatMap((principal) =>
       principal.credentials.flatMap((credential) => {
-        if (!trustsAksIssuer(view, credential.issuer) || parseServiceAccountSubject(credential.subject) !== undefined) return [];
-        const repaired = repairSubject(credential.subject);
+        // A flexible credential has no subject by design (claimsMatchingExpression instead): never malformed for lacking one.
+        if (credential.trust.kind !== "exact") return [];
+        const { subject } = credential.trust;
+        if (!trustsAksIssuer(view, credential.issuer) || parseServiceAccountSubject(subject) !== undefined) return [];
+        const repaired = repairSubject(subject);
         return [
           report({
             severity: "medium",
             resource: principalResource(principal, credential.name),
-            evidence: evidence({ subject: credential.subject, issuer: credential.issuer, suggestedSubject: repaired }),
+            evidence: evidence({ subject, issuer: credential.issuer, suggestedSubject: repaired }),
             remediation: repaired
               ? {
                   text: `Kubernetes names are lowercase: did you mean ${repaired}?`,

@@ -1,3 +1,4 @@
+import { exactSubject } from "../../inventory/credential-trust.js";
 import { deleteCredential } from "../commands.js";
 import { principalResource, defineCheck, evidence } from "../define.js";
 import { DOCS, MCSB } from "../links.js";
@@ -23,7 +24,12 @@ export const ficUnknownIssuer = defineCheck({
           report({
             severity: complete ? "medium" : "low",
             resource: principalResource(principal, credential.name),
-            evidence: evidence({ issuer: credential.issuer, subject: credential.subject, clustersScanned: view.inventory.clusters.length, inventoryComplete: complete }),
+            evidence: evidence({
+              issuer: credential.issuer,
+              subject: exactSubject(credential),
+              claimsMatchingExpression: credential.trust.kind === "flexible" ? (credential.trust.expression?.value ?? "(not returned)") : undefined,
+              clustersScanned: view.inventory.clusters.length, inventoryComplete: complete,
+            }),
             remediation: {
               text: "No cluster the scan can see has this issuer (re-created clusters get a new one): delete the credential if its cluster is gone.",
               command: deleteCredential(principal, credential),

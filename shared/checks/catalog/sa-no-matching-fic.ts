@@ -1,4 +1,6 @@
+import { exactSubject } from "../../inventory/credential-trust.js";
 import { createCredential, credentialNameFor } from "../commands.js";
+import { FLEXIBLE_ISSUERS } from "../flexible-credentials.js";
 import { serviceAccountTrusts } from "../credential-match.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
 import { DOCS, MCSB } from "../links.js";
@@ -16,16 +18,49 @@ export const saNoMatchingFic = defineCheck({
   evaluateCluster(view, snapshot, report) {
     const { cluster } = snapshot;
     return serviceAccountTrusts(view, snapshot).flatMap(({ serviceAccount: sa, principal, issuer, subject, match }) => {
-      if (match.kind !== "none") return [];
-      const nearest = match.nearest;
+      if (match.kind !== "none" && match.kind !== "flexible-unsupported") return [];
       const atLimit = principal.credentials.length >= FEDERATED_CREDENTIAL_LIMIT;
+      const limitText = atLimit ? `The identity already holds ${principal.credentials.length} of ${FEDERATED_CREDENTIAL_LIMIT} credentials: remove an unused one first.` : "";
+      const command = createCredential(principal, { name: credentialNameFor(cluster, sa.namespace, sa.name), issuer, subject });
+      const base = { expectedIssuer: issuer, expectedSubject: subject, identity: principal.displayName, identityKind: principal.kind, credentials: principal.credentials.length };
+      if (match.kind === "flexible-unsupported") {
+        const { credential, wouldMatch } = match;
+        const expression = credential.trust.kind === "flexible" ? credential.trust.expression?.value : undefined;
+        return [
+          report({
+            severity: "high",
+            title: "Service account relies on a flexible federated credential, which Entra does not honour for AKS issuers",
+            resource: objectResource(cluster, "ServiceAccount", sa.namespace, sa.name, principal),
+            evidence: evidence({
+              ...base,
+              flexibleCredential: credential.name,
+              claimsMatchingExpression: expression ?? "(not returned by the API)",
+              expressionWouldMatch: wouldMatch,
+              flexibleIssuersSupported: FLEXIBLE_ISSUERS.map((f) => f.platform).join(", "),
+            }),
+            remediation: {
+              text: [
+                `Credential ${credential.name} has this cluster's issuer but a claims-matching expression instead of a subject.`,
+                `Entra evaluates such expressions only for tokens from ${FLEXIBLE_ISSUERS.map((f) => f.platform).join(", ")}, so this service account gets no token (AADSTS70021).`,
+                "Add an exact credential for this service account (keep or delete the flexible one as you wish).",
+                limitText,
+                "Then restart the workloads (new credentials can take a few minutes to propagate).",
+              ]
+                .filter((t) => t !== "")
+                .join(" "),
+              command,
+            },
+          }),
+        ];
+      }
+      const nearest = match.nearest;
       const text = [
         nearest?.otherCluster
           ? `Credential ${nearest.credential.name} trusts cluster ${nearest.otherCluster.name} for this subject; keep it and add a separate one for this cluster.`
           : nearest
             ? `Credential ${nearest.credential.name} is close but does not match: its ${nearest.differs}. Entra compares issuer and subject exactly.`
             : `${principal.displayName} has no credential for this cluster's issuer and this subject.`,
-        atLimit ? `The identity already holds ${principal.credentials.length} of ${FEDERATED_CREDENTIAL_LIMIT} credentials: remove an unused one first.` : "",
+        limitText,
       ]
         .filter((t) => t !== "")
         .join(" ");
@@ -34,19 +69,15 @@ export const saNoMatchingFic = defineCheck({
           severity: "high",
           resource: objectResource(cluster, "ServiceAccount", sa.namespace, sa.name, principal),
           evidence: evidence({
-            expectedIssuer: issuer,
-            expectedSubject: subject,
-            identity: principal.displayName,
-            identityKind: principal.kind,
-            credentials: principal.credentials.length,
+            ...base,
             nearestCredential: nearest?.credential.name,
             nearestIssuer: nearest?.credential.issuer,
-            nearestSubject: nearest?.credential.subject,
+            nearestSubject: nearest !== undefined ? exactSubject(nearest.credential) : undefined,
             differs: nearest?.differs,
           }),
           remediation: {
             text: `${text} Then restart the workloads (new credentials can take a few minutes to propagate).`,
-            command: createCredential(principal, { name: credentialNameFor(cluster, sa.namespace, sa.name), issuer, subject }),
+            command,
           },
         }),
       ];
