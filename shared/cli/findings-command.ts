@@ -3,8 +3,12 @@
  * store, for people who live in a terminal.
  */
 import { environmentWithLocalSettings, loadConfig } from "../config/index.js";
-import { findingsCsv, InvalidParameterError, parseFindingQuery, type StoredFinding } from "../store/index.js";
-import { formatFindingsTable } from "../report/index.js";
+import { InvalidParameterError, parseFindingQuery, type StoredFinding } from "../store/index.js";
+import { FINDINGS_OUTPUT_FORMATS as OUTPUTS, isOutputFormat } from "../report/formats.js";
+import { wantColor } from "../report/color.js";
+import { writeReport } from "../report/writers.js";
+import { CHECKS } from "../checks/index.js";
+import { TOOL_VERSION } from "./version.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { openStore } from "./store-access.js";
 
@@ -22,8 +26,6 @@ export interface RawFindingsOptions {
   demo?: boolean;
 }
 
-const OUTPUTS = ["table", "json", "csv"] as const;
-
 export async function findingsAction(raw: RawFindingsOptions): Promise<void> {
   const query = (() => {
     try {
@@ -34,7 +36,7 @@ export async function findingsAction(raw: RawFindingsOptions): Promise<void> {
     }
   })();
   const output = raw.output ?? (process.stdout.isTTY ? "table" : "json");
-  if (!(OUTPUTS as readonly string[]).includes(output)) throw new CliError(EXIT.usage, `--output must be one of ${OUTPUTS.join(", ")} (got "${output}")`);
+  if (!isOutputFormat(OUTPUTS, output)) throw new CliError(EXIT.usage, `--output must be one of ${OUTPUTS.join(", ")} (got "${output}")`);
   const limit = raw.limit === undefined ? 1000 : Number(raw.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new CliError(EXIT.usage, `--limit must be a whole number of at least 1 (got "${raw.limit}")`);
 
@@ -49,20 +51,11 @@ export async function findingsAction(raw: RawFindingsOptions): Promise<void> {
       findings.push(finding);
       if (findings.length >= limit) break;
     }
-    process.stdout.write(render(output as (typeof OUTPUTS)[number], findings));
+    process.stdout.write(
+      writeReport(output, { findings, checks: CHECKS, toolVersion: TOOL_VERSION, width: process.stdout.columns ?? 160, color: wantColor(process.stdout) }),
+    );
     process.stderr.write(`${findings.length} ${query.status === "all" ? "" : `${query.status} `}findings${findings.length >= limit ? ` (first ${limit}; raise --limit for more)` : ""} from ${opened.description}\n`);
   } finally {
     await opened.close();
-  }
-}
-
-function render(output: (typeof OUTPUTS)[number], findings: readonly StoredFinding[]): string {
-  switch (output) {
-    case "table":
-      return formatFindingsTable(findings, process.stdout.columns ?? 160);
-    case "json":
-      return JSON.stringify({ findings }, null, 2) + "\n";
-    case "csv":
-      return findingsCsv(findings);
   }
 }

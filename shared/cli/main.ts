@@ -13,6 +13,8 @@ import { limitHeapGrowth } from "./heap.js";
 import { TOOL_VERSION } from "./version.js";
 import { scanAction } from "./scan-action.js";
 import { findingsAction } from "./findings-command.js";
+import { checksAction } from "./checks-command.js";
+import { FINDINGS_OUTPUT_FORMATS, SCAN_OUTPUT_FORMATS } from "../report/formats.js";
 import type { RawDigestOptions } from "./digest-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -30,8 +32,10 @@ export function buildProgram(): Command {
     .option("--subscription <id>", "subscription to scan (repeatable; default: every subscription you can see)", collect)
     .option("--cluster <name-or-id>", "only this cluster, by name or resource id (repeatable)", collect)
     .option("--concurrency <n>", "clusters scanned at once (default: SCAN_CONCURRENCY or 32)")
-    .option("--output <format>", "table, json or csv (default: table on a terminal or with --demo, json otherwise)")
+    .option("-o, --output <format>", `${SCAN_OUTPUT_FORMATS.join(", ")} (default: table on a terminal or with --demo, json otherwise)`)
     .option("--out <file>", "write the results to a file instead of stdout")
+    .option("--severity <list>", "only output findings of these severities, e.g. high,medium (--fail-on counts only those; all are saved)", collect)
+    .option("-q, --quiet", "results and errors only: no progress, summary or notes on stderr")
     .option("--html <file>", "also write an HTML report")
     .option("--fail-on <severity>", "exit with code 5 when a finding is at least this severe (high, medium, low, info); suppressed findings do not count")
     .option("--min-coverage <percent>", "exit with code 7 when the scan evaluated less than this share of its (cluster, check) pairs")
@@ -54,10 +58,16 @@ export function buildProgram(): Command {
     .option("--identity <client-id>", "client id of the identity involved")
     .option("--status <status>", "open (default), resolved, suppressed or all")
     .option("--since <time>", "only findings whose status changed at or after this ISO-8601 time")
-    .option("--output <format>", "table, json or csv (default: table on a terminal, json otherwise)")
+    .option("-o, --output <format>", `${FINDINGS_OUTPUT_FORMATS.join(", ")} (default: table on a terminal, json otherwise)`)
     .option("--limit <n>", "at most this many findings (default 1000)")
     .option("--demo", "read the demo's local store (written by npm run demo)")
     .action(findingsAction);
+
+  program
+    .command("checks")
+    .description("List the checks: id, severity rule, title and compliance controls")
+    .option("-o, --output <format>", "table or json (default: table on a terminal, json otherwise)")
+    .action(checksAction);
 
   program
     .command("digest")

@@ -20,10 +20,18 @@ export async function scanAction(raw: RawScanOptions): Promise<void> {
   const config = loadConfig(environmentWithLocalSettings(process.env));
   await preflightScan(options, config);
   const result = options.demo ? await scanDemo(options, config) : await scanAzure(options, config);
-  for (const file of result.files) process.stderr.write(`wrote ${file.purpose}: ${file.path}\n`);
-  const suppressed = options.store ? await saveToStore(result, config, options.demo) : undefined;
-  // --fail-on counts what is not suppressed: the store holds the suppressions.
-  process.exitCode = suppressed === undefined || suppressed.size === 0 ? result.exitCode : exitCodeFor(result.outcome.findings.filter((f) => !suppressed.has(f.id)), options, result.outcome.scan.coverage);
+  const notes = notesStream(options);
+  for (const file of result.files) notes.write(`wrote ${file.purpose}: ${file.path}\n`);
+  const suppressed = options.store ? await saveToStore(result, config, options.demo, notes) : undefined;
+  // --fail-on counts what is not suppressed (the store holds the suppressions) and what --severity shows.
+  process.exitCode = suppressed === undefined || suppressed.size === 0 ? result.exitCode : exitCodeFor(result.reported.filter((f) => !suppressed.has(f.id)), options, result.outcome.scan.coverage);
+  // Last, so it is easy to find: `wiscan digest --resend` and the API's /api/scans/{id} take it.
+  notes.write(`scan id: ${result.outcome.scan.id}${suppressed !== undefined ? ` (send its digests again: wiscan digest${options.demo ? " --demo" : ""} --resend ${result.outcome.scan.id})` : ""}\n`);
+}
+
+/** Where notes for people go: stderr, or nowhere with --quiet (results and errors only). */
+function notesStream(options: ScanCommandOptions): Pick<NodeJS.WriteStream, "write"> {
+  return options.quiet ? { write: () => true } : process.stderr;
 }
 
 async function scanAzure(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
@@ -49,7 +57,7 @@ async function scanAzure(options: ScanCommandOptions, config: WiscanConfig): Pro
 async function scanDemo(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
   const demo = await startDemo(options.fleet);
   try {
-    process.stderr.write(`demo: simulated fleet from ${demo.fleetDir} (${demo.clusterCount} clusters), Azure endpoint ${demo.armEndpoint}\n`);
+    notesStream(options).write(`demo: simulated fleet from ${demo.fleetDir} (${demo.clusterCount} clusters), Azure endpoint ${demo.armEndpoint}\n`);
     const withDemoFiles: ScanCommandOptions = {
       ...options,
       html: options.html ?? demo.outputPath("report.html"),
@@ -85,14 +93,14 @@ function runWithClients(
 }
 
 /** Saves the scan; returns the ids of its findings that an active suppression hides (undefined without a store). */
-async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo: boolean): Promise<Set<string> | undefined> {
+async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo: boolean, notes: Pick<NodeJS.WriteStream, "write">): Promise<Set<string> | undefined> {
   const opened = await openStore(config, demo);
   if (opened === undefined) return undefined;
   try {
     const { scan, findings, fleetCoverage } = result.outcome;
     await opened.store.saveScan(scan, findings, fleetCoverage);
     const changes = await opened.store.scanChanges(scan);
-    process.stderr.write(
+    notes.write(
       `saved ${findings.length} findings to ${opened.description}: ${changes.new + changes.reopened} new or reopened, ${changes.resolved} resolved since the previous scan\n` +
         (scan.coverage !== undefined && scan.coverage.evaluated < scan.coverage.total
           ? `findings this scan did not cover keep their state (${scan.coverage.total - scan.coverage.evaluated} of ${scan.coverage.total} checks not evaluated completely)\n`
@@ -102,7 +110,7 @@ async function saveToStore(result: ScanCommandResult, config: WiscanConfig, demo
     if (demo) {
       // Loaded on demand: the templates and CSS inliner are only needed here.
       const { writeDemoDigest } = await import("./demo-digest.js");
-      await writeDemoDigest(opened, result.outcome, config, process.stderr);
+      await writeDemoDigest(opened, result.outcome, config, notes as NodeJS.WritableStream);
     }
     const suppressions = await opened.store.listSuppressions();
     const now = new Date();

@@ -7,10 +7,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { scanFleet, ScanError, type ScanDependencies, type ScanOutcome } from "../engine/index.js";
 import { SEVERITIES, type Finding } from "../findings/model.js";
-import { formatFindingsTable, renderHtmlReport, toScanReport } from "../report/index.js";
-import { findingsToCsv } from "../report/csv.js";
+import { renderHtmlReport } from "../report/index.js";
+import { writeReport } from "../report/writers.js";
+import { colors, paintSeverity, wantColor } from "../report/color.js";
+import { statusOf, type ReportedFinding } from "../report/model.js";
+import { CHECKS } from "../checks/index.js";
 import { CliError, EXIT, type ExitCode } from "./exit-codes.js";
-import { terminalProgress } from "./progress.js";
+import { scanProgress } from "./progress.js";
 import type { FailOn, ScanCommandOptions } from "./scan-options.js";
 import type { ScanCoverageSummary } from "../coverage/index.js";
 import { TOOL_VERSION } from "./version.js";
@@ -19,19 +22,27 @@ export interface ScanRunContext {
   dependencies: ScanDependencies;
   trigger: "cli" | "demo";
   concurrency: number;
-  stdout: NodeJS.WritableStream;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WriteStream;
+  /**
+   * The filter stage between the scan and its report (suppressions, from the
+   * store or an exceptions file): marks the findings it hides. Absent: every
+   * finding is open.
+   */
+  filter?: (findings: readonly Finding[]) => Promise<readonly ReportedFinding[]>;
 }
 
 export interface ScanCommandResult {
   outcome: ScanOutcome;
+  /** The findings as reported: after the filter stage and --severity. */
+  reported: readonly ReportedFinding[];
   exitCode: ExitCode;
   /** Files written, by purpose, for the closing message. */
   files: Array<{ purpose: string; path: string }>;
 }
 
 export async function runScanCommand(options: ScanCommandOptions, context: ScanRunContext): Promise<ScanCommandResult> {
-  const progress = terminalProgress(context.stderr);
+  const progress = scanProgress(context.stderr, { quiet: options.quiet });
   let outcome: ScanOutcome;
   try {
     outcome = await scanFleet(context.dependencies, {
@@ -51,7 +62,18 @@ export async function runScanCommand(options: ScanCommandOptions, context: ScanR
   }
 
   const files: ScanCommandResult["files"] = [];
-  const rendered = renderResults(options.output, outcome);
+  const filtered: readonly ReportedFinding[] = context.filter !== undefined ? await context.filter(outcome.findings) : outcome.findings;
+  const reported = options.severities === undefined ? filtered : filtered.filter((f) => options.severities?.includes(f.severity));
+  const toTerminal = options.out === undefined;
+  const rendered = writeReport(options.output, {
+    scan: outcome.scan,
+    findings: reported,
+    checks: CHECKS,
+    toolVersion: TOOL_VERSION,
+    ...(options.failOn !== undefined && { failOn: options.failOn }),
+    width: toTerminal ? (context.stdout.columns ?? 160) : 160,
+    color: toTerminal && wantColor(context.stdout),
+  });
   if (options.out !== undefined) {
     await writeFileCreatingDir(options.out, rendered);
     files.push({ purpose: `findings (${options.output})`, path: options.out });
@@ -59,26 +81,19 @@ export async function runScanCommand(options: ScanCommandOptions, context: ScanR
     context.stdout.write(rendered);
   }
   if (options.html !== undefined) {
-    await writeFileCreatingDir(options.html, renderHtmlReport(outcome.scan, outcome.findings));
+    await writeFileCreatingDir(options.html, renderHtmlReport(outcome.scan, reported));
     files.push({ purpose: "HTML report", path: options.html });
   }
-  context.stderr.write(summaryLine(outcome));
-  context.stderr.write(coverageLines(outcome.scan.coverage));
+  if (!options.quiet) {
+    context.stderr.write(summaryLine(outcome, colors(wantColor(context.stderr))));
+    if (options.severities !== undefined) context.stderr.write(`${reported.length} shown (--severity ${options.severities.join(",")})\n`);
+    context.stderr.write(coverageLines(outcome.scan.coverage));
+  }
   for (const failure of outcome.checkFailures) {
     context.stderr.write(`warning: check ${failure.checkId} failed on one cluster and was skipped there: ${failure.message}\n`);
   }
-  return { outcome, exitCode: exitCodeFor(outcome.findings, options, outcome.scan.coverage), files };
-}
-
-function renderResults(format: ScanCommandOptions["output"], outcome: ScanOutcome): string {
-  switch (format) {
-    case "table":
-      return formatFindingsTable(outcome.findings, process.stdout.columns ?? 160);
-    case "json":
-      return JSON.stringify(toScanReport(outcome.scan, outcome.findings, TOOL_VERSION), null, 2) + "\n";
-    case "csv":
-      return findingsToCsv(outcome.findings, outcome.scan);
-  }
+  const counted = reported.filter((f) => statusOf(f) === "open");
+  return { outcome, reported, exitCode: exitCodeFor(counted, options, outcome.scan.coverage), files };
 }
 
 /**
@@ -115,11 +130,11 @@ export function coverageLines(coverage: ScanCoverageSummary | undefined): string
   return lines.join("\n") + "\n";
 }
 
-function summaryLine({ scan }: ScanOutcome): string {
+function summaryLine({ scan }: ScanOutcome, c = colors(false)): string {
   const s = scan.counts.bySeverity;
   const unscanned = scan.counts.clusters - scan.counts.clustersScanned;
   return (
-    `\n${scan.counts.findings} findings (${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info) ` +
+    `\n${scan.counts.findings} findings (${paintSeverity(c, "high", `${s.high} high`)}, ${paintSeverity(c, "medium", `${s.medium} medium`)}, ${paintSeverity(c, "low", `${s.low} low`)}, ${paintSeverity(c, "info", `${s.info} info`)}) ` +
     `in ${scan.counts.clusters} clusters across ${scan.subscriptions.length} subscriptions` +
     `${unscanned > 0 ? `; ${unscanned} ${unscanned === 1 ? "cluster" : "clusters"} could not be scanned (see scan.* findings)` : ""}; ` +
     `${(scan.durationMs / 1000).toFixed(1)} s, ${totalRequests(scan.requests)} requests.\n`

@@ -4,9 +4,10 @@
  */
 import { selectChecks, UnknownCheckError } from "../checks/index.js";
 import { CliError, EXIT } from "./exit-codes.js";
+import { SCAN_OUTPUT_FORMATS as OUTPUT_FORMATS, type OutputFormat } from "../report/formats.js";
+import { SEVERITIES, type Severity } from "../findings/model.js";
 
-export const OUTPUT_FORMATS = ["table", "json", "csv"] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export { OUTPUT_FORMATS, type OutputFormat };
 export const FAIL_ON = ["high", "medium", "low", "info"] as const;
 export type FailOn = (typeof FAIL_ON)[number];
 
@@ -26,6 +27,8 @@ export interface RawScanOptions {
   fleet?: string;
   /** Commander's --no-store: false when given. */
   store?: boolean;
+  severity?: string[];
+  quiet?: boolean;
 }
 
 export interface ScanCommandOptions {
@@ -47,6 +50,14 @@ export interface ScanCommandOptions {
   fleet?: string;
   /** Save findings to the configured store (or the demo's local one). */
   store: boolean;
+  /**
+   * --severity: only findings of these severities are output and counted by
+   * --fail-on (as trivy's --severity); the store still gets every finding, so
+   * a filter never resolves anything. Absent: all.
+   */
+  severities?: readonly Severity[];
+  /** --quiet: results and errors only (no progress, summary or notes). */
+  quiet: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -77,6 +88,8 @@ export function parseScanOptions(raw: RawScanOptions, stdoutIsTerminal: boolean)
   const include = checkIds("--check", raw.check ?? [], problems);
   const skip = checkIds("--skip-check", raw.skipCheck ?? [], problems);
   if (raw.fleet !== undefined && !raw.demo) problems.push("--fleet only applies with --demo");
+  const severities = (raw.severity ?? []).flatMap((v) => v.split(",")).map((v) => v.trim().toLowerCase()).filter((v) => v !== "");
+  for (const s of severities) if (!isOneOf(SEVERITIES, s)) problems.push(`--severity "${s}" is not one of ${SEVERITIES.join(", ")}`);
 
   if (problems.length > 0) throw new CliError(EXIT.usage, problems.join("\n"));
   return {
@@ -93,6 +106,8 @@ export function parseScanOptions(raw: RawScanOptions, stdoutIsTerminal: boolean)
     skip,
     demo: raw.demo ?? false,
     store: raw.store ?? true,
+    ...(severities.length > 0 && { severities: SEVERITIES.filter((s) => severities.includes(s)) }),
+    quiet: raw.quiet ?? false,
     ...(raw.fleet !== undefined && { fleet: raw.fleet }),
   };
 }

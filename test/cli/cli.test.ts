@@ -172,7 +172,7 @@ describe("the demo's digest", () => {
 
 describe.concurrent("wiscan scan option errors", () => {
   it.each([
-    [["--output", "xml"], /--output must be one of table, json, csv \(got "xml"\)/],
+    [["--output", "xml"], /--output must be one of table, json, csv, sarif, junit, ocsf \(got "xml"\)/],
     [["--fail-on", "critical"], /--fail-on must be one of high, medium, low, info/],
     [["--check", "sa.no-such-check"], /--check "sa.no-such-check" is not a check id or family/],
     [["--concurrency", "0"], /--concurrency must be a whole number from 1 to 1000/],
