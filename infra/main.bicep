@@ -14,8 +14,54 @@ targetScope = 'subscription'
 @description('Name of the azd environment; part of resource names and of the custom role names.')
 param environmentName string
 
+// Only regions that offer Flex Consumption, so that azd's region prompt (the
+// location metadata) offers nothing the plan would refuse. The list is the one
+// of Microsoft's Flex Consumption azd template,
+// github.com/Azure-Samples/functions-quickstart-typescript-azd infra/main.bicep;
+// the live list: az functionapp list-flexconsumption-locations
+// (learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#view-currently-supported-regions).
+// A region added later is one line here (test/infra/bicep-inputs.test.ts keeps the shape).
 @minLength(1)
 @description('Region of the resource group and its regional resources; must offer the Flex Consumption plan.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'eastus2euap'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
 param location string
 
 @description('Comma-separated subscription ids to scan. Empty, with no management group: the subscription deployed to.')
@@ -90,10 +136,36 @@ param digestMaxFindings int = 200
 ])
 param instanceMemoryMB int = 2048
 
-@description('Upper bound on Function App instances.')
-@minValue(1)
+// Flex Consumption refuses a maximum below 40 or above 1000: "The lowest
+// maximum scale ... is 40. The highest currently supported value is 1000"
+// (learn.microsoft.com/azure/azure-functions/flex-consumption-plan, Considerations;
+// MicrosoftDocs/azure-docs articles/azure-functions/flex-consumption-plan.md).
+// Microsoft's Flex samples declare the same bounds (@minValue(40) @maxValue(1000)).
+@description('Upper bound on Function App instances (Flex Consumption: 40 to 1000).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
+
+// Azure Communication Services Email sends at most this many emails per
+// subscription, by domain kind (learn.microsoft.com/azure/communication-services/concepts/service-limits#email,
+// MicrosoftDocs/azure-docs articles/communication-services/concepts/service-limits.md):
+// an Azure-managed domain 5 a minute and 10 an hour, a custom verified domain
+// 30 and 100 (more on request); at most 50 recipients per email for both.
+// The defaults are the Azure-managed domain's, which is what the templates create.
+@description('Digest emails sent per minute at most (ACS_EMAILS_PER_MINUTE); 5 for an Azure-managed domain, 30 for a custom domain.')
+@minValue(1)
+@maxValue(10000)
+param acsEmailsPerMinute int = 5
+
+@description('Digest emails sent per hour at most (ACS_EMAILS_PER_HOUR); 10 for an Azure-managed domain, 100 for a custom domain.')
+@minValue(1)
+@maxValue(1000000)
+param acsEmailsPerHour int = 10
+
+@description('Recipients per email at most (ACS_RECIPIENTS_PER_EMAIL); ACS accepts 50.')
+@minValue(1)
+@maxValue(50)
+param acsRecipientsPerEmail int = 50
 
 // No default on purpose: without it the API would be open to any holder of a
 // function key. The preprovision hook (infra/scripts/create-api-app.sh) sets
@@ -108,6 +180,16 @@ var tags = {
   application: 'wiscan'
 }
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+// Custom role names must be unique in the whole tenant, not only per
+// subscription: a second install with the same environment name in another
+// subscription of the tenant would fail with RoleDefinitionWithSameNameExists
+// ("The role name must be unique within the tenant",
+// learn.microsoft.com/azure/role-based-access-control/troubleshoot-limits and
+// custom-roles#custom-role-properties). The names carry a GUID derived from the
+// subscription and the environment: stable across deployments of one install,
+// different for every other install.
+var roleNameId = guid(subscription().id, environmentName, 'wiscan-role-names')
+var roleNameSuffix = '${environmentName}, ${roleNameId}'
 
 var subscriptionList = filter(map(split(scanSubscriptions, ','), s => trim(s)), s => !empty(s))
 var managementGroupId = trim(scanManagementGroup)
@@ -179,7 +261,7 @@ module email 'modules/communication.bicep' = if (sendDigest) {
     emailServiceName: 'ecs-wiscan-${resourceToken}'
     communicationServiceName: 'acs-wiscan-${resourceToken}'
     senderPrincipalId: identity.outputs.principalId
-    roleNameSuffix: environmentName
+    roleNameSuffix: roleNameSuffix
   }
 }
 
@@ -219,6 +301,9 @@ module app 'modules/function-app.bicep' = {
       digestSender: !empty(digestSender) ? digestSender : (sendDigest ? email!.outputs.senderAddress : '')
       digestMaxFindings: digestMaxFindings
       acsEndpoint: sendDigest ? email!.outputs.endpoint : ''
+      acsEmailsPerMinute: acsEmailsPerMinute
+      acsEmailsPerHour: acsEmailsPerHour
+      acsRecipientsPerEmail: acsRecipientsPerEmail
       probeScopes: join(probeScopeList, ',')
       runCommandScopes: join(runCommandScopeList, ',')
     }
@@ -230,7 +315,8 @@ module roleDefinitions 'modules/scanner-role-definitions.bicep' = {
   name: 'wiscan-role-definitions'
   params: {
     assignableScopes: roleAssignableScopes
-    roleNameSuffix: environmentName
+    roleIdSeed: environmentName
+    roleNameSuffix: roleNameSuffix
   }
 }
 

@@ -43,8 +43,10 @@ param applicationInsightsConnectionString string
 ])
 param instanceMemoryMB int
 
-@description('Upper bound on instances the app scales out to.')
-@minValue(1)
+// Flex Consumption's bounds (learn.microsoft.com/azure/azure-functions/flex-consumption-plan,
+// Considerations: lowest maximum 40, highest 1000), as in main.bicep.
+@description('Upper bound on instances the app scales out to (40 to 1000).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int
 
@@ -77,6 +79,9 @@ type ScannerSettings = {
   digestSender: string
   digestMaxFindings: int
   acsEndpoint: string
+  acsEmailsPerMinute: int
+  acsEmailsPerHour: int
+  acsRecipientsPerEmail: int
   probeScopes: string
   runCommandScopes: string
 }
@@ -191,6 +196,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     DIGEST_MAX_FINDINGS: string(scanner.digestMaxFindings)
     FINDINGS_API_BASE_URL: 'https://${site.properties.defaultHostName}/api'
     ACS_ENDPOINT: scanner.acsEndpoint
+    ACS_EMAILS_PER_MINUTE: string(scanner.acsEmailsPerMinute)
+    ACS_EMAILS_PER_HOUR: string(scanner.acsEmailsPerHour)
+    ACS_RECIPIENTS_PER_EMAIL: string(scanner.acsRecipientsPerEmail)
     PROBE_SCOPES: scanner.probeScopes
     RUN_COMMAND_SCOPES: scanner.runCommandScopes
   }

@@ -6,7 +6,10 @@ targetScope = 'subscription'
 @description('Subscription scopes (/subscriptions/<id>) where the roles may be assigned; must include this subscription.')
 param assignableScopes array
 
-@description('Suffix that keeps role names unique in the tenant (the azd environment name).')
+@description('What the role definitions\' ids derive from, with this subscription (the azd environment name). Kept apart from the display suffix so that an install renamed for tenant-wide uniqueness keeps its role definitions and their assignments.')
+param roleIdSeed string
+
+@description('Suffix that keeps role names unique in the tenant: the environment name and a GUID of subscription and environment (main.bicep, roleNameSuffix).')
 param roleNameSuffix string
 
 var kubernetesReader = loadJsonContent('../roles/kubernetes-reader.json')
@@ -14,7 +17,7 @@ var tokenRequester = loadJsonContent('../roles/kubernetes-token-requester.json')
 var runCommand = loadJsonContent('../roles/run-command.json')
 
 resource kubernetesReaderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, roleNameSuffix, kubernetesReader.roleName)
+  name: guid(subscription().id, roleIdSeed, kubernetesReader.roleName)
   properties: {
     roleName: '${kubernetesReader.roleName} (${roleNameSuffix})'
     description: kubernetesReader.description
@@ -32,7 +35,7 @@ resource kubernetesReaderRole 'Microsoft.Authorization/roleDefinitions@2022-04-0
 }
 
 resource tokenRequesterRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, roleNameSuffix, tokenRequester.roleName)
+  name: guid(subscription().id, roleIdSeed, tokenRequester.roleName)
   properties: {
     roleName: '${tokenRequester.roleName} (${roleNameSuffix})'
     description: tokenRequester.description
@@ -50,7 +53,7 @@ resource tokenRequesterRole 'Microsoft.Authorization/roleDefinitions@2022-04-01'
 }
 
 resource runCommandRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
-  name: guid(subscription().id, roleNameSuffix, runCommand.roleName)
+  name: guid(subscription().id, roleIdSeed, runCommand.roleName)
   properties: {
     roleName: '${runCommand.roleName} (${roleNameSuffix})'
     description: runCommand.description

@@ -23,11 +23,23 @@ param principalId string
 
 var builtIn = loadJsonContent('../roles/built-in.json')
 
-// Blob: host locks and secrets, Durable leases and large messages, the deployment package.
-// Queue: Durable control and work-item queues. Table: Durable history and instances, findings.
-// Blob Data Contributor rather than Owner: the host never manages ACLs.
+// Blob Data Owner: what Microsoft documents for a host that connects to
+// AzureWebJobsStorage with an identity ("Storage Blob Data Owner" for the
+// host's default storage, learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity),
+// and what Microsoft's Flex Consumption templates assign to the app's identity
+// (Azure-Samples/azure-functions-flex-consumption-samples IaC/bicep/rbac.bicep:
+// storageBlobDataOwner, storageQueueDataContributor, storageTableDataContributor;
+// the azd quickstart Azure-Samples/functions-quickstart-typescript-azd uses the
+// same rbac module from infra/main.bicep): host locks and
+// secrets, timer schedule status, Durable leases and large messages, and the
+// deployment package the platform reads with the same identity.
+// Queue Data Contributor: Durable's control and work-item queues. Table Data
+// Contributor: Durable's history and instances tables, and the findings. The
+// Durable Azure Storage provider needs all three
+// (learn.microsoft.com/azure/azure-functions/durable/durable-functions-storage-providers,
+// identity-based connections). Why each: docs/permissions.md.
 var dataRoles = [
-  builtIn.storageBlobDataContributor.id
+  builtIn.storageBlobDataOwner.id
   builtIn.storageQueueDataContributor.id
   builtIn.storageTableDataContributor.id
 ]
@@ -76,7 +88,7 @@ resource dataAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for 
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
     principalId: principalId
     principalType: 'ServicePrincipal'
-    description: 'wiscan: Functions host, Durable task hub and findings tables'
+    description: 'wiscan: Functions host, Durable task hub, deployment package and findings tables'
   }
 }]
 

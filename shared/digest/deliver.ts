@@ -176,16 +176,25 @@ async function send(deps: DigestDependencies, record: DeliveryRecord, stored: St
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = deps.now ?? (() => new Date());
   let current = record;
+  let pending = message;
   for (let attempt = 1; ; attempt++) {
     try {
-      const sent = await deps.transport.send(message);
+      const sent = await deps.transport.send(pending);
       current = await deps.archive.recordAttempt(current, { at: now().toISOString(), outcome: "sent", transport: sent.transport, messageId: sent.messageId });
       return report(current, "sent");
     } catch (error) {
       const mailError = error instanceof MailError ? error : new MailError("unavailable", error instanceof Error ? error.message : String(error), { cause: error });
+      // Deferred by the sending limits before anything went out (shared/mail/pacing.ts): not an attempt. The
+      // digest stays "stored", which resendUndelivered (the hourly digest-retry timer) picks up.
+      if (mailError.deferred && (mailError.unsent === undefined || mailError.unsent.length === pending.to.length)) {
+        return report(current, "stored", mailError.message);
+      }
       current = await deps.archive.recordAttempt(current, { at: now().toISOString(), outcome: "failed", transport: deps.transport.kind, error: `${mailError.code}: ${mailError.message}` });
-      if (!mailError.retryable || attempt >= policy.attempts) return report(current, "failed", mailError.message);
-      await sleep(backoff(policy, attempt));
+      if (!mailError.retryable || mailError.deferred || attempt >= policy.attempts) return report(current, "failed", mailError.message);
+      // A digest sent as several emails (more recipients than one email carries): retry only those not reached yet.
+      if (mailError.unsent !== undefined && mailError.unsent.length > 0) pending = { ...pending, to: [...mailError.unsent] };
+      // The service's Retry-After, when it gave one, is the least to wait.
+      await sleep(Math.max(backoff(policy, attempt), mailError.retryAfterMs ?? 0));
     }
   }
 }

@@ -19,6 +19,8 @@ export interface AcsSettings {
   pollIntervalMs?: number;
   /** How long to wait for the operation to finish before calling the service unavailable. */
   timeoutMs?: number;
+  /** The clock an HTTP-date Retry-After is read against; the real one by default. */
+  now?: () => number;
 }
 
 // The part of @azure/communication-email 1.x this module uses.
@@ -36,6 +38,61 @@ interface EmailClientLike {
 interface CommunicationEmailModule {
   EmailClient: new (endpoint: string, credential: TokenCredential, options?: Record<string, unknown>) => EmailClientLike;
 }
+// The part of @azure/core-rest-pipeline's policy interface the throttle policy uses.
+interface PipelineResponseLike {
+  status: number;
+  headers: { get(name: string): string | undefined };
+  request: { method: string; url: string };
+}
+interface PipelinePolicyLike {
+  name: string;
+  sendRequest(request: { method: string; url: string }, next: (request: { method: string; url: string }) => Promise<PipelineResponseLike>): Promise<PipelineResponseLike>;
+}
+
+/**
+ * Turns ACS's 429 to a send into a MailError carrying the Retry-After, before
+ * the SDK's retry policy sees it. The SDK would otherwise sleep the Retry-After
+ * itself (core-rest-pipeline's throttlingRetryStrategy honours 429 + Retry-After)
+ * where nothing can count it against the sending limits, then throw a bare
+ * error; the pacing (pacing.ts) waits instead, with the clock it is given.
+ * "perRetry" places it below the retry policy (core-client additionalPolicies),
+ * and a thrown error that is not a network error is not retried
+ * (exponentialRetryStrategy). Only POST /emails:send: a 429 to a status poll
+ * concerns a message already accepted, and re-sending it would deliver it
+ * twice, so the SDK's own handling stays for polls.
+ * ACS answers 429 with Retry-After past its limits:
+ * learn.microsoft.com/azure/communication-services/concepts/service-limits#email.
+ */
+export const ACS_THROTTLE_POLICY_NAME = "wiscanAcsSendThrottle";
+
+function throttlePolicy(now: () => number): PipelinePolicyLike {
+  return {
+    name: ACS_THROTTLE_POLICY_NAME,
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (response.status === 429 && request.method === "POST" && new URL(request.url).pathname.endsWith("/emails:send")) {
+        const retryAfterMs = retryAfter(response, now());
+        throw new MailError("unavailable", `Azure Communication Services throttled the send (429): the subscription's email sending limit is reached${retryAfterMs !== undefined ? `; retry after ${Math.ceil(retryAfterMs / 1000)} s` : ""}`, {
+          ...(retryAfterMs !== undefined && { retryAfterMs }),
+        });
+      }
+      return response;
+    },
+  };
+}
+
+/** Retry-After as seconds or an HTTP date (RFC 9110 10.2.3), or retry-after-ms; undefined when absent or unreadable. */
+export function retryAfter(response: { headers: { get(name: string): string | undefined } }, nowMs: number): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const ms = Number(response.headers.get(name));
+    if (response.headers.get(name) !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
+  }
+  const value = response.headers.get("retry-after")?.trim();
+  if (value === undefined || value === "") return undefined;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
+}
 
 export async function createAcsTransport(settings: AcsSettings): Promise<MailTransport> {
   const { EmailClient } = await loadMailPackage<CommunicationEmailModule>("@azure/communication-email");
@@ -43,6 +100,7 @@ export async function createAcsTransport(settings: AcsSettings): Promise<MailTra
     ...(settings.ca !== undefined && { tlsOptions: { ca: settings.ca } }),
     // Retries of the whole send are the digest's job (with a record of each attempt); one quick retry here covers a dropped connection.
     retryOptions: { maxRetries: 1 },
+    additionalPolicies: [{ policy: throttlePolicy(settings.now ?? Date.now), position: "perRetry" }],
   });
   const timeoutMs = settings.timeoutMs ?? 10 * 60_000;
 

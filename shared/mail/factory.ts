@@ -7,6 +7,7 @@ import type { WiscanConfig } from "../config/index.js";
 import { createAcsTransport } from "./acs.js";
 import { MailError } from "./errors.js";
 import type { MailTransport } from "./model.js";
+import { AZURE_MANAGED_DOMAIN_LIMITS, createPacedTransport, type PacingClock } from "./pacing.js";
 import { createSmtpTransport } from "./smtp.js";
 
 export interface TransportOptions {
@@ -17,10 +18,17 @@ export interface TransportOptions {
   ca?: string;
   /** ACS status poll interval. */
   pollIntervalMs?: number;
+  /** The clock the ACS pacing counts and waits with (pacing.ts); the real one by default. */
+  clock?: PacingClock;
+  /** The longest wait for room in the ACS sending limits before a digest is deferred (pacing.ts, DEFAULT_MAX_WAIT_MS). */
+  maxSendWaitMs?: number;
 }
 
+/** The digest settings, with the ACS limits whether or not this configuration module declares them yet. */
+type DigestConfig = WiscanConfig["digest"] & { acsLimits?: { emailsPerMinute: number; emailsPerHour: number; recipientsPerEmail: number } };
+
 /** undefined when MAIL_TRANSPORT is none: the digest is rendered and stored, not sent. */
-export async function createMailTransport(digest: WiscanConfig["digest"], options: TransportOptions = {}): Promise<MailTransport | undefined> {
+export async function createMailTransport(digest: DigestConfig, options: TransportOptions = {}): Promise<MailTransport | undefined> {
   switch (digest.transport) {
     case "none":
       return undefined;
@@ -30,11 +38,21 @@ export async function createMailTransport(digest: WiscanConfig["digest"], option
     case "acs": {
       if (digest.acsEndpoint === undefined) throw new MailError("not-configured", "MAIL_TRANSPORT is acs but ACS_ENDPOINT is not set");
       const credential = options.credential ?? (await defaultCredential(options.managedIdentityClientId));
-      return createAcsTransport({
+      const acs = await createAcsTransport({
         endpoint: digest.acsEndpoint,
         credential,
         ...(options.ca !== undefined && { ca: options.ca }),
         ...(options.pollIntervalMs !== undefined && { pollIntervalMs: options.pollIntervalMs }),
+        ...(options.clock !== undefined && { now: options.clock.now }),
+      });
+      // ACS refuses what exceeds its per-subscription sending limits (429) and more than 50 recipients per email: pace to them.
+      const limits = digest.acsLimits;
+      return createPacedTransport(acs, {
+        limits: limits
+          ? { perMinute: limits.emailsPerMinute, perHour: limits.emailsPerHour, recipientsPerMessage: limits.recipientsPerEmail }
+          : AZURE_MANAGED_DOMAIN_LIMITS,
+        ...(options.clock !== undefined && { clock: options.clock }),
+        ...(options.maxSendWaitMs !== undefined && { maxWaitMs: options.maxSendWaitMs }),
       });
     }
     default: {

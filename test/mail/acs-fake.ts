@@ -2,6 +2,13 @@
  * A loopback HTTPS endpoint that answers like Azure Communication Services
  * Email: POST /emails:send -> 202 with operation-location, then the operation
  * reads Running for a few polls before it ends Succeeded (or Failed).
+ *
+ * With `limits`, it enforces the service's sending limits the way the service
+ * documents them (learn.microsoft.com/azure/communication-services/concepts/service-limits#email):
+ * past `perMinute` / `perHour` accepted sends it answers 429 with Retry-After
+ * (whole seconds until a send fits again), and an email with more than
+ * `recipientsPerEmail` recipients (to, cc and bcc) is refused with 400. Time is
+ * the `now` it is given, so tests move it instead of waiting.
  */
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -14,6 +21,20 @@ export interface AcsRequest {
   body: unknown;
 }
 
+export interface FakeAcsLimits {
+  perMinute: number;
+  perHour: number;
+  recipientsPerEmail: number;
+}
+
+/** The Azure-managed domain's limits (service-limits#email). */
+export const MANAGED_DOMAIN: FakeAcsLimits = { perMinute: 5, perHour: 10, recipientsPerEmail: 50 };
+
+export interface FakeAcsOptions {
+  limits?: FakeAcsLimits;
+  now?: () => number;
+}
+
 export interface FakeAcs {
   endpoint: string;
   caPem: string;
@@ -23,10 +44,17 @@ export interface FakeAcs {
   finalStatus: "Succeeded" | "Failed";
   /** Answer the next POSTs with this HTTP status instead of 202. */
   failNextSends(count: number, status: number): void;
+  /** When each accepted send arrived (the `now` of the options). */
+  accepted: number[];
+  /** Sends answered 429, with the Retry-After given in seconds. */
+  throttled: Array<{ at: number; retryAfterSeconds: number }>;
   close(): Promise<void>;
 }
 
-export async function startFakeAcs(): Promise<FakeAcs> {
+export async function startFakeAcs(options: FakeAcsOptions = {}): Promise<FakeAcs> {
+  const now = options.now ?? Date.now;
+  const accepted: number[] = [];
+  const throttled: Array<{ at: number; retryAfterSeconds: number }> = [];
   const tls = generateLoopbackTls();
   const requests: AcsRequest[] = [];
   const polls = new Map<string, number>();
@@ -52,6 +80,20 @@ export async function startFakeAcs(): Promise<FakeAcs> {
         if (failures > 0) {
           failures -= 1;
           return json(failureStatus, { error: { code: "ServiceUnavailable", message: "try later" } });
+        }
+        if (options.limits) {
+          const limits = options.limits;
+          const body = (text ? JSON.parse(text) : {}) as { recipients?: { to?: unknown[]; cc?: unknown[]; bcc?: unknown[] } };
+          const count = (body.recipients?.to?.length ?? 0) + (body.recipients?.cc?.length ?? 0) + (body.recipients?.bcc?.length ?? 0);
+          if (count > limits.recipientsPerEmail) return json(400, { error: { code: "BadRequest", message: `at most ${limits.recipientsPerEmail} recipients per email (got ${count})` } });
+          const at = now();
+          const waitMs = Math.max(freeIn(accepted, at, 60_000, limits.perMinute), freeIn(accepted, at, 3_600_000, limits.perHour));
+          if (waitMs > 0) {
+            const retryAfterSeconds = Math.ceil(waitMs / 1000);
+            throttled.push({ at, retryAfterSeconds });
+            return json(429, { error: { code: "TooManyRequests", message: "email sending limit reached" } }, { "retry-after": String(retryAfterSeconds) });
+          }
+          accepted.push(at);
         }
         const id = String(req.headers["operation-id"] ?? `op-${nextId++}`);
         polls.set(id, 0);
@@ -90,10 +132,19 @@ export async function startFakeAcs(): Promise<FakeAcs> {
     set finalStatus(s) {
       state.finalStatus = s;
     },
+    accepted,
+    throttled,
     failNextSends(count, status) {
       failures = count;
       failureStatus = status;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Milliseconds until one more send fits a sliding window of `windowMs` holding at most `limit` sends (0: it fits now). */
+function freeIn(sent: readonly number[], at: number, windowMs: number, limit: number): number {
+  const inWindow = sent.filter((s) => s > at - windowMs).sort((a, b) => a - b);
+  if (inWindow.length < limit) return 0;
+  return inWindow[inWindow.length - limit]! + windowMs - at;
 }
