@@ -4,12 +4,14 @@
  */
 import type {
   ClusterSnapshot,
+  Labels,
   PodSummary,
   ServiceAccountSummary,
   WorkloadSummary,
 } from "../cluster/model.js";
 import type { Severity } from "../findings/index.js";
 import { CLIENT_ID_ANNOTATION, WEBHOOK_ENTRY_NAME, USE_LABEL, hasUseLabel } from "./workload-identity.js";
+import { webhookScope, type WebhookSkip } from "./webhook-scope.js";
 
 /** "unknown" when the objects that would tell could not be listed. */
 export type WorkloadIdentityUse = "used" | "unused" | "unknown";
@@ -26,8 +28,14 @@ export interface ClusterFacts {
    */
   sees(resource: string, namespace?: string): boolean;
   seesWorkloads(namespace?: string): boolean;
-  /** kube-system, or a namespace labelled control-plane: the AKS admissions enforcer skips their pods. */
+  /**
+   * Whether the webhook never sees pods of this namespace: judged by the
+   * webhook configuration's real namespaceSelector (webhook-scope.ts), by
+   * AKS's documented defaults only when the configuration could not be read.
+   */
   isExcludedNamespace(namespace: string): boolean;
+  /** Why the webhook skips a labelled pod with these labels in this namespace; undefined when it serves it. */
+  webhookSkips(namespace: string, podLabels?: Labels): WebhookSkip | undefined;
   /** The workload at the top of a pod's owner chain (Deployment rather than ReplicaSet, CronJob rather than Job). */
   topWorkloadOfPod(pod: PodSummary): WorkloadSummary | undefined;
   /** A workload's top-most owner that was collected, the workload itself when it has none. */
@@ -88,6 +96,9 @@ function computeFacts(snapshot: ClusterSnapshot): ClusterFacts {
   const isTopLevel = (w: WorkloadSummary) =>
     w.owner === undefined || workload(w.owner.kind, w.namespace, w.owner.name) === undefined;
 
+  const scope = webhookScope(snapshot.mutatingWebhooks, sees("mutatingwebhookconfigurations"));
+  const skips = (namespace: string, podLabels?: Labels) => scope.skips(namespace, namespaceLabels.get(namespace) ?? {}, podLabels);
+
   const labelledPodCount = snapshot.pods.filter((p) => hasUseLabel(p.labels)).length;
   const labelledWorkloads = labelledPodCount > 0 || snapshot.workloads.some((w) => hasUseLabel(w.template.labels));
   const annotatedServiceAccount = snapshot.serviceAccounts.some((sa) => (sa.annotations[CLIENT_ID_ANNOTATION] ?? "") !== "");
@@ -104,8 +115,8 @@ function computeFacts(snapshot: ClusterSnapshot): ClusterFacts {
     workload,
     sees,
     seesWorkloads,
-    isExcludedNamespace: (namespace) =>
-      namespace === "kube-system" || Object.hasOwn(namespaceLabels.get(namespace) ?? {}, "control-plane"),
+    isExcludedNamespace: (namespace) => skips(namespace) !== undefined,
+    webhookSkips: skips,
     topWorkloadOfPod,
     topWorkload,
     isTopLevel,

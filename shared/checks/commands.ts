@@ -108,6 +108,7 @@ export function createCredential(principal: WorkloadPrincipal, spec: CredentialS
 
 /** Rewrites an existing credential in place, keeping its name. */
 export function updateCredential(principal: WorkloadPrincipal, spec: CredentialSpec, credential: FederatedCredential): string {
+  refuseAksManaged(credential);
   if (principal.kind === "managed-identity") {
     return (
       `az identity federated-credential update --name ${q(spec.name)} ${identityScope(principal)} ` +
@@ -121,10 +122,22 @@ export function updateCredential(principal: WorkloadPrincipal, spec: CredentialS
 }
 
 export function deleteCredential(principal: WorkloadPrincipal, credential: FederatedCredential): string {
+  refuseAksManaged(credential);
   if (principal.kind === "managed-identity") {
     return `az identity federated-credential delete --name ${q(credential.name)} ${identityScope(principal)} --yes`;
   }
   return `az ad app federated-credential delete --id ${q(principal.clientId)} --federated-credential-id ${q(credential.id ?? credential.name)}`;
+}
+
+/**
+ * AKS manages the identity-binding credential: "Don't modify or delete it"
+ * (azure-aks-docs articles/aks/identity-bindings.md). A check that gets here
+ * has a bug; the runner turns the throw into that check's error, never a command.
+ */
+function refuseAksManaged(credential: FederatedCredential): void {
+  if (credential.trust.kind === "identity-binding") {
+    throw new Error(`refusing to write a command that changes the AKS-managed identity-binding credential ${credential.name}`);
+  }
 }
 
 export function listCredentials(principal: WorkloadPrincipal): string {

@@ -26,6 +26,10 @@ export function trusts(credential: FederatedCredential, issuer: string, subject:
       return trust.subject === subject;
     case "flexible":
       return admitsFlexibly(issuer, trust.expression, subject) === "match";
+    case "identity-binding":
+      // Its issuer is the binding's, never a cluster's: pods that opt in reach it through AKS's
+      // token proxy (identity-binding.ts), so it admits no token of the cluster's own issuer.
+      return false;
     default:
       return assertNever(trust);
   }

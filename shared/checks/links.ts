@@ -16,6 +16,7 @@ export const DOCS = {
   rbacBestPractices: "https://learn.microsoft.com/azure/role-based-access-control/best-practices",
   privateClusters: "https://learn.microsoft.com/azure/aks/private-clusters",
   kubernetesRbac: "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+  identityBindings: "https://learn.microsoft.com/azure/aks/identity-bindings",
 } as const;
 
 /** Microsoft cloud security benchmark controls, ids as published. */

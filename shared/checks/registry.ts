@@ -27,6 +27,9 @@ import { podNotMutated } from "./catalog/pod-not-mutated.js";
 import { podTokenExpirationInvalid } from "./catalog/pod-token-expiration-invalid.js";
 import { podExcludedNamespace } from "./catalog/pod-excluded-namespace.js";
 import { podProxySidecarHostNetwork } from "./catalog/pod-proxy-sidecar-host-network.js";
+import { podClientIdOverridden } from "./catalog/pod-client-id-overridden.js";
+import { bindingCredentialMissing } from "./catalog/binding-credential-missing.js";
+import { bindingAnnotationMissing } from "./catalog/binding-annotation-missing.js";
 import { identityNoRoleAssignments } from "./catalog/identity-no-role-assignments.js";
 import { identityOverPrivileged } from "./catalog/identity-over-privileged.js";
 import { podAadstsErrors } from "./catalog/pod-aadsts-errors.js";
@@ -59,6 +62,9 @@ export const CHECKS: readonly Check[] = [
   podTokenExpirationInvalid,
   podExcludedNamespace,
   podProxySidecarHostNetwork,
+  podClientIdOverridden,
+  bindingCredentialMissing,
+  bindingAnnotationMissing,
   identityNoRoleAssignments,
   identityOverPrivileged,
   podAadstsErrors,

@@ -3,6 +3,7 @@
  * ../shared/reference/WORKLOAD-IDENTITY-NOTES.md). Pure functions and constants only.
  */
 import type { ClusterSnapshot, Labels } from "../cluster/model.js";
+import { isAcceptedTokenExpiration } from "./token-expiration.js";
 
 export const USE_LABEL = "azure.workload.identity/use";
 export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
@@ -73,11 +74,13 @@ export function parseServiceAccountSubject(subject: string): { namespace: string
   return { namespace, name };
 }
 
-/** `azure.workload.identity/service-account-token-expiration` must be integer seconds in 3600..86400. */
+/**
+ * Whether the webhook accepts this service-account-token-expiration value (or
+ * ignores it, when empty): parsed as Go's strconv.ParseInt, within 3600..86400
+ * (token-expiration.ts cites the webhook).
+ */
 export function isValidTokenExpiration(value: string): boolean {
-  if (!/^[0-9]+$/.test(value)) return false;
-  const seconds = Number(value);
-  return seconds >= TOKEN_EXPIRATION_MIN_SECONDS && seconds <= TOKEN_EXPIRATION_MAX_SECONDS;
+  return isAcceptedTokenExpiration(value);
 }
 
 /**

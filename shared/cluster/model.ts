@@ -22,12 +22,22 @@ export interface ServiceAccountSummary {
   annotations: Annotations;
 }
 
-/** The environment variables the webhook injects; their values are not secret. */
+/**
+ * The environment variables the webhook injects; their values are not secret.
+ * The last three are injected only into pods that opt in to AKS identity
+ * bindings (the webhook's custom token endpoint: azure-workload-identity
+ * pkg/webhook/consts.go AzureKubernetesTokenProxyEnvVar, ...SNINameEnvVar,
+ * ...CAFileEnvVar; azure-aks-docs articles/aks/identity-bindings.md lists them
+ * on a mutated pod). AZURE_KUBERNETES_CA_DATA is not kept: it holds a CA bundle.
+ */
 export const WEBHOOK_ENV_NAMES = [
   "AZURE_CLIENT_ID",
   "AZURE_TENANT_ID",
   "AZURE_FEDERATED_TOKEN_FILE",
   "AZURE_AUTHORITY_HOST",
+  "AZURE_KUBERNETES_TOKEN_PROXY",
+  "AZURE_KUBERNETES_SNI_NAME",
+  "AZURE_KUBERNETES_CA_FILE",
 ] as const;
 export type WebhookEnvName = (typeof WEBHOOK_ENV_NAMES)[number];
 
@@ -85,6 +95,13 @@ export interface WorkloadSummary {
     annotations: Annotations;
     serviceAccountName: string;
     hostNetwork: boolean;
+    /**
+     * The template's containers and init containers, slim as a pod's (only the
+     * webhook's variables): a variable set by hand here is set in every pod,
+     * and the webhook never overwrites it. Absent in snapshots collected
+     * before templates kept them.
+     */
+    containers?: ContainerSummary[];
   };
   replicas?: number;
   /** Absent in the API when no replica is ready: read as 0. */
@@ -110,12 +127,26 @@ export interface WebhookDeployment {
   readyReplicas: number;
 }
 
+/** metav1.LabelSelector as the API returns it (a webhook's namespaceSelector or objectSelector), kept whole to be evaluated. */
+export interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: ReadonlyArray<{ key: string; operator: string; values?: readonly string[] }>;
+}
+
 export interface MutatingWebhookSummary {
   /** MutatingWebhookConfiguration name. */
   configurationName: string;
   webhooks: Array<{
     name: string;
+    /** matchLabels plus single-value In expressions of objectSelector: the labels a pod must carry. */
     objectSelectorLabels: Labels;
+    /**
+     * The selectors as the cluster holds them (absent: the API's default {},
+     * everything). On AKS the namespaceSelector carries the admissions
+     * enforcer's expressions; Helm values may add their own.
+     */
+    namespaceSelector?: LabelSelector;
+    objectSelector?: LabelSelector;
     service?: { namespace: string; name: string };
     failurePolicy?: string;
   }>;

@@ -26,6 +26,7 @@ import {
   WEBHOOK_ENV_NAMES,
   type Annotations,
   type ContainerSummary,
+  type LabelSelector,
   type Labels,
   type MutatingWebhookSummary,
   type NamespaceSummary,
@@ -183,6 +184,10 @@ export function workloadSummary(kind: WorkloadKind, workload: Workload): Workloa
       annotations: workloadIdentityAnnotations(template?.metadata?.annotations),
       serviceAccountName: template?.spec?.serviceAccountName ?? template?.spec?.serviceAccount ?? "default",
       hostNetwork: template?.spec?.hostNetwork === true,
+      containers: [
+        ...(template?.spec?.initContainers ?? []).map((container) => containerSummary(container, true)),
+        ...(template?.spec?.containers ?? []).map((container) => containerSummary(container, false)),
+      ],
     },
     ...(replicas !== undefined && { replicas }),
     ...(readyReplicas !== undefined && { readyReplicas }),
@@ -274,9 +279,21 @@ export function workloadIdentityWebhook(configuration: V1MutatingWebhookConfigur
       return {
         name: webhook.name,
         objectSelectorLabels: selectorLabels(webhook.objectSelector),
+        ...(webhook.namespaceSelector && { namespaceSelector: labelSelector(webhook.namespaceSelector) }),
+        ...(webhook.objectSelector && { objectSelector: labelSelector(webhook.objectSelector) }),
         ...(service && { service: { namespace: service.namespace, name: service.name } }),
         ...(webhook.failurePolicy && { failurePolicy: webhook.failurePolicy }),
       };
+    }),
+  };
+}
+
+/** A copy with only the fields the API defines (the checks evaluate it: shared/checks/label-selector.ts). */
+function labelSelector(selector: V1LabelSelector): LabelSelector {
+  return {
+    ...(selector.matchLabels && { matchLabels: { ...selector.matchLabels } }),
+    ...(selector.matchExpressions && {
+      matchExpressions: selector.matchExpressions.map(({ key, operator, values }) => ({ key, operator, ...(values && { values: [...values] }) })),
     }),
   };
 }

@@ -9,7 +9,10 @@
  */
 import type { CredentialTrust, FederatedCredential } from "./model.js";
 
-export function credentialTrust(subject: unknown, expression: unknown): CredentialTrust {
+export function credentialTrust(subject: unknown, expression: unknown, issuer?: unknown): CredentialTrust {
+  // Recognised by its issuer, whatever subject AKS gives it: the issuer is the
+  // binding's own (one per identity), never a cluster's.
+  if (typeof issuer === "string" && isIdentityBindingIssuer(issuer)) return { kind: "identity-binding" };
   if (typeof subject === "string" && subject !== "") return { kind: "exact", subject };
   const parsed = parseExpression(expression);
   return parsed === undefined ? { kind: "flexible" } : { kind: "flexible", expression: parsed };
@@ -36,7 +39,7 @@ export function fromGraphCredential(raw: {
     ...(typeof raw.id === "string" && { id: raw.id }),
     name: typeof raw.name === "string" ? raw.name : "",
     issuer: typeof raw.issuer === "string" ? raw.issuer : "",
-    trust: credentialTrust(raw.subject, raw.claimsMatchingExpression),
+    trust: credentialTrust(raw.subject, raw.claimsMatchingExpression, raw.issuer),
     audiences: Array.isArray(raw.audiences) ? raw.audiences.filter((a): a is string => typeof a === "string") : [],
   };
 }
@@ -50,4 +53,18 @@ export function fromArmCredential(raw: { id?: unknown; name?: unknown; propertie
 /** The subject of an exact credential; undefined for a flexible one. For evidence and commands only: match with trusts(). */
 export function exactSubject(credential: FederatedCredential): string | undefined {
   return credential.trust.kind === "exact" ? credential.trust.subject : undefined;
+}
+
+/** The name AKS gives the credential it manages for identity bindings (azure-aks-docs articles/aks/identity-bindings.md). */
+export const IDENTITY_BINDING_CREDENTIAL_NAME = "aks-identity-binding";
+
+/**
+ * `https://ib.oic.prod-aks.azure.com/<tenant>/<clientId>` ("az aks
+ * identity-binding show": oidcIssuer.oidcIssuerUrl, azure-aks-docs
+ * articles/aks/identity-bindings.md), and its sovereign-cloud twins
+ * (`azure.<tld>`), with or without a trailing slash.
+ */
+const IDENTITY_BINDING_ISSUER = /^https:\/\/ib\.oic\.prod-aks\.azure\.[a-z.]+\/[^/]+\/[^/]+\/?$/i;
+export function isIdentityBindingIssuer(issuer: string): boolean {
+  return IDENTITY_BINDING_ISSUER.test(issuer);
 }

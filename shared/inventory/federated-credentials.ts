@@ -98,7 +98,7 @@ async function listWithSdk(clients: AzureClients, identity: IdentityBase): Promi
       name: fic.name ?? "",
       issuer: fic.issuer ?? "",
       // The stable schema has no expression: a credential without a subject is flexible, expression unknown.
-      trust: credentialTrust(fic.subject, undefined),
+      trust: credentialTrust(fic.subject, undefined, fic.issuer),
       audiences: fic.audiences ?? [],
     });
   }

@@ -5,13 +5,15 @@
  * says so); one nothing runs as would prove nothing about a workload.
  */
 import type { ClusterSnapshot, ServiceAccountSummary } from "../cluster/index.js";
+import { optsIntoIdentityBinding } from "../checks/identity-binding.js";
+import { TOKEN_EXPIRATION_ANNOTATION, TOKEN_EXPIRATION_LIMITS, effectiveTokenExpiration, parseGoInt64 } from "../checks/token-expiration.js";
 
 export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
 export const TENANT_ID_ANNOTATION = "azure.workload.identity/tenant-id";
-export const TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-account-token-expiration";
+export { TOKEN_EXPIRATION_ANNOTATION };
 
 /** The webhook's limits for the projected token's lifetime, and its default. */
-export const TOKEN_EXPIRATION = { min: 3600, max: 86400, default: 3600 } as const;
+export const TOKEN_EXPIRATION = TOKEN_EXPIRATION_LIMITS;
 
 export interface ProbeTarget {
   namespace: string;
@@ -35,6 +37,10 @@ export function probeTargets(snapshot: ClusterSnapshot): ProbeTarget[] {
     const clientId = account.annotations[CLIENT_ID_ANNOTATION]?.trim();
     const users = runAs.get(`${account.namespace}/${account.name}`);
     if (clientId === undefined || clientId === "" || users === undefined) return [];
+    // Pods that all opt in to AKS identity binding get their token through AKS's token proxy for the
+    // binding's audience (shared/checks/identity-binding.ts): an exchange of the cluster's own token
+    // would prove nothing about them, and binding.* judge them instead.
+    if (users.every(optsIntoIdentityBinding)) return [];
     const tenantId = account.annotations[TENANT_ID_ANNOTATION]?.trim();
     return [
       {
@@ -49,13 +55,18 @@ export function probeTargets(snapshot: ClusterSnapshot): ProbeTarget[] {
 }
 
 /**
- * The lifetime the webhook would ask for: the service account's annotation,
- * else the first pod's or template's (a pod's wins over its service
- * account's in the webhook, but pods of one account rarely disagree), kept
- * within the webhook's limits.
+ * The lifetime the webhook gives the first pod or template that runs as this
+ * service account: its own annotation when not empty, else the service
+ * account's, parsed as Go's strconv.ParseInt (effectiveTokenExpiration, which
+ * cites the webhook). When the webhook would reject the pod (not an integer,
+ * out of 3600..86400: pod.token-expiration-invalid says so) the probe still
+ * needs a lifetime the API server accepts: the nearest limit for a number out
+ * of range, the default for what is no integer.
  */
 function expirationFor(account: ServiceAccountSummary, users: ReadonlyArray<Readonly<Record<string, string>>>): number {
-  const asked = account.annotations[TOKEN_EXPIRATION_ANNOTATION] ?? users.map((a) => a[TOKEN_EXPIRATION_ANNOTATION]).find((v) => v !== undefined);
-  if (asked === undefined || !/^\d+$/.test(asked.trim())) return TOKEN_EXPIRATION.default;
-  return Math.min(TOKEN_EXPIRATION.max, Math.max(TOKEN_EXPIRATION.min, Number(asked.trim())));
+  const decided = effectiveTokenExpiration(users[0] ?? {}, account.annotations);
+  if ("seconds" in decided) return decided.seconds;
+  const parsed = parseGoInt64(decided.value);
+  if (parsed === undefined) return TOKEN_EXPIRATION.default;
+  return parsed < BigInt(TOKEN_EXPIRATION.min) ? TOKEN_EXPIRATION.min : TOKEN_EXPIRATION.max;
 }

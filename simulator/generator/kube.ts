@@ -547,7 +547,30 @@ export function job(o: { namespace: string; name: string; meta: ObjectMeta; temp
   };
 }
 
-/** The workload identity webhook's MutatingWebhookConfiguration, as the Helm chart and the AKS add-on install it. */
+/**
+ * The namespaceSelector that the AKS admissions enforcer writes into every
+ * admission webhook configuration that does not opt out with the label or
+ * annotation `admissions.enforcer/disabled: "true"` (azure-aks-docs
+ * articles/aks/faq.yml, "Can admission controller webhooks affect kube-system
+ * and internal AKS namespaces?"). Its expressions as found on AKS clusters:
+ * `control-plane` DoesNotExist (Azure/AKS#1771, knative/pkg#1592) and
+ * `kubernetes.azure.com/managedby` NotIn [aks] (Azure/AKS#4002,
+ * openkruise/charts#155, DataDog/datadog-agent#11367).
+ */
+export const AKS_ADMISSIONS_ENFORCER_NAMESPACE_SELECTOR = {
+  matchExpressions: [
+    { key: "control-plane", operator: "DoesNotExist" },
+    { key: "kubernetes.azure.com/managedby", operator: "NotIn", values: ["aks"] },
+  ],
+} as const;
+
+/**
+ * The workload identity webhook's MutatingWebhookConfiguration as it reads on
+ * an AKS cluster: the Helm chart's and the add-on's entry (namespaceSelector
+ * {} and objectSelector on the use label, azure-workload-identity
+ * deploy/azure-wi-webhook.yaml), with the namespaceSelector the admissions
+ * enforcer has written into it.
+ */
 export function workloadIdentityWebhookConfiguration(name: string, m: ObjectMeta, serviceNamespace: string, caBundle: string): KubeObject {
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
@@ -560,7 +583,7 @@ export function workloadIdentityWebhookConfiguration(name: string, m: ObjectMeta
         failurePolicy: "Fail",
         matchPolicy: "Equivalent",
         name: "mutation.azure-workload-identity.io",
-        namespaceSelector: {},
+        namespaceSelector: structuredClone(AKS_ADMISSIONS_ENFORCER_NAMESPACE_SELECTOR) as unknown as Record<string, unknown>,
         objectSelector: { matchLabels: { [WI_LABEL_USE]: "true" } },
         reinvocationPolicy: "IfNeeded",
         rules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE"], resources: ["pods"], scope: "*" }],

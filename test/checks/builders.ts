@@ -220,7 +220,21 @@ export function snapshot(overrides: Partial<ClusterSnapshot> = {}): ClusterSnaps
     mutatingWebhooks: [
       {
         configurationName: "azure-wi-webhook-mutating-webhook-configuration",
-        webhooks: [{ name: "mutation.azure-workload-identity.io", objectSelectorLabels: { "azure.workload.identity/use": "true" }, failurePolicy: "Fail" }],
+        // As on AKS: the admissions enforcer's namespaceSelector (simulator/generator/kube.ts cites the sources).
+        webhooks: [
+          {
+            name: "mutation.azure-workload-identity.io",
+            objectSelectorLabels: { "azure.workload.identity/use": "true" },
+            objectSelector: { matchLabels: { "azure.workload.identity/use": "true" } },
+            namespaceSelector: {
+              matchExpressions: [
+                { key: "control-plane", operator: "DoesNotExist" },
+                { key: "kubernetes.azure.com/managedby", operator: "NotIn", values: ["aks"] },
+              ],
+            },
+            failurePolicy: "Fail",
+          },
+        ],
       },
     ],
     logEvidence: [],

@@ -172,6 +172,54 @@ describe("pod.excluded-namespace", () => {
   it("stays quiet for ordinary namespaces", () => {
     quiet("pod.excluded-namespace", healthyFleet());
   });
+
+  it("judges by the configuration's real namespaceSelector: a namespace labelled kubernetes.azure.com/managedby: aks is skipped, and says so", () => {
+    const fleet = healthyFleet();
+    const s = first(fleet);
+    s.namespaces = [{ name: NS, labels: { "kubernetes.azure.com/managedby": "aks" } }];
+    const f = only(fires("pod.excluded-namespace", fleet));
+    expect(f.evidence).toMatchObject({ judgedBy: "the cluster's webhook configuration", selector: "!control-plane,kubernetes.azure.com/managedby notin (aks)" });
+    expect(f.remediation.command).toBeUndefined();
+    quiet("pod.not-mutated", fleet);
+  });
+
+  it("serves a control-plane namespace when a Helm install's selector does not exclude it", () => {
+    const fleet = healthyFleet();
+    const s = first(fleet);
+    s.namespaces = [{ name: "platform", labels: { "control-plane": "controller-manager" } }];
+    s.serviceAccounts.push(serviceAccount("platform", "agent", { "azure.workload.identity/client-id": CLIENT_ID }));
+    s.workloads.push(workload("DaemonSet", "agent", { namespace: "platform" }, { serviceAccountName: "agent" }));
+    s.mutatingWebhooks[0]!.webhooks[0]!.namespaceSelector = {};
+    quiet("pod.excluded-namespace", fleet);
+  });
+
+  it("applies a Helm install's own namespaceSelector (matchLabels) to namespaces without the label", () => {
+    const fleet = healthyFleet();
+    first(fleet).mutatingWebhooks[0]!.webhooks[0]!.namespaceSelector = { matchLabels: { "workload-identity": "enabled" } };
+    const f = only(fires("pod.excluded-namespace", fleet));
+    expect(f.evidence.selector).toBe("workload-identity=enabled");
+  });
+
+  it("reports labelled pods that the objectSelector leaves out", () => {
+    const fleet = healthyFleet();
+    first(fleet).mutatingWebhooks[0]!.webhooks[0]!.objectSelector = {
+      matchLabels: { [USE]: "true" },
+      matchExpressions: [{ key: "team", operator: "In", values: ["platform"] }],
+    };
+    const f = only(fires("pod.excluded-namespace", fleet));
+    expect(String(f.evidence.excludedBecause)).toContain("objectSelector");
+  });
+
+  it("falls back to AKS's defaults only when the configuration cannot be read, and says so", () => {
+    const fleet = healthyFleet();
+    const s = first(fleet);
+    s.mutatingWebhooks = [];
+    s.errors = [{ kind: "forbidden", resource: "mutatingwebhookconfigurations", verb: "list", group: "admissionregistration.k8s.io", message: "forbidden" }];
+    s.namespaces = [{ name: NS, labels: { "control-plane": "controller-manager" } }];
+    const f = only(fires("pod.excluded-namespace", fleet));
+    expect(f.evidence.judgedBy).toBe("AKS defaults: the webhook configuration could not be read");
+    expect(f.remediation.command).toBe("kubectl --context aks-prod label namespace orders control-plane-");
+  });
 });
 
 describe("pod.proxy-sidecar-host-network", () => {

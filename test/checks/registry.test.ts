@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { buildFleetView, CHECKS, runClusterChecks, runFleetChecks } from "../../shared/checks/index.js";
-import { first, healthyFleet, inventory, snapshot } from "./builders.js";
+import { CLIENT_ID, TENANT, findingsOfSelection, first, healthyFleet, identity, inventory, pod, snapshot } from "./builders.js";
 import { CHECK_IDS } from "../../shared/findings/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -107,5 +107,34 @@ describe("the check registry", () => {
     expect(fleetResult.findings).toEqual([]);
     // Workload identity is on in the builder's cluster and no webhook runs: that one thing is said, once.
     expect(cluster.findings.map((f) => f.checkId)).toEqual(["cluster.webhook-not-running"]);
+  });
+
+  it("emits no update or delete command for an AKS identity-binding credential (\"managed by AKS: don't modify or delete it\")", () => {
+    // azure-aks-docs articles/aks/identity-bindings.md. Every shape that draws a fix on an ordinary
+    // credential: unused, an AKS-looking issuer no cluster has, an audience other than
+    // api://AzureADTokenExchange, beside labelled pods that do and do not opt in.
+    const binding = (audience: string) => ({
+      name: "aks-identity-binding",
+      issuer: `https://ib.oic.prod-aks.azure.com/${TENANT}/${CLIENT_ID}`,
+      trust: { kind: "identity-binding" as const },
+      audiences: [audience],
+    });
+    const fleet = {
+      inventory: inventory({
+        identities: [
+          identity({ federatedCredentials: [binding("api://AzureADTokenExchange")] }),
+          identity({ name: "id-other", clientId: "0f0f0f0f-1e1e-4d2d-8c3c-4b4b4b4b4b4b", federatedCredentials: [binding("other")] }),
+        ],
+      }),
+      snapshots: [snapshot({ pods: [pod(), pod({ name: "opted-in", owner: undefined, annotations: { "azure.workload.identity/use-identity-binding": "true" } })] })],
+    };
+    const findings = findingsOfSelection({}, fleet);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      const command = f.remediation.command ?? "";
+      if (f.resource.credentialName === "aks-identity-binding" || command.includes("aks-identity-binding")) {
+        expect(command, `${f.checkId}: ${command}`).not.toMatch(/federated-credential (update|delete)/);
+      }
+    }
   });
 });

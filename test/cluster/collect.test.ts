@@ -111,6 +111,8 @@ describe("a cluster reached through its cluster-user credential", () => {
       annotations: {},
       serviceAccountName: "nightly",
       hostNetwork: false,
+      // Containers as slim as a pod's: only the webhook's variables (none set by hand here).
+      containers: [{ name: "export", init: false, env: {}, mountPaths: [] }],
     });
     expect(snapshot.services).toEqual([
       { namespace: "shop", name: "orders", annotations: { "azure.workload.identity/client-id": "5a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" }, selector: { app: "orders" } },
@@ -123,6 +125,15 @@ describe("a cluster reached through its cluster-user credential", () => {
           {
             name: "mutation.azure-workload-identity.io",
             objectSelectorLabels: { "azure.workload.identity/use": "true" },
+            // The selectors as the cluster holds them: on AKS the admissions enforcer's namespaceSelector
+            // (simulator/generator/kube.ts cites the sources), evaluated by shared/checks/webhook-scope.ts.
+            namespaceSelector: {
+              matchExpressions: [
+                { key: "control-plane", operator: "DoesNotExist" },
+                { key: "kubernetes.azure.com/managedby", operator: "NotIn", values: ["aks"] },
+              ],
+            },
+            objectSelector: { matchLabels: { "azure.workload.identity/use": "true" } },
             service: { namespace: "kube-system", name: "azure-wi-webhook-webhook-service" },
             failurePolicy: "Fail",
           },

@@ -70,11 +70,15 @@ describe("the live token-exchange probe on the demo fleet", () => {
   });
 
   it("agrees with the static checks on every service account it probed", () => {
-    const staticFailures = new Set(
-      outcome.findings
+    const staticFailures = new Set([
+      ...outcome.findings
         .filter((f) => PREDICTING_ON_SERVICE_ACCOUNT.includes(f.checkId) && f.resource.kind === "ServiceAccount")
         .map((f) => keyOf(f.resource.cluster ?? "", f.resource.namespace ?? "", f.resource.name)),
-    );
+      // binding.annotation-missing is reported on the workload; its evidence names the service account ("<ns>/<name>").
+      ...outcome.findings
+        .filter((f) => f.checkId === "binding.annotation-missing")
+        .map((f) => keyOf(f.resource.cluster ?? "", ...(String(f.evidence.serviceAccount).split("/") as [string, string]))),
+    ]);
     // fic.audience-missing is reported on the credential: the identity whose credential lacks the audience.
     const wrongAudience = new Set(outcome.findings.filter((f) => f.checkId === "fic.audience-missing").map((f) => f.resource.identityClientId?.toLowerCase()));
     const disagreements = probeResults().filter((r) => {

@@ -19,6 +19,9 @@ export const ficUnknownIssuer = defineCheck({
     return view.principals.flatMap((principal) =>
       principal.credentials.flatMap((credential) => {
         // Near misses of a known issuer (slash, case) are fic.issuer-mismatch when a workload uses them.
+        // The AKS-managed identity-binding credential has an AKS-looking issuer of its own, never a cluster's:
+        // it is AKS's to keep or delete (binding.* checks judge the mode).
+        if (credential.trust.kind === "identity-binding") return [];
         if (!isAksIssuer(credential.issuer) || view.clustersByLooseIssuer.has(looseIssuerKey(credential.issuer))) return [];
         return [
           report({

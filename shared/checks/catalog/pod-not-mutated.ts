@@ -4,6 +4,7 @@ import { objectResource, defineCheck, evidence } from "../define.js";
 import { DOCS } from "../links.js";
 import { PodTargets, examplePods, isLive, recreatePodsCommand } from "../pod-targets.js";
 import { TOKEN_EXCHANGE_AUDIENCE, hasUseLabel } from "../workload-identity.js";
+import { isMutatedForIdentityBinding, optsIntoIdentityBinding } from "../identity-binding.js";
 
 export const podNotMutated = defineCheck({
   id: "pod.not-mutated",
@@ -21,7 +22,9 @@ export const podNotMutated = defineCheck({
     const targets = new PodTargets(facts);
     for (const pod of snapshot.pods) {
       if (!hasUseLabel(pod.labels) || !isLive(pod) || facts.isExcludedNamespace(pod.namespace)) continue;
-      if (!isMutated(pod)) targets.addPod(pod);
+      // A pod that opts in to identity binding gets the binding's audience, not api://AzureADTokenExchange.
+      const mutated = optsIntoIdentityBinding(pod.annotations) ? isMutatedForIdentityBinding(pod) : isMutated(pod);
+      if (!mutated) targets.addPod(pod);
     }
     return targets.list().map((target) => {
       const oldest = target.pods.map((p) => p.creationTimestamp).filter((t): t is string => t !== undefined).sort()[0];
@@ -37,6 +40,7 @@ export const podNotMutated = defineCheck({
           oldestPodCreated: oldest,
           tokenVolume: first ? hasTokenVolume(first) : undefined,
           federatedTokenFileEnv: first ? hasTokenFileEnv(first) : undefined,
+          identityBinding: first !== undefined && optsIntoIdentityBinding(first.annotations) ? true : undefined,
           webhookReadyNow: facts.readyWebhook,
         }),
         remediation: command !== undefined ? { text, command } : { text: `${text} This ${target.kind} cannot be restarted in place: recreate it.` },

@@ -7,6 +7,7 @@ import { DOCS, MCSB } from "../links.js";
 import { AADSTS_CODES, TOKEN_EXCHANGE_AUDIENCE, isGuid, serviceAccountSubject } from "../workload-identity.js";
 import { clusterOidcIssuerDisabled } from "./cluster-oidc-issuer-disabled.js";
 import { ficIssuerMismatch } from "./fic-issuer-mismatch.js";
+import { bindingAnnotationMissing } from "./binding-annotation-missing.js";
 import { saClientIdMalformed } from "./sa-client-id-malformed.js";
 import { saClientIdUnknown } from "./sa-client-id-unknown.js";
 import { saNoMatchingFic } from "./sa-no-matching-fic.js";
@@ -19,7 +20,7 @@ import { saTenantIdMismatch } from "./sa-tenant-id-mismatch.js";
  * gets: sa.no-matching-fic reports that one.
  */
 const EXPLAINED_BY: Readonly<Record<string, readonly CheckId[]>> = {
-  AADSTS70021: ["sa.no-matching-fic"],
+  AADSTS70021: ["sa.no-matching-fic", "binding.annotation-missing"],
   AADSTS700211: ["fic.issuer-mismatch", "sa.no-matching-fic"],
   AADSTS700212: ["fic.audience-missing"],
   AADSTS700213: ["sa.no-matching-fic"],
@@ -29,7 +30,7 @@ const EXPLAINED_BY: Readonly<Record<string, readonly CheckId[]>> = {
 };
 
 /** Static checks that predict, per service account, that its token exchange fails. */
-const PREDICTING_CHECKS: readonly Check[] = [saClientIdMalformed, saClientIdUnknown, saTenantIdMismatch, saNoMatchingFic, ficIssuerMismatch];
+const PREDICTING_CHECKS: readonly Check[] = [saClientIdMalformed, saClientIdUnknown, saTenantIdMismatch, saNoMatchingFic, ficIssuerMismatch, bindingAnnotationMissing];
 
 export const probeTokenExchangeFailed = defineCheck({
   id: "probe.token-exchange-failed",
@@ -118,6 +119,11 @@ function staticPredictions(view: FleetView, snapshot: ClusterSnapshot): Map<stri
   for (const check of PREDICTING_CHECKS) {
     for (const finding of check.evaluateCluster?.(view, snapshot, reportFor(check)) ?? []) {
       if (finding.resource.kind === "ServiceAccount") add(finding.resource.namespace ?? "", finding.resource.name, finding.checkId);
+      // binding.annotation-missing is reported on the workload; its evidence names the service account.
+      else if (typeof finding.evidence.serviceAccount === "string") {
+        const [namespace = "", name = ""] = finding.evidence.serviceAccount.split("/");
+        add(namespace, name, finding.checkId);
+      }
     }
   }
   // Without an OIDC issuer no service account token of this cluster can be verified.

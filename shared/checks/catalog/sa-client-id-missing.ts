@@ -52,6 +52,8 @@ export const saClientIdMissing = defineCheck({
       if (!facts.isTopLevel(w) || !hasUseLabel(w.template.labels)) continue;
       if (hasClientIdAnnotation(w.annotations, w.template.annotations)) continue;
       if (frontedByMisplacedClientId(misplaced, w.namespace, w.template.labels)) continue;
+      // As for pods: a client id set by hand in the template is set in every pod it creates.
+      if ((w.template.containers ?? []).some((c) => c.env.AZURE_CLIENT_ID !== undefined)) continue;
       lacksClientId(w.namespace, w.template.serviceAccountName)?.addWorkload(w);
     }
 

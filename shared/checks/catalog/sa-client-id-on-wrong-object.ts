@@ -72,7 +72,8 @@ export const saClientIdOnWrongObject = defineCheck({
     }
     for (const pod of snapshot.pods) {
       const clientId = pod.annotations[CLIENT_ID_ANNOTATION];
-      if (clientId === undefined || !facts.sees("serviceaccounts", pod.namespace)) continue;
+      // Completed pods are history, as in every other pod check (docs/checks.md "Pods and templates, one rule").
+      if (clientId === undefined || !isLive(pod) || !facts.sees("serviceaccounts", pod.namespace)) continue;
       if (saClientId(pod.namespace, pod.serviceAccountName) !== "") continue;
       const target = targets.addPod(pod);
       if (!wrong.has(target)) wrong.set(target, { clientId, serviceAccount: pod.serviceAccountName || "default" });

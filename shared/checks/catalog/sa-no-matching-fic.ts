@@ -5,6 +5,8 @@ import { serviceAccountTrusts } from "../credential-match.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
 import { DOCS, MCSB } from "../links.js";
 import { FEDERATED_CREDENTIAL_LIMIT } from "../workload-identity.js";
+import { clusterFacts } from "../cluster-facts.js";
+import { identityBindingCredential, serviceAccountModes } from "../identity-binding.js";
 
 export const saNoMatchingFic = defineCheck({
   id: "sa.no-matching-fic",
@@ -17,8 +19,15 @@ export const saNoMatchingFic = defineCheck({
   controls: [MCSB.applicationIdentities],
   evaluateCluster(view, snapshot, report) {
     const { cluster } = snapshot;
+    const modes = serviceAccountModes(snapshot, clusterFacts(snapshot));
     return serviceAccountTrusts(view, snapshot).flatMap(({ serviceAccount: sa, principal, issuer, subject, match }) => {
       if (match.kind !== "none" && match.kind !== "flexible-unsupported") return [];
+      // Identity bindings need no credential for the cluster's issuer: pods that all opt in are the
+      // binding.* checks' to judge, and labelled pods that do not, beside an identity-binding
+      // credential, are binding.annotation-missing (one problem, one finding).
+      const users = modes.get(`${sa.namespace}/${sa.name}`);
+      if (users !== undefined && users.binding.length > 0 && users.plain.length === 0) return [];
+      if (users !== undefined && users.plain.length > 0 && identityBindingCredential(principal) !== undefined) return [];
       const atLimit = principal.credentials.length >= FEDERATED_CREDENTIAL_LIMIT;
       const limitText = atLimit ? `The identity already holds ${principal.credentials.length} of ${FEDERATED_CREDENTIAL_LIMIT} credentials: remove an unused one first.` : "";
       const command = createCredential(principal, { name: credentialNameFor(cluster, sa.namespace, sa.name), issuer, subject });

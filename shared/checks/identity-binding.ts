@@ -1,0 +1,86 @@
+/**
+ * AKS identity bindings (preview): one federated credential per managed
+ * identity, named `aks-identity-binding`, issuer
+ * `https://ib.oic.prod-aks.azure.com/<tenant>/<clientId>`, created and
+ * "managed by AKS. Don't modify or delete it" (azure-aks-docs
+ * articles/aks/identity-bindings.md). A pod opts in with the annotation
+ * `azure.workload.identity/use-identity-binding: "true"`; the webhook then
+ * projects a token for the binding's audience instead of
+ * api://AzureADTokenExchange and adds AZURE_KUBERNETES_TOKEN_PROXY,
+ * AZURE_KUBERNETES_SNI_NAME and AZURE_KUBERNETES_CA_FILE (azure-workload-identity
+ * pkg/webhook/webhook.go isUsingCustomTokenEndpoint, addEnvironmentVariables,
+ * addProjectedVolume). Such pods are judged by this mode, never by the default
+ * audience, and no check advises changing the AKS-managed credential.
+ */
+import type { Annotations, ClusterSnapshot, PodSummary, WorkloadSummary } from "../cluster/model.js";
+import type { FederatedCredential } from "../inventory/model.js";
+import type { ClusterFacts } from "./cluster-facts.js";
+import type { WorkloadPrincipal } from "./fleet-view.js";
+import { isLive } from "./pod-targets.js";
+import { TOKEN_EXCHANGE_AUDIENCE, hasUseLabel } from "./workload-identity.js";
+
+/** The webhook's custom-token-endpoint annotation as AKS configures it: `azure.workload.identity/use-<suffix>` with suffix identity-binding. */
+export const USE_IDENTITY_BINDING_ANNOTATION = "azure.workload.identity/use-identity-binding";
+
+/** The verb and API group the doc's ClusterRole grants on the resource named after the identity's client id. */
+export const USE_MANAGED_IDENTITY_VERB = "use-managed-identity";
+export const IDENTITY_BINDING_RBAC_GROUP = "cid.wi.aks.azure.com";
+
+/** `strings.EqualFold(val, "true")` in the webhook: "True" opts in too. */
+export function optsIntoIdentityBinding(annotations: Annotations): boolean {
+  return (annotations[USE_IDENTITY_BINDING_ANNOTATION] ?? "").toLowerCase() === "true";
+}
+
+export function identityBindingCredential(principal: WorkloadPrincipal): FederatedCredential | undefined {
+  return principal.credentials.find((c) => c.trust.kind === "identity-binding");
+}
+
+export function isIdentityBindingCredential(credential: FederatedCredential): boolean {
+  return credential.trust.kind === "identity-binding";
+}
+
+/**
+ * A pod the webhook mutated in identity-binding mode: a projected token for an
+ * audience other than api://AzureADTokenExchange (the webhook refuses a custom
+ * audience equal to it), the token file variable and the token proxy variable.
+ */
+export function isMutatedForIdentityBinding(pod: PodSummary): boolean {
+  return (
+    pod.projectedTokenVolumes.some((v) => v.audience !== undefined && v.audience !== "" && v.audience !== TOKEN_EXCHANGE_AUDIENCE) &&
+    pod.containers.some((c) => c.env.AZURE_FEDERATED_TOKEN_FILE !== undefined) &&
+    pod.containers.some((c) => c.env.AZURE_KUBERNETES_TOKEN_PROXY !== undefined)
+  );
+}
+
+/** How the labelled, live pods and top-level pod templates running as one service account get their token. */
+export interface ServiceAccountModes {
+  /** Opting in to identity binding. */
+  binding: Array<PodSummary | WorkloadSummary>;
+  /** The default mode (a credential for the cluster's issuer). */
+  plain: Array<PodSummary | WorkloadSummary>;
+}
+
+/** Per service account (`namespace/name`), judged alike for pods and templates. */
+export function serviceAccountModes(snapshot: ClusterSnapshot, facts: ClusterFacts): Map<string, ServiceAccountModes> {
+  const modes = new Map<string, ServiceAccountModes>();
+  const note = (namespace: string, serviceAccountName: string, annotations: Annotations, user: PodSummary | WorkloadSummary) => {
+    const key = `${namespace}/${serviceAccountName || "default"}`;
+    let entry = modes.get(key);
+    if (entry === undefined) {
+      entry = { binding: [], plain: [] };
+      modes.set(key, entry);
+    }
+    (optsIntoIdentityBinding(annotations) ? entry.binding : entry.plain).push(user);
+  };
+  for (const pod of snapshot.pods) {
+    if (hasUseLabel(pod.labels) && isLive(pod)) note(pod.namespace, pod.serviceAccountName, pod.annotations, pod);
+  }
+  for (const w of snapshot.workloads) {
+    if (facts.isTopLevel(w) && hasUseLabel(w.template.labels)) note(w.namespace, w.template.serviceAccountName, w.template.annotations, w);
+  }
+  return modes;
+}
+
+export function isPod(user: PodSummary | WorkloadSummary): user is PodSummary {
+  return !("template" in user);
+}

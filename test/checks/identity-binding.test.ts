@@ -1,0 +1,105 @@
+/**
+ * AKS identity bindings (azure-aks-docs articles/aks/identity-bindings.md):
+ * the AKS-managed credential `aks-identity-binding` and pods that opt in with
+ * azure.workload.identity/use-identity-binding: "true" are their own mode.
+ * The binding's token audience is not documented: the tests use a stand-in,
+ * and no check reads it.
+ */
+import { describe, expect, it } from "vitest";
+import type { FederatedCredential } from "../../shared/inventory/model.js";
+import { credentialTrust } from "../../shared/inventory/credential-trust.js";
+import { CLIENT_ID, NS, SA, TENANT, credential, first, fires, identity, inventory, mutatedContainers, only, pod, quiet, snapshot, workload, type TestFleet } from "./builders.js";
+
+const BINDING_ISSUER = `https://ib.oic.prod-aks.azure.com/${TENANT}/${CLIENT_ID}`;
+const BINDING_AUDIENCE = "stand-in-binding-audience";
+const OPT_IN = { "azure.workload.identity/use-identity-binding": "true" };
+
+function bindingCredential(overrides: Partial<FederatedCredential> = {}): FederatedCredential {
+  return { name: "aks-identity-binding", issuer: BINDING_ISSUER, trust: { kind: "identity-binding" }, audiences: [BINDING_AUDIENCE], ...overrides };
+}
+
+/** A pod the webhook mutated in identity-binding mode (webhook.go addEnvironmentVariables, addProjectedVolume). */
+function bindingPod(overrides = {}) {
+  return pod({
+    annotations: OPT_IN,
+    containers: mutatedContainers().map((c) => ({
+      ...c,
+      env: { ...c.env, AZURE_KUBERNETES_TOKEN_PROXY: "https://10.0.0.1:443", AZURE_KUBERNETES_SNI_NAME: "proxy.aks", AZURE_KUBERNETES_CA_FILE: "/var/run/secrets/azure/wi/ca-cert/ca.crt" },
+    })),
+    projectedTokenVolumes: [{ volumeName: "azure-workload-identity-reserved-6f1c2", audience: BINDING_AUDIENCE, expirationSeconds: 3600, path: "token/azure-identity-token" }],
+    ...overrides,
+  });
+}
+
+/** One identity whose only credential is the binding's; its workload opts in. */
+function bindingFleet(): TestFleet {
+  const s = snapshot({
+    pods: [bindingPod()],
+    workloads: [
+      workload("Deployment", "orders-api", {}, { annotations: OPT_IN }),
+      workload("ReplicaSet", "orders-api-7d9f8b6c5", { owner: { kind: "Deployment", name: "orders-api" } }, { annotations: OPT_IN }),
+    ],
+  });
+  return { inventory: inventory({ identities: [identity({ federatedCredentials: [bindingCredential()] })] }), snapshots: [s] };
+}
+
+describe("recognising the AKS-managed credential", () => {
+  it("parses it by its issuer, whatever its subject", () => {
+    expect(credentialTrust("anything", undefined, BINDING_ISSUER)).toEqual({ kind: "identity-binding" });
+    expect(credentialTrust("system:serviceaccount:a:b", undefined, "https://ib.oic.prod-aks.azure.us/t/c/")).toEqual({ kind: "identity-binding" });
+    expect(credentialTrust("system:serviceaccount:a:b", undefined, "https://eastus.oic.prod-aks.azure.com/t/c/")).toEqual({ kind: "exact", subject: "system:serviceaccount:a:b" });
+  });
+});
+
+describe("a working identity-binding workload", () => {
+  it("gets none of the default-mode findings (audience, issuer, not mutated, no credential)", () => {
+    const fleet = bindingFleet();
+    for (const id of ["fic.audience-missing", "fic.issuer-mismatch", "fic.unknown-issuer", "fic.subject-malformed", "fic.dangling", "pod.not-mutated", "sa.no-matching-fic", "binding.credential-missing", "binding.annotation-missing", "pod.client-id-overridden"] as const) {
+      quiet(id, fleet);
+    }
+  });
+
+  it("is still reported when the webhook did not mutate it in binding mode (judged by the binding's rules)", () => {
+    const fleet = bindingFleet();
+    // A pod mutated the default way although it opts in: no token proxy, default audience.
+    first(fleet).pods = [pod({ annotations: OPT_IN })];
+    expect(only(fires("pod.not-mutated", fleet)).evidence.identityBinding).toBe(true);
+  });
+});
+
+describe("binding.credential-missing", () => {
+  it("reports pods that opt in while their identity has no identity binding, with the doc's command", () => {
+    const fleet = bindingFleet();
+    fleet.inventory = inventory({ identities: [identity({ federatedCredentials: [credential()] })] });
+    const f = only(fires("binding.credential-missing", fleet));
+    expect(f.resource).toMatchObject({ kind: "ServiceAccount", namespace: NS, name: SA, identityClientId: CLIENT_ID });
+    expect(f.remediation.command).toContain("az aks identity-binding create");
+    expect(f.remediation.command).toContain("--managed-identity-resource-id");
+  });
+
+  it("stays quiet when the identity's credentials could not be read", () => {
+    const fleet = bindingFleet();
+    fleet.inventory = inventory({ identities: [identity({ federatedCredentials: [], federatedCredentialsKnown: false })] });
+    quiet("binding.credential-missing", fleet);
+  });
+});
+
+describe("binding.annotation-missing", () => {
+  it("reports labelled workloads that do not opt in, instead of sa.no-matching-fic", () => {
+    const fleet = bindingFleet();
+    const s = first(fleet);
+    s.pods = [pod()];
+    s.workloads = [workload("Deployment", "orders-api"), workload("ReplicaSet", "orders-api-7d9f8b6c5", { owner: { kind: "Deployment", name: "orders-api" } })];
+    const f = only(fires("binding.annotation-missing", fleet));
+    expect(f.resource).toMatchObject({ kind: "Deployment", name: "orders-api" });
+    expect(f.remediation.command).toContain('"azure.workload.identity/use-identity-binding":"true"');
+    quiet("sa.no-matching-fic", fleet);
+  });
+
+  it("stays quiet when the identity also trusts the cluster's issuer for the service account", () => {
+    const fleet = bindingFleet();
+    fleet.inventory = inventory({ identities: [identity({ federatedCredentials: [bindingCredential(), credential()] })] });
+    first(fleet).pods = [pod()];
+    quiet("binding.annotation-missing", fleet);
+  });
+});
