@@ -43,6 +43,8 @@ export interface SimulatorOptions {
   resourceGraphPageSize?: number;
   /** Subscriptions accepted per Resource Graph query (Azure's limit is 1000). */
   resourceGraphMaxSubscriptions?: number;
+  /** Subscriptions a tenant or management-group query reads at most (Azure's limit is 10,000); tests make it small. */
+  resourceGraphTenantSubscriptionLimit?: number;
   /** Items per ARM list page before a nextLink (default 100). */
   armPageSize?: number;
   /** Items per Microsoft Graph page before an @odata.nextLink (default 100). */
@@ -119,6 +121,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     faults,
     resourceGraphPageSize: options.resourceGraphPageSize ?? 1000,
     resourceGraphMaxSubscriptions: options.resourceGraphMaxSubscriptions ?? 1000,
+    resourceGraphTenantSubscriptionLimit: options.resourceGraphTenantSubscriptionLimit ?? 10_000,
     armPageSize: options.armPageSize ?? 100,
     graphPageSize: options.graphPageSize ?? 100,
     endpoint: "",

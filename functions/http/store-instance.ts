@@ -13,6 +13,7 @@ export function findingsStore(): Promise<FindingsStore> {
     const config = loadConfig(process.env);
     instance = createFindingsStore(config.store, {
       ...(config.scanner.managedIdentityClientId !== undefined && { managedIdentityClientId: config.scanner.managedIdentityClientId }),
+      suppressionMaxDays: config.suppressions.maxDays,
     });
     // A failed start (bad setting, storage unreachable) is retried on the next request, not cached.
     instance.catch(() => {

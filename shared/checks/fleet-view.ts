@@ -18,6 +18,7 @@ import { isAksIssuer, looseIssuerKey } from "./workload-identity.js";
 /** What a managed identity and an app registration have alike as workload principals. */
 interface PrincipalBase {
   clientId: string;
+  /** The tenant the principal is registered in (an app's home tenant, which may not be the scanned one). */
   tenantId: string;
   displayName: string;
   /** ARM id of a managed identity; "app:<appId>" for an app registration (FindingResource.identityId). */
@@ -86,7 +87,8 @@ export function buildFleetView(inventory: Inventory): FleetView {
     const op = error.operation.toLowerCase();
     if (op.includes("federated")) {
       if (error.resource !== undefined) unreadCredentialsOf.add(error.resource.toLowerCase());
-    } else if (op.includes("role")) {
+    } else if (op.includes("role") && !op.includes("definition")) {
+      // Role definitions give names only (inventory/role-names.ts): their failure hides no assignment.
       roleAssignmentsKnown = false;
     } else if (op.includes("application") || op.includes("serviceprincipal")) {
       applicationsKnown = false;
@@ -98,15 +100,17 @@ export function buildFleetView(inventory: Inventory): FleetView {
   const principals: WorkloadPrincipal[] = [];
   const principalByClientId = new Map<string, WorkloadPrincipal>();
   for (const app of inventory.applications) {
+    // An app registered in another tenant keeps its credentials there, out of this scan's sight.
+    const credentialsReadable = app.objectId !== undefined && !unreadCredentialsOf.has(app.objectId.toLowerCase());
     const principal: WorkloadPrincipal = {
       kind: "app-registration",
       clientId: app.appId,
-      tenantId: app.tenantId,
+      tenantId: app.homeTenantId !== "" ? app.homeTenantId : app.tenantId,
       displayName: app.displayName,
       identityId: `app:${app.appId}`,
       ...(app.servicePrincipalId !== undefined && { principalId: app.servicePrincipalId }),
       credentials: app.federatedCredentials,
-      credentialsKnown: !unreadCredentialsOf.has(app.appId.toLowerCase()) && !unreadCredentialsOf.has(app.objectId.toLowerCase()),
+      credentialsKnown: credentialsReadable && !unreadCredentialsOf.has(app.appId.toLowerCase()),
       app,
     };
     principals.push(principal);
@@ -147,6 +151,31 @@ export function buildFleetView(inventory: Inventory): FleetView {
 function credentialsByIssuerOf(principals: readonly WorkloadPrincipal[]): Map<string, TrustedCredential[]> {
   const trusted = principals.flatMap((principal) => principal.credentials.map((credential) => ({ principal, credential })));
   return groupBy(trusted, ({ credential }) => credential.issuer);
+}
+
+/**
+ * Tenants that can issue this principal a token for a workload, as Entra
+ * decides: a managed identity or a single-tenant app only its own tenant
+ * (elsewhere AADSTS700016); a multi-tenant app (signInAudience
+ * AzureADMultipleOrgs or AzureADandPersonalMicrosoftAccount) also every tenant
+ * it is provisioned in, where the token is requested while the federated
+ * credential stays on the app in its home tenant (learn.microsoft.com,
+ * "Configure an application to trust a managed identity": "to access resources
+ * in another tenant, your app registration must be a multitenant application
+ * and provisioned into the other tenant"). The scan sees only its own tenant,
+ * so for a multi-tenant app any tenant may be right: "any".
+ */
+export function tokenTenants(principal: WorkloadPrincipal): { tenants: readonly string[] } | "any" {
+  if (principal.kind === "managed-identity") return { tenants: [principal.tenantId] };
+  const { app } = principal;
+  if (isMultiTenantAudience(app.signInAudience)) return "any";
+  // A single-tenant app provisioned here cannot exist; trust Graph's service principal over the audience it reports.
+  return app.homeTenantId !== "" && app.homeTenantId.toLowerCase() !== app.tenantId.toLowerCase() ? "any" : { tenants: [principal.tenantId] };
+}
+
+const MULTI_TENANT_AUDIENCES: ReadonlySet<string> = new Set(["AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount"]);
+function isMultiTenantAudience(signInAudience: string | undefined): boolean {
+  return signInAudience !== undefined && MULTI_TENANT_AUDIENCES.has(signInAudience);
 }
 
 /**

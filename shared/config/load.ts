@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from "node:fs";
 import { z } from "zod";
+import type { AzureCloud } from "../azure/clouds.js";
 import type { DigestRoute } from "../digest/routing.js";
 import { SETTINGS, SETTING_NAMES, type SettingName } from "./settings.js";
 
@@ -19,6 +20,8 @@ export class ConfigError extends Error {
 
 export interface WiscanConfig {
   tenantId?: string;
+  /** AZURE_CLOUD: whose ARM, Microsoft Graph and Entra the scanner talks to. */
+  cloud: AzureCloud;
   scanner: {
     /** Client id of a user-assigned managed identity, when the scanner runs as one. */
     managedIdentityClientId?: string;
@@ -37,6 +40,10 @@ export interface WiscanConfig {
     | { kind: "connection-string"; connectionString: string; retentionDays: number }
     | { kind: "account-url"; accountUrl: string; retentionDays: number }
     | { kind: "none"; retentionDays: number };
+  /** SUPPRESSION_MAX_DAYS: how far ahead a suppression may expire. */
+  suppressions: { maxDays: number };
+  /** Requests per clock hour for the whole app (functions/http/rate-limit.ts). */
+  limits: { scanStartsPerHour: number; digestResendsPerHour: number };
   digest: {
     transport: "acs" | "smtp" | "none";
     /** DIGEST_RECIPIENTS: the whole fleet's digest. */
@@ -46,9 +53,13 @@ export interface WiscanConfig {
     /** DIGEST_ROUTE_TAG: the subscription tag whose value lists more team addresses. */
     routeTag?: string;
     sender?: string;
+    /** DIGEST_ALLOWED_DOMAINS: domains tag-routed addresses must be in; empty means those of the recipients and sender (shared/digest/tag-domains.ts). */
+    allowedDomains?: string[];
     maxFindings: number;
     findingsApiBaseUrl?: string;
     acsEndpoint?: string;
+    /** ACS_EMAILS_PER_MINUTE, ACS_EMAILS_PER_HOUR, ACS_RECIPIENTS_PER_EMAIL: the sending limits the ACS transport paces to (shared/mail/pacing.ts). */
+    acsLimits?: { emailsPerMinute: number; emailsPerHour: number; recipientsPerEmail: number };
     smtp?: { host: string; port: number; secure: boolean; user?: string; password?: string };
   };
 }
@@ -116,6 +127,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
 
   return {
     ...(v.AZURE_TENANT_ID !== undefined && { tenantId: v.AZURE_TENANT_ID }),
+    cloud: v.AZURE_CLOUD ?? "AzurePublicCloud",
     scanner: {
       ...(v.AZURE_CLIENT_ID !== undefined && { managedIdentityClientId: v.AZURE_CLIENT_ID }),
       subscriptions: v.SCAN_SUBSCRIPTIONS ?? [],
@@ -130,15 +142,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
       runCommandScopes: v.RUN_COMMAND_SCOPES ?? [],
     },
     store,
+    suppressions: { maxDays: v.SUPPRESSION_MAX_DAYS ?? 90 },
+    limits: { scanStartsPerHour: v.SCAN_START_LIMIT_PER_HOUR ?? 12, digestResendsPerHour: v.DIGEST_RESEND_LIMIT_PER_HOUR ?? 10 },
     digest: {
       transport,
       recipients: v.DIGEST_RECIPIENTS ?? [],
       routes: v.DIGEST_ROUTES ?? [],
       ...(v.DIGEST_ROUTE_TAG !== undefined && { routeTag: v.DIGEST_ROUTE_TAG }),
       ...(v.DIGEST_SENDER !== undefined && { sender: v.DIGEST_SENDER }),
+      allowedDomains: v.DIGEST_ALLOWED_DOMAINS ?? [],
       maxFindings: v.DIGEST_MAX_FINDINGS ?? 200,
       ...(v.FINDINGS_API_BASE_URL !== undefined && { findingsApiBaseUrl: v.FINDINGS_API_BASE_URL }),
       ...(v.ACS_ENDPOINT !== undefined && { acsEndpoint: v.ACS_ENDPOINT }),
+      acsLimits: { emailsPerMinute: v.ACS_EMAILS_PER_MINUTE ?? 5, emailsPerHour: v.ACS_EMAILS_PER_HOUR ?? 10, recipientsPerEmail: v.ACS_RECIPIENTS_PER_EMAIL ?? 50 },
       ...(transport === "smtp" &&
         v.SMTP_HOST !== undefined && {
           smtp: {

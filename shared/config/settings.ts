@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { parseDigestRoutes } from "../digest/routing.js";
 import { connectionStringProblem } from "./connection-string.js";
+import { parseDevelopmentPrincipal } from "../auth/principal.js";
+import { AZURE_CLOUDS } from "../azure/clouds.js";
 
 export interface SettingSpec {
   name: string;
@@ -69,6 +71,14 @@ export const SETTINGS = {
     description: "Tenant whose identities and app registrations are scanned. Default: the credential's home tenant.",
     example: "00000000-0000-0000-0000-000000000000",
     schema: guid,
+  },
+  AZURE_CLOUD: {
+    name: "AZURE_CLOUD",
+    description:
+      "The Azure cloud to scan: AzurePublicCloud, AzureUSGovernment or AzureChinaCloud. Picks ARM, Microsoft Graph and the Entra authority host (and their token scopes) together.",
+    example: "AzurePublicCloud",
+    default: "AzurePublicCloud",
+    schema: z.enum(AZURE_CLOUDS, `must be one of ${AZURE_CLOUDS.join(", ")}`),
   },
   AZURE_CLIENT_ID: {
     name: "AZURE_CLIENT_ID",
@@ -156,6 +166,13 @@ export const SETTINGS = {
     default: "90",
     schema: integer(1, 3650),
   },
+  SUPPRESSION_MAX_DAYS: {
+    name: "SUPPRESSION_MAX_DAYS",
+    description: "Longest a suppression may last, in days from its creation: accepted risks are looked at again (docs/store.md, Suppressions).",
+    example: "90",
+    default: "90",
+    schema: integer(1, 3650),
+  },
   MAIL_TRANSPORT: {
     name: "MAIL_TRANSPORT",
     description: "How the digest is delivered: acs (Azure Communication Services), smtp, or none.",
@@ -182,6 +199,13 @@ export const SETTINGS = {
     example: "owner-email",
     schema: tagName,
   },
+  DIGEST_ALLOWED_DOMAINS: {
+    name: "DIGEST_ALLOWED_DOMAINS",
+    description:
+      "Comma-separated mail domains that addresses from DIGEST_ROUTE_TAG must belong to (exact domain, subdomains listed separately); others are dropped and reported in the fleet digest. Empty: the domains of DIGEST_RECIPIENTS and DIGEST_SENDER.",
+    example: "example.com",
+    schema: commaList(z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, "must be a mail domain like example.com")),
+  },
   DIGEST_SENDER: {
     name: "DIGEST_SENDER",
     description: "From address of the digest (for ACS, an address of the connected email domain).",
@@ -195,6 +219,20 @@ export const SETTINGS = {
     default: "200",
     schema: integer(1, 5000),
   },
+  SCAN_START_LIMIT_PER_HOUR: {
+    name: "SCAN_START_LIMIT_PER_HOUR",
+    description: "On-demand scans POST /api/scans may start per clock hour, counted for the whole app across its instances; more get 429 with Retry-After.",
+    example: "12",
+    default: "12",
+    schema: integer(1, 10000),
+  },
+  DIGEST_RESEND_LIMIT_PER_HOUR: {
+    name: "DIGEST_RESEND_LIMIT_PER_HOUR",
+    description: "Digest resend requests (POST /api/digests/{scanId}/resend) accepted per clock hour, counted for the whole app across its instances; more get 429 with Retry-After.",
+    example: "10",
+    default: "10",
+    schema: integer(1, 10000),
+  },
   FINDINGS_API_BASE_URL: {
     name: "FINDINGS_API_BASE_URL",
     description: "Public base URL of the findings API, for links in the digest.",
@@ -206,6 +244,29 @@ export const SETTINGS = {
     description: "Azure Communication Services endpoint used with the managed identity when MAIL_TRANSPORT=acs.",
     example: "https://wiscan-acs.europe.communication.azure.com",
     schema: httpsUrl,
+  },
+  // ACS Email's sending limits per subscription (learn.microsoft.com/azure/communication-services/concepts/service-limits#email):
+  // the defaults are an Azure-managed domain's; a custom verified domain starts at 30 a minute and 100 an hour.
+  ACS_EMAILS_PER_MINUTE: {
+    name: "ACS_EMAILS_PER_MINUTE",
+    description: "Digest emails sent through ACS per minute at most (5 for an Azure-managed domain, 30 for a custom domain, more if Azure raised the quota).",
+    example: "5",
+    default: "5",
+    schema: integer(1, 10000),
+  },
+  ACS_EMAILS_PER_HOUR: {
+    name: "ACS_EMAILS_PER_HOUR",
+    description: "Digest emails sent through ACS per hour at most (10 for an Azure-managed domain, 100 for a custom domain); digests past it wait for the hourly digest-retry timer.",
+    example: "10",
+    default: "10",
+    schema: integer(1, 1000000),
+  },
+  ACS_RECIPIENTS_PER_EMAIL: {
+    name: "ACS_RECIPIENTS_PER_EMAIL",
+    description: "Recipients per ACS email at most (ACS accepts 50); a longer list is sent as several emails.",
+    example: "50",
+    default: "50",
+    schema: integer(1, 50),
   },
   SMTP_HOST: {
     name: "SMTP_HOST",
@@ -251,6 +312,21 @@ export const SETTINGS = {
     description: "Opt-in: subscription ids or cluster resource ids whose private clusters may be scanned through ARM run command.",
     example: "",
     schema: commaList(z.string().min(1)),
+  },
+  WISCAN_DEV_PRINCIPAL: {
+    name: "WISCAN_DEV_PRINCIPAL",
+    description:
+      'Local development and tests only: the caller of the HTTP API and its app roles, as JSON ({"name": "you@example.com", "roles": ["Findings.Read"]}). Refused on App Service, where App Service Authentication signs callers in.',
+    example: '{"name": "dev@localhost", "roles": ["Findings.Read"]}',
+    schema: z.string().transform((value, ctx) => {
+      if (value.trim() === "") return undefined;
+      try {
+        return parseDevelopmentPrincipal(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error instanceof Error ? error.message : String(error)).replace(/^WISCAN_DEV_PRINCIPAL:? ?/, "") });
+        return z.NEVER;
+      }
+    }),
   },
 } as const satisfies Record<string, SettingSpec>;
 

@@ -5,11 +5,12 @@
 import { collect } from "../collections.js";
 import type { FindingsStore } from "../store/index.js";
 import type { ScanSummary, StoredFinding } from "../store/model.js";
+import { expiringWithin } from "../suppressions/index.js";
 import { DigestError } from "./errors.js";
 import type { DigestAudience, DigestData, TrendRecord } from "./model.js";
 
 /** The store queries the digest uses. */
-export type DigestSource = Pick<FindingsStore, "getScan" | "listScans" | "allFindings">;
+export type DigestSource = Pick<FindingsStore, "getScan" | "listScans" | "allFindings" | "listSuppressions">;
 
 /** Scans in the trend, this one included. */
 export const TREND_SCANS = 8;
@@ -22,11 +23,14 @@ export async function gatherDigestData(store: DigestSource, scanId: string): Pro
   const earlier = await scansBefore(store, scanId, TREND_SCANS - 1);
   const previousScan = earlier[earlier.length - 1];
 
-  const [open, suppressed, resolved] = await Promise.all([
+  const [open, suppressed, resolved, suppressions] = await Promise.all([
     collect(store.allFindings({ status: "open" })),
     collect(store.allFindings({ status: "suppressed" })),
     previousScan === undefined ? Promise.resolve([]) : collect(store.allFindings({ status: "resolved", since: new Date(previousScan.startedAt) })),
+    store.listSuppressions(),
   ]);
+  // Dated by the scan, not the clock: a digest rebuilt or resent later lists the same suppressions.
+  const asOf = new Date(details.scan.finishedAt ?? details.scan.startedAt);
   return {
     scan: details.scan,
     clusters: details.clusters,
@@ -34,6 +38,7 @@ export async function gatherDigestData(store: DigestSource, scanId: string): Pro
     earlierScans: earlier,
     open,
     suppressed,
+    expiringSuppressions: expiringWithin(suppressions, asOf),
     // "since" includes what the previous scan itself resolved; that was in the previous digest.
     resolved: resolved.filter((f) => f.resolvedAt !== undefined && f.resolvedAt > previousScan!.startedAt),
   };
@@ -49,6 +54,10 @@ export function forAudience(data: FleetDigestData, audience: DigestAudience, tre
     clusters: data.clusters.filter((h) => subs.has(h.subscriptionId.toLowerCase())),
     open: data.open.filter(mine),
     suppressed: data.suppressed.filter(mine),
+    // A team sees the expiring suppressions that hide its findings, or name one of its subscriptions.
+    expiringSuppressions: (data.expiringSuppressions ?? []).filter(
+      (s) => data.suppressed.some((f) => f.suppression?.id === s.id && mine(f)) || (s.pattern.subscription !== undefined && subs.has(s.pattern.subscription.toLowerCase())),
+    ),
     resolved: data.resolved.filter(mine),
     trend,
   };

@@ -5,6 +5,8 @@
  */
 import type { Severity } from "../findings/model.js";
 import type { ScanSummary, StoredClusterHealth, StoredFinding } from "../store/model.js";
+import type { Suppression } from "../suppressions/model.js";
+import type { RefusedRoute } from "./routing.js";
 
 /** A score or count from an earlier digest of the same audience, for the trend. */
 export interface TrendRecord {
@@ -29,6 +31,8 @@ export interface DigestData {
   resolved: StoredFinding[];
   /** Suppressed findings now. */
   suppressed: StoredFinding[];
+  /** Active suppressions expiring within EXPIRY_NOTICE_DAYS of the scan's end, soonest first (absent: none known). */
+  expiringSuppressions?: Suppression[];
   /** Earlier digests of this audience, by scan id (from the digest archive). */
   trend: ReadonlyMap<string, TrendRecord>;
 }
@@ -49,6 +53,8 @@ export interface DigestOptions {
   findingsApiBaseUrl?: string;
   /** Display names of subscriptions, when the caller knows them (the inventory does). */
   subscriptionNames?: ReadonlyMap<string, string>;
+  /** Routing-tag entries that received nothing; given for the fleet digest only. */
+  refusedRoutes?: readonly RefusedRoute[];
 }
 
 /** The rendered digest, as stored and sent. */
@@ -190,6 +196,24 @@ export interface NotCheckedView {
   actionable: boolean;
 }
 
+export interface RefusedRouteView {
+  subscription: string;
+  /** The refused address's domain ("" for an entry that is not an address). */
+  domain: string;
+  reason: string;
+}
+
+export interface ExpiringSuppressionView {
+  checkId: string;
+  /** What the pattern names, e.g. "cluster aks-prod-*, namespace batch", or "fleet-wide". */
+  scope: string;
+  createdBy: string;
+  reason: string;
+  expiresAt: string;
+  /** The findings it hides now: a count and the first few. */
+  hides: string;
+}
+
 export interface DigestView {
   subject: string;
   /** One line shown by mail clients after the subject. */
@@ -237,5 +261,11 @@ export interface DigestView {
   /** e.g. "97.4 %" of (cluster, check) pairs evaluated completely; empty for scans stored before coverage was recorded. */
   coverage: string;
   slowest: Array<{ cluster: string; duration: string }>;
+  /** Suppressions expiring within a week: who, why, when, what they hide. */
+  expiringSuppressions: ExpiringSuppressionView[];
+  expiringSuppressionsMore: number;
+  /** Routing-tag entries that received nothing and why (fleet digest only), so an owner's tag can be fixed. */
+  refusedRoutes: RefusedRouteView[];
+  refusedRoutesMore: number;
   links: { openFindings: string; highFindings: string; scans: string } | undefined;
 }

@@ -24,7 +24,9 @@ import type {
   TrendPointView,
   UnscannedClusterView,
 } from "./model.js";
+import { refusedRoutesView } from "./refused-routes-view.js";
 import { clip, clipMultiline } from "./text-bounds.js";
+import { expiringSuppressionsView } from "./expiring-suppressions-view.js";
 
 /** Rows of the compliance tables and lists that are not bounded by maxFindings. */
 export const LIST_LIMITS = { subscriptions: 50, clusters: 25, controls: 20, resolved: 100, identities: 10, unscanned: 50, slowest: 5 } as const;
@@ -103,6 +105,8 @@ export function buildDigestView(data: DigestData, audience: DigestAudience, opti
     identities: identitiesAtRisk(open, links, subName),
     ...scanHealth(data.clusters, open, subName),
     ...notChecked(data, subName),
+    ...expiringSuppressionsView(data),
+    ...refusedRoutesView(options, subName),
     links: links.base === undefined ? undefined : { openFindings: links.list({ status: "open" }), highFindings: links.list({ status: "open", severity: "high" }), scans: `${links.base}/scans` },
   };
 }

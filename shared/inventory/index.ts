@@ -9,10 +9,11 @@ import type { AzureClients } from "../azure/index.js";
 import { collectApplications } from "./applications.js";
 import { inventoryError } from "./errors.js";
 import { withFederatedCredentials } from "./federated-credentials.js";
-import { toCluster, toIdentity, toRoleAssignment, toTags, trailingGuid } from "./mapping.js";
+import { toCluster, toIdentity, toRoleAssignment, toTags } from "./mapping.js";
 import type { AksCluster, Inventory, InventoryError, RoleAssignment, Subscription } from "./model.js";
-import { CLUSTERS_QUERY, IDENTITIES_QUERY, ROLE_ASSIGNMENTS_QUERY, ROLE_DEFINITIONS_QUERY, SUBSCRIPTIONS_QUERY } from "./queries.js";
-import { batches, MAX_SUBSCRIPTIONS_PER_QUERY, QuotaGate, queryAllPages, type QueryScope, type Row } from "./resource-graph.js";
+import { CLUSTERS_QUERY, IDENTITIES_QUERY, INHERITED_AUTHORIZATION, ROLE_ASSIGNMENTS_QUERY, SUBSCRIPTIONS_QUERY } from "./queries.js";
+import { collectRoleNames } from "./role-names.js";
+import { batches, MAX_SUBSCRIPTIONS_PER_QUERY, QuotaGate, queryAllPages, type QueryOptions, type QueryScope, type Row } from "./resource-graph.js";
 
 export { collectApplications, type ApplicationsResult } from "./applications.js";
 export { parseTimeSpan, MAX_SUBSCRIPTIONS_PER_QUERY } from "./resource-graph.js";
@@ -53,12 +54,22 @@ export async function collectInventory(clients: AzureClients, options: Inventory
   const managementGroups = options.subscriptions?.length ? [] : (options.managementGroups ?? []);
   let complete = true;
 
-  const query = async (name: string, text: string, scope: QueryScope, resource?: string): Promise<Row[]> => {
+  const query = async (name: string, text: string, scope: QueryScope, resource?: string, queryOptions?: QueryOptions): Promise<Row[]> => {
     try {
-      const result = await queryAllPages(clients.resourceGraph, text, scope, gate);
+      const result = await queryAllPages(clients.resourceGraph, text, scope, gate, queryOptions);
       if (result.truncated) {
         complete = false;
         errors.push({ kind: "error", operation: name, ...(resource !== undefined && { resource }), message: "Resource Graph truncated the result" });
+      }
+      if (result.subscriptionLimitHit) {
+        // Never silently short: the subscriptions past the 10,000th were not read.
+        complete = false;
+        errors.push({
+          kind: "error",
+          operation: name,
+          ...(resource !== undefined && { resource }),
+          message: "Resource Graph answered for the first 10,000 subscriptions of the scope only (x-ms-tenant-subscription-limit-hit): set SCAN_SUBSCRIPTIONS in batches, or scan by management group",
+        });
       }
       return result.rows;
     } catch (error) {
@@ -114,16 +125,15 @@ export async function collectInventory(clients: AzureClients, options: Inventory
   const clusters: AksCluster[] = [];
   const identityRows: Row[] = [];
   const assignmentRows = new Map<string, Row>();
-  const roleNames = new Map<string, string>();
   // Sequential on purpose: Resource Graph's quota is per caller and small (15 per 5 s).
   for (const { scope, label } of scopes) {
     clusters.push(...(await query("managedClusters", CLUSTERS_QUERY, scope, label)).map(toCluster));
     identityRows.push(...(await query("userAssignedIdentities", IDENTITIES_QUERY, scope, label)));
-    for (const row of await query("roleAssignments", ROLE_ASSIGNMENTS_QUERY, scope, label)) assignmentRows.set(String(row.id).toLowerCase(), row);
-    for (const row of await query("roleDefinitions", ROLE_DEFINITIONS_QUERY, scope, label)) {
-      if (typeof row.roleName === "string") roleNames.set(trailingGuid(String(row.id ?? "")), row.roleName);
-    }
+    // Inherited assignments (management groups, "/") too; keyed by id, as every batch inherits the same ones.
+    for (const row of await query("roleAssignments", ROLE_ASSIGNMENTS_QUERY, scope, label, INHERITED_AUTHORIZATION)) assignmentRows.set(String(row.id).toLowerCase(), row);
   }
+  // Names only: its failures are reported but never make the inventory incomplete (role-names.ts).
+  const roleNames = await collectRoleNames(clients.resourceGraph, scopes, gate, errors);
 
   const identities = await withFederatedCredentials(clients, identityRows.map(toIdentity), concurrency, errors);
   const roleAssignments: RoleAssignment[] = [...assignmentRows.values()].map((row) => toRoleAssignment(row, roleNames));

@@ -51,6 +51,9 @@ export function toRoleAssignment(row: Row, roleNames: ReadonlyMap<string, string
     roleDefinitionId,
     ...optional("roleName", roleNames.get(trailingGuid(roleDefinitionId))),
     scope: str(row.scope) ?? "",
+    // An ABAC condition narrows what the role allows (e.g. which roles a User Access Administrator may assign).
+    ...optional("condition", str(row.condition)),
+    ...optional("conditionVersion", str(row.conditionVersion)),
   };
 }
 

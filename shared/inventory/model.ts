@@ -28,13 +28,38 @@ export interface AksCluster {
   powerState?: string;
 }
 
+/**
+ * What a credential admits besides its issuer and audience, parsed once at the
+ * boundary (mapping.ts, federated-credentials.ts, applications.ts) so that no
+ * check compares a subject that is not there. Compare through
+ * checks/credential-match.ts trusts(), never by hand.
+ */
+export type CredentialTrust =
+  /** One exact `subject` (the only kind Entra honours for AKS issuers today). */
+  | { kind: "exact"; subject: string }
+  /**
+   * A flexible credential: `claimsMatchingExpression` and no subject (Graph
+   * beta, ARM 2025-01-31-preview). `expression` is undefined when the API read
+   * does not return it (Graph v1.0, ARM stable api-versions) and the second
+   * read failed.
+   */
+  | { kind: "flexible"; expression?: { value: string; languageVersion: number } }
+  /**
+   * The credential AKS creates for identity bindings: named
+   * `aks-identity-binding`, issuer `https://ib.oic.prod-aks.azure.com/<tenant>/<clientId>`,
+   * "managed by AKS. Don't modify or delete it" (azure-aks-docs
+   * articles/aks/identity-bindings.md). Pods reach it through AKS's token
+   * proxy, never with the cluster's own issuer; no check may advise changing it.
+   */
+  | { kind: "identity-binding" };
+
 /** A federated identity credential, on a managed identity (ARM) or an app registration (Graph). */
 export interface FederatedCredential {
   /** ARM resource id for managed-identity credentials; Graph object id for app registrations. */
   id?: string;
   name: string;
   issuer: string;
-  subject: string;
+  trust: CredentialTrust;
   audiences: string[];
 }
 
@@ -53,14 +78,30 @@ export interface ManagedIdentity {
   federatedCredentialsKnown: boolean;
 }
 
-/** An Entra app registration that a workload names by client id (appId) instead of a managed identity. */
+/**
+ * An Entra app that a workload names by client id (appId) instead of a managed
+ * identity: registered in the tenant (an application object with its
+ * federated credentials), or registered in another tenant and present here
+ * only as a service principal (a multi-tenant app provisioned in this tenant).
+ */
 export interface AppRegistration {
-  objectId: string;
+  /** The application object's id; absent when the app is registered in another tenant. */
+  objectId?: string;
   appId: string;
   displayName: string;
+  /** The scanned tenant. */
   tenantId: string;
+  /**
+   * Where the application object and its federated credentials live: the
+   * scanned tenant, or the service principal's appOwnerOrganizationId. When it
+   * is another tenant, the credentials cannot be read from here.
+   */
+  homeTenantId: string;
+  /** AzureADMyOrg (single tenant), AzureADMultipleOrgs, AzureADandPersonalMicrosoftAccount, PersonalMicrosoftAccount; undefined when Graph did not say. */
+  signInAudience?: string;
   /** Object id of its service principal in the tenant: the principal that role assignments name. */
   servicePrincipalId?: string;
+  /** Empty for an app registered in another tenant (see homeTenantId): unknown, not absent. */
   federatedCredentials: FederatedCredential[];
 }
 
@@ -73,7 +114,12 @@ export interface RoleAssignment {
   roleDefinitionId: string;
   /** Role name when known (built-in or joined from role definitions). */
   roleName?: string;
+  /** Where it was made: a resource, resource group, subscription, management group, or "/" (the last two inherited by the subscriptions below). */
   scope: string;
+  /** ABAC condition (properties.condition) limiting the assignment, e.g. which roles a User Access Administrator may assign. */
+  condition?: string;
+  /** Its language version, "2.0" for conditions written today. */
+  conditionVersion?: string;
 }
 
 export type InventoryErrorKind = "forbidden" | "throttled" | "not-found" | "error";

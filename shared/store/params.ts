@@ -7,6 +7,7 @@ import { CHECK_IDS, SEVERITIES, type CheckId, type Severity } from "../findings/
 import { InvalidParameterError } from "./errors.js";
 import { STATUS_FILTERS, type FindingQuery, type PageRequest, type StatusFilter } from "./model.js";
 import { CONTINUATION_PARAMETER } from "./paging.js";
+import { HTTP_OUTPUT_FORMATS } from "../report/formats.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
 /** The service returns at most 1,000 entities per request; a larger page would only hide extra round trips. */
@@ -15,7 +16,8 @@ export const MAX_FILTER_LENGTH = 1024;
 
 export const FINDING_QUERY_PARAMETERS = ["severity", "check", "subscription", "cluster", "namespace", "identity", "status", "since"] as const;
 export const PAGE_PARAMETERS = ["pageSize", CONTINUATION_PARAMETER] as const;
-export const OUTPUT_FORMATS = ["json", "csv"] as const;
+/** ?format=: the API's subset of the one format list (shared/report/formats.ts). */
+export const OUTPUT_FORMATS = HTTP_OUTPUT_FORMATS;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** Reads one parameter; a repeated parameter is refused rather than silently picking one. */

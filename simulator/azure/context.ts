@@ -10,6 +10,8 @@ export interface AzureContext {
   faults: FaultInjector;
   resourceGraphPageSize: number;
   resourceGraphMaxSubscriptions: number;
+  /** Subscriptions a tenant or management-group query reads at most (Azure's: 10,000). */
+  resourceGraphTenantSubscriptionLimit: number;
   armPageSize: number;
   graphPageSize: number;
   endpoint: string;

@@ -11,6 +11,7 @@ import type { AzureContext } from "./context.js";
 import { sendArmError } from "./arm-errors.js";
 import { KqlError, parseKql, runKql, type KqlTable, type Row } from "./kql.js";
 import { BUILT_IN_ROLES } from "./roles.js";
+import { AUTHORIZATION_SCOPE_FILTERS, authorizationFilter, authorizationLevel, type AuthorizationScopeFilter, type QueryScopes } from "./authorization-scope.js";
 
 /** api-versions of the Resources operation: 2024-04-01 is what @azure/arm-resourcegraph 5.0.0 sends. */
 export const RESOURCE_GRAPH_API_VERSIONS = ["2024-04-01", "2022-10-01", "2021-03-01"];
@@ -19,7 +20,7 @@ interface QueryBody {
   subscriptions?: unknown;
   managementGroups?: unknown;
   query?: unknown;
-  options?: { $top?: unknown; $skip?: unknown; $skipToken?: unknown; resultFormat?: unknown };
+  options?: { $top?: unknown; $skip?: unknown; $skipToken?: unknown; resultFormat?: unknown; authorizationScopeFilter?: unknown };
 }
 
 export function handleResourceGraphQuery(ctx: AzureContext, res: ServerResponse, caller: string, rawBody: string): void {
@@ -33,7 +34,9 @@ export function handleResourceGraphQuery(ctx: AzureContext, res: ServerResponse,
       429,
       "RateLimiting",
       "Please provide below info when asking for support: timestamp = " + new Date().toISOString() + ", correlationId = " + randomUUID() + ". Client application has been throttled and should not attempt to repeat the request until an amount of time has elapsed. Please see https://aka.ms/resourcegraph-throttling for help.",
-      { ...quotaHeaders, "retry-after": String(Math.max(1, Math.ceil(quota.resetsAfterMs / 1000))) },
+      // Resource Graph documents its quota headers on every answer and no Retry-After
+      // (learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests).
+      quotaHeaders,
     );
     return;
   }
@@ -70,12 +73,28 @@ export function handleResourceGraphQuery(ctx: AzureContext, res: ServerResponse,
     return;
   }
 
+  // A tenant or management-group query reads at most the first 10,000 subscriptions the caller can
+  // see, and says so with x-ms-tenant-subscription-limit-hit: true (guidance-for-throttled-requests).
+  let scopedSubscriptions = subscriptions;
+  const limitHeaders: Record<string, string> = {};
+  if (subscriptions.length === 0 && ctx.fleet.azure.subscriptions.length > ctx.resourceGraphTenantSubscriptionLimit) {
+    scopedSubscriptions = ctx.fleet.azure.subscriptions.slice(0, ctx.resourceGraphTenantSubscriptionLimit).map((sub) => sub.subscriptionId);
+    limitHeaders["x-ms-tenant-subscription-limit-hit"] = "true";
+  }
+
+  // Absent means AtScopeAndBelow, the spec's default (see authorization-scope.ts).
+  const scopeFilter = options.authorizationScopeFilter ?? "AtScopeAndBelow";
+  if (!AUTHORIZATION_SCOPE_FILTERS.includes(scopeFilter as AuthorizationScopeFilter)) {
+    sendQueryError(res, quotaHeaders, "InvalidRequestContent", `authorizationScopeFilter must be one of ${AUTHORIZATION_SCOPE_FILTERS.join(", ")}.`);
+    return;
+  }
+
   let rows: Row[];
   let projectedColumns: string[] | undefined;
   try {
     const query = parseKql(body.query);
     projectedColumns = query.projectedColumns;
-    rows = runKql(query, tableRows(ctx, query.table, subscriptions));
+    rows = runKql(query, tableRows(ctx, query.table, { subscriptions: scopedSubscriptions, managementGroups }, scopeFilter as AuthorizationScopeFilter));
   } catch (error) {
     if (!(error instanceof KqlError)) throw error;
     sendQueryError(res, quotaHeaders, error.code, error.message, error.position === undefined ? undefined : lineAndColumn(body.query, error.position), error.token);
@@ -83,7 +102,7 @@ export function handleResourceGraphQuery(ctx: AzureContext, res: ServerResponse,
   }
 
   const scopeKey = createHash("sha256")
-    .update(JSON.stringify([body.query, subscriptions, managementGroups]))
+    .update(JSON.stringify([body.query, subscriptions, managementGroups, scopeFilter]))
     .digest("hex")
     .slice(0, 16);
   let offset = 0;
@@ -109,33 +128,46 @@ export function handleResourceGraphQuery(ctx: AzureContext, res: ServerResponse,
     data: page,
   };
   if (more && pageable) response.$skipToken = Buffer.from(JSON.stringify({ s: scopeKey, o: offset + page.length })).toString("base64");
-  sendJson(res, 200, response, quotaHeaders);
+  sendJson(res, 200, response, { ...quotaHeaders, ...limitHeaders });
 }
 
-function tableRows(ctx: AzureContext, table: KqlTable, subscriptions: string[]): Row[] {
+function tableRows(ctx: AzureContext, table: KqlTable, scopes: QueryScopes, scopeFilter: AuthorizationScopeFilter): Row[] {
   const { azure } = ctx.fleet;
-  const inScope = new Set(subscriptions.map((s) => s.toLowerCase()));
+  const inScope = new Set(scopes.subscriptions.map((s) => s.toLowerCase()));
   const visible = (subscriptionId: string) => subscriptionId === "" || inScope.size === 0 || inScope.has(subscriptionId.toLowerCase());
   switch (table) {
     case "resources":
       return [...azure.managedClusters, ...azure.userAssignedIdentities].map((r) => resourceRow(r, azure.tenantId)).filter((r) => visible(String(r.subscriptionId)));
     case "authorizationresources": {
-      const definitions = new Map<string, Row>();
-      for (const role of BUILT_IN_ROLES) {
-        const id = `/providers/Microsoft.Authorization/RoleDefinitions/${role.guid}`;
-        definitions.set(role.guid, {
-          id,
+      // Built-in roles are listed once per subscription, with subscription-level ids (the id a role
+      // assignment's roleDefinitionId names): Microsoft's own example joins assignments to definitions
+      // on the full lower-cased id ("Announcing AuthorizationResources in Azure Resource Graph",
+      // techcommunity.microsoft.com, 2023). This is what makes a tenant-wide definitions query large.
+      const builtIns: Row[] = azure.subscriptions.flatMap((s) =>
+        BUILT_IN_ROLES.map((role) => ({
+          id: `/subscriptions/${s.subscriptionId}/providers/Microsoft.Authorization/RoleDefinitions/${role.guid}`,
           name: role.guid,
           type: "microsoft.authorization/roledefinitions",
           tenantId: azure.tenantId,
-          subscriptionId: "",
+          kind: "",
+          location: "",
+          subscriptionId: s.subscriptionId,
           resourceGroup: "",
           properties: { roleName: role.roleName, type: "BuiltInRole", assignableScopes: ["/"] },
-        });
-      }
-      for (const definition of azure.roleDefinitions ?? []) definitions.set(trailingGuid(definition.id), resourceRow(definition, azure.tenantId));
+        })),
+      );
+      // The fleet's definitions are custom roles (fleet-format.md); Azure marks those type CustomRole.
+      const custom = (azure.roleDefinitions ?? []).map((d): Row => {
+        const row = resourceRow(d, azure.tenantId);
+        return { ...row, properties: { type: "CustomRole", ...(row.properties as Record<string, unknown>) } };
+      });
       const assignments = azure.roleAssignments.map((r) => resourceRow(r, azure.tenantId));
-      return [...assignments, ...definitions.values()].filter((r) => visible(String(r.subscriptionId)));
+      const inFilter = authorizationFilter(azure, scopes, scopeFilter);
+      return [...assignments, ...custom, ...builtIns].filter((r) => {
+        const properties = r.properties as Record<string, unknown>;
+        const scope = typeof properties.scope === "string" ? properties.scope : String(r.id);
+        return inFilter(authorizationLevel(scope));
+      });
     }
     case "resourcecontainers":
       return azure.subscriptions
@@ -147,7 +179,7 @@ function tableRows(ctx: AzureContext, table: KqlTable, subscriptions: string[]):
           subscriptionId: s.subscriptionId,
           resourceGroup: "",
           location: "",
-          properties: { state: "Enabled" },
+          properties: { state: "Enabled", ...(s.managementGroupAncestorsChain && { managementGroupAncestorsChain: s.managementGroupAncestorsChain }) },
         }))
         .filter((r) => visible(r.subscriptionId));
   }
@@ -175,10 +207,6 @@ function resourceRow(resource: ArmObject, tenantId: string): Row {
 function typeFromId(id: string): string {
   const match = /\/providers\/([^/]+\/[^/]+)\/[^/]+$/i.exec(id);
   return match?.[1] ?? "";
-}
-
-function trailingGuid(id: string): string {
-  return (id.split("/").pop() ?? "").toLowerCase();
 }
 
 function stringList(value: unknown): string[] | null {

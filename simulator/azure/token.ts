@@ -50,9 +50,12 @@ export function handleTokenEndpoint(ctx: AzureContext, scanner: ScannerPrincipal
   const tenant = token[1] ?? "";
   const form = new URLSearchParams(body);
   const fail = (status: number, error: string, code: number, description: string) => sendTokenError(res, status, error, code, description);
-  const tenantId = ctx.fleet.azure.tenantId;
+  const home = ctx.fleet.azure.tenantId;
+  const guest = (ctx.fleet.azure.scannerGuestTenants ?? []).find((t) => t.toLowerCase() === tenant.toLowerCase());
+  // Tokens carry the tenant asked for: the home tenant, or one where the scanner's multi-tenant app is consented.
+  const tenantId = guest ?? home;
 
-  if (tenant.toLowerCase() !== tenantId.toLowerCase()) {
+  if (guest === undefined && tenant.toLowerCase() !== home.toLowerCase()) {
     fail(400, "invalid_request", 90002, `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
     return;
   }
@@ -73,6 +76,11 @@ export function handleTokenEndpoint(ctx: AzureContext, scanner: ScannerPrincipal
   }
 
   const clientAssertion = form.get("client_assertion");
+  if (clientAssertion !== null && guest !== undefined) {
+    // Workload identities and their credentials live in the home tenant: a guest tenant has none of them.
+    fail(400, "unauthorized_client", 700016, applicationNotFound(form.get("client_id") ?? "", tenantId));
+    return;
+  }
   if (clientAssertion !== null) {
     if (form.get("client_assertion_type") !== JWT_BEARER) {
       fail(400, "invalid_request", 90002, `AADSTS50027: Invalid client_assertion_type '${form.get("client_assertion_type") ?? ""}'; expected '${JWT_BEARER}'.`);
@@ -110,7 +118,11 @@ function findFederatedPrincipal(ctx: AzureContext, clientId: string): FederatedP
   const app = azure.applications.find((a) => a.appId.toLowerCase() === wanted);
   if (app) {
     const sp = azure.servicePrincipals.find((s) => s.appId.toLowerCase() === wanted);
-    return { kind: "application", objectId: sp?.id ?? app.id, credentials: app.federatedIdentityCredentials ?? [] };
+    // A flexible credential (subject null, claimsMatchingExpression) admits no Kubernetes token: Entra matches
+    // expressions only for GitHub, GitLab and Terraform Cloud issuers (learn.microsoft.com, "Flexible federated
+    // identity credentials", Current limitations). Only exact credentials take part.
+    const exact = (app.federatedIdentityCredentials ?? []).flatMap((f) => (typeof f.subject === "string" ? [{ issuer: f.issuer, subject: f.subject, audiences: f.audiences }] : []));
+    return { kind: "application", objectId: sp?.id ?? app.id, credentials: exact };
   }
   return undefined;
 }

@@ -85,6 +85,12 @@ export function validateFleet(fleet: FleetDescription): void {
 
   const root = at("(root)");
   root.guid(azure, "tenantId");
+  if (azure.scannerGuestTenants !== undefined) {
+    root.stringArray(azure, "scannerGuestTenants");
+    for (const [i, tenant] of (Array.isArray(azure.scannerGuestTenants) ? azure.scannerGuestTenants : []).entries()) {
+      if (typeof tenant !== "string" || !GUID.test(tenant)) root.problem(`scannerGuestTenants[${i}]`, "must be a tenant id (a GUID)");
+    }
+  }
   const subscriptionIds = new Set<string>();
   for (const [i, sub] of root.array(azure, "subscriptions").entries()) {
     const c = at(`subscriptions[${i}]`);
@@ -151,7 +157,7 @@ export function validateFleet(fleet: FleetDescription): void {
         c.string(fic, "id");
         c.string(fic, "name");
         c.string(fic, "properties.issuer");
-        c.string(fic, "properties.subject");
+        c.credentialTrust(fic, "properties.");
         c.stringArray(fic, "properties.audiences");
       }
     }
@@ -174,9 +180,10 @@ export function validateFleet(fleet: FleetDescription): void {
       if (!f.object(fic)) continue;
       f.string(fic, "name");
       f.string(fic, "issuer");
-      f.string(fic, "subject");
+      f.credentialTrust(fic, "");
       f.stringArray(fic, "audiences");
     }
+    c.optionalEnum(app, "signInAudience", SIGN_IN_AUDIENCES);
   }
   for (const [i, sp] of root.array(azure, "servicePrincipals").entries()) {
     const c = at(`servicePrincipals[${i}]${label(sp, "displayName")}`);
@@ -184,6 +191,8 @@ export function validateFleet(fleet: FleetDescription): void {
     c.string(sp, "id");
     c.guid(sp, "appId");
     c.string(sp, "displayName");
+    if (sp.appOwnerOrganizationId !== undefined && sp.appOwnerOrganizationId !== null) c.guid(sp, "appOwnerOrganizationId");
+    c.optionalEnum(sp, "signInAudience", SIGN_IN_AUDIENCES);
   }
   for (const [i, assignment] of root.array(azure, "roleAssignments").entries()) {
     const c = at(`roleAssignments[${i}]${label(assignment)}`);
@@ -279,6 +288,9 @@ function checkArmResource(c: FieldChecker, resource: Record<string, unknown>, ty
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Graph application signInAudience values (application resource type, v1.0). */
+const SIGN_IN_AUDIENCES = ["AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount", "PersonalMicrosoftAccount"] as const;
+
 /** Checks fields of one object, recording problems with the file and object name. */
 class FieldChecker {
   constructor(
@@ -322,6 +334,38 @@ class FieldChecker {
     const value = get(parent, path);
     if (Array.isArray(value) && value.every((v) => typeof v === "string")) return;
     this.problem(path, value === undefined ? "is required (an array of strings)" : "must be an array of strings");
+  }
+
+  /**
+   * A federated credential trusts either one exact `subject` or a flexible
+   * `claimsMatchingExpression` ({ value, languageVersion }), never both
+   * (ARM 2025-01-31-preview: "Either 'subject' or 'claimsMatchingExpression'
+   * must be defined, but not both"; Graph beta: "If claimsMatchingExpression
+   * is defined, subject must be null"). Graph writes the absent one as null.
+   */
+  credentialTrust(fic: Record<string, unknown>, prefix: string): void {
+    const subject = get(fic, `${prefix}subject`);
+    const expression = get(fic, `${prefix}claimsMatchingExpression`);
+    const hasSubject = subject !== undefined && subject !== null;
+    const hasExpression = expression !== undefined && expression !== null;
+    if (hasSubject && hasExpression) {
+      this.problem(`${prefix}subject`, "must be absent or null when claimsMatchingExpression is set (they are mutually exclusive)");
+    } else if (hasExpression) {
+      this.string(fic, `${prefix}claimsMatchingExpression.value`);
+      if (typeof get(fic, `${prefix}claimsMatchingExpression.languageVersion`) !== "number") {
+        this.problem(`${prefix}claimsMatchingExpression.languageVersion`, "is required (a number; 1 today)");
+      }
+    } else if (hasSubject) {
+      this.string(fic, `${prefix}subject`);
+    } else {
+      this.problem(`${prefix}subject`, "is required (a string), unless claimsMatchingExpression is set");
+    }
+  }
+
+  optionalEnum(parent: Record<string, unknown>, path: string, values: readonly string[]): void {
+    const value = get(parent, path);
+    if (value === undefined || (typeof value === "string" && values.includes(value))) return;
+    this.problem(path, `must be one of ${values.join(", ")} (got ${JSON.stringify(value)})`);
   }
 
   optionalType(parent: Record<string, unknown>, path: string, type: "string" | "boolean"): void {

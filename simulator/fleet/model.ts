@@ -8,24 +8,72 @@
 /** A JSON object as an Azure API returns it. Kept loose on purpose: the simulator serves what the file says. */
 export type ArmObject = { id: string; name: string; type?: string; location?: string; properties?: Record<string, unknown>; [key: string]: unknown };
 
+/**
+ * Microsoft Graph's federatedIdentityExpression (beta): a flexible credential's
+ * expression, e.g. `claims['sub'] matches 'repo:contoso/*'`, languageVersion 1.
+ * The same shape is ARM's claimsMatchingExpression (2025-01-31-preview).
+ */
+export interface ClaimsMatchingExpression {
+  value: string;
+  languageVersion: number;
+}
+
+/**
+ * A Graph federatedIdentityCredential. `subject` and `claimsMatchingExpression`
+ * are mutually exclusive; a flexible credential has `subject: null` (Graph beta
+ * resource docs, federatedidentitycredential.md).
+ */
+export interface GraphFederatedCredential {
+  id?: string;
+  name: string;
+  issuer: string;
+  subject?: string | null;
+  claimsMatchingExpression?: ClaimsMatchingExpression | null;
+  audiences: string[];
+  description?: string;
+}
+
 export interface GraphApplication {
   id: string;
   appId: string;
   displayName: string;
-  federatedIdentityCredentials?: Array<{ id?: string; name: string; issuer: string; subject: string; audiences: string[]; description?: string }>;
+  /** AzureADMyOrg (Graph's default), AzureADMultipleOrgs, AzureADandPersonalMicrosoftAccount, PersonalMicrosoftAccount. */
+  signInAudience?: string;
+  federatedIdentityCredentials?: GraphFederatedCredential[];
   [key: string]: unknown;
 }
 
+/**
+ * A service principal of the tenant. One whose appId names no application of
+ * the fleet belongs to an app registered in another tenant (a multi-tenant app
+ * provisioned here): Graph lists it under /servicePrincipals and not under
+ * /applications, and its appOwnerOrganizationId is the app's home tenant.
+ */
 export interface GraphServicePrincipal {
   id: string;
   appId: string;
   displayName: string;
+  appOwnerOrganizationId?: string;
+  signInAudience?: string;
   [key: string]: unknown;
 }
 
 export interface AzureFleet {
   tenantId: string;
-  subscriptions: Array<{ subscriptionId: string; displayName: string }>;
+  /**
+   * Other tenants in which the scanner's app registration has a service
+   * principal (a multi-tenant app consented there): Entra issues the scanner
+   * client-credential tokens in them, as it does for any multi-tenant app
+   * (learn.microsoft.com/entra/identity-platform/howto-convert-app-to-be-multi-tenant).
+   * Clusters whose aadProfile.tenantID is one of them accept only those tokens.
+   */
+  scannerGuestTenants?: string[];
+  /**
+   * managementGroupAncestorsChain (optional): the subscription's management groups, nearest first,
+   * as Resource Graph's property of that name on subscription rows. It decides which management-group
+   * role assignments a subscription inherits; without it, the subscription sits under every group.
+   */
+  subscriptions: Array<{ subscriptionId: string; displayName: string; managementGroupAncestorsChain?: Array<{ name: string; displayName?: string }> }>;
   managedClusters: ArmObject[];
   userAssignedIdentities: ArmObject[];
   /** Keyed by identity resource id exactly as in userAssignedIdentities. */

@@ -150,6 +150,14 @@ export const HTML_TEMPLATE = `<!DOCTYPE html>
 </table>{{else}}<p>Nothing resolved.</p>{{/if}}
 {{#if resolvedMore}}<p>{{plural resolvedMore.count "more resolved finding"}}{{#if resolvedMore.url}}: <a href="{{resolvedMore.url}}">list them</a>{{/if}}.</p>{{/if}}
 
+<h2>Suppressions expiring within 7 days</h2>
+<p class="muted">{{plural totals.suppressed "finding"}} suppressed now. When a suppression expires, what it hides is open again.</p>
+{{#if expiringSuppressions.length}}<table role="presentation" class="grid" cellpadding="0" cellspacing="0">
+<tr><th>Suppression</th><th>Who and why</th><th>Expires</th></tr>
+{{#each expiringSuppressions}}<tr><td><code>{{checkId}}</code><br><span class="muted">{{scope}}</span><br>hides {{hides}}</td><td>{{createdBy}}<br><span class="muted">{{reason}}</span></td><td class="num">{{expiresAt}}</td></tr>{{/each}}
+</table>{{else}}<p>None.</p>{{/if}}
+{{#if expiringSuppressionsMore}}<p class="muted">and {{plural expiringSuppressionsMore "more suppression"}}.</p>{{/if}}
+
 <h2>Identities most at risk</h2>
 {{#if identities.length}}<table role="presentation" class="grid" cellpadding="0" cellspacing="0">
 <tr><th>Identity</th><th>Why</th><th class="num">High</th></tr>
@@ -169,8 +177,14 @@ export const HTML_TEMPLATE = `<!DOCTYPE html>
 <tr><th width="24%">Where</th><th width="30%">Why</th><th>Checks</th></tr>
 {{#each notChecked}}<tr><td>{{where}}</td><td>{{#if actionable}}<b>{{reason}}</b>{{else}}{{reason}}{{/if}}<br>{{detail}}</td><td>{{checks}}</td></tr>{{/each}}
 </table>{{#if notCheckedMore}}<p class="muted">and {{notCheckedMore}} more (see the scan's coverage).</p>{{/if}}{{/if}}
+{{#if refusedRoutes.length}}<h2>Digest routing refused</h2>
+<p>These entries of the subscriptions' routing tag received no digest; fix the tag or the allowed domains.</p>
+<table role="presentation" class="grid" cellpadding="0" cellspacing="0">
+<tr><th width="30%">Subscription</th><th width="24%">Tag value domain</th><th>Why</th></tr>
+{{#each refusedRoutes}}<tr><td>{{subscription}}</td><td>{{domain}}</td><td>{{reason}}</td></tr>{{/each}}
+</table>{{#if refusedRoutesMore}}<p class="muted">and {{refusedRoutesMore}} more.</p>{{/if}}{{/if}}
 
-<p class="foot" style="margin-top:24px">{{#if links}}Findings API: <a href="{{links.openFindings}}">open findings</a> · <a href="{{links.highFindings}}">high</a> · <a href="{{links.scans}}">scans</a> (requests need a function key). {{/if}}Sent by wiscan. Suppress a finding through the API's /suppressions route to keep it out of this digest.</p>
+<p class="foot" style="margin-top:24px">{{#if links}}Findings API: <a href="{{links.openFindings}}">open findings</a> · <a href="{{links.highFindings}}">high</a> · <a href="{{links.scans}}">scans</a> (sign in with Entra ID; needs the Findings.Read role). {{/if}}Sent by wiscan. Suppress a finding through the API's /suppressions route to keep it out of this digest.</p>
 
 </td></tr></table>
 </td></tr></table>

@@ -52,6 +52,14 @@ RESOLVED SINCE THE PREVIOUS SCAN ({{totals.resolved}})
 {{/each}}{{#if resolvedMore}}  {{plural resolvedMore.count "more resolved finding"}}{{#if resolvedMore.url}}: {{resolvedMore.url}}{{/if}}
 {{/if}}
 
+SUPPRESSIONS EXPIRING WITHIN 7 DAYS ({{totals.suppressed}} findings suppressed now)
+{{#each expiringSuppressions}}  - {{checkId}} on {{scope}}: expires {{expiresAt}}
+    suppressed by {{createdBy}}: {{reason}}
+    hides {{hides}}
+{{else}}  None.
+{{/each}}{{#if expiringSuppressionsMore}}  and {{plural expiringSuppressionsMore "more suppression"}}.
+{{/if}}
+
 IDENTITIES MOST AT RISK
 {{#each identities}}  - {{identity}} ({{subscription}}): {{reasons}}{{#if detailsUrl}} {{detailsUrl}}{{/if}}
 {{else}}  No over-privileged identities or dangling credentials.
@@ -68,8 +76,12 @@ SCAN HEALTH
 NOT CHECKED THIS WEEK (the scan evaluated {{coverage}}; findings here keep their state)
 {{#each notChecked}}  - {{where}}: {{reason}}. {{detail}}{{#if checks}} ({{checks}}){{/if}}
 {{/each}}{{#if notCheckedMore}}  and {{notCheckedMore}} more.
+{{/if}}{{/if}}{{#if refusedRoutes.length}}
+DIGEST ROUTING REFUSED (routing-tag entries that received no digest)
+{{#each refusedRoutes}}  - {{subscription}}: {{domain}}: {{reason}}
+{{/each}}{{#if refusedRoutesMore}}  and {{refusedRoutesMore}} more.
 {{/if}}{{/if}}{{#if links}}
-Findings API (requests need a function key):
+Findings API (sign in with Entra ID; needs the Findings.Read role):
   open findings: {{links.openFindings}}
   high: {{links.highFindings}}
   scans: {{links.scans}}
