@@ -1,4 +1,4 @@
-import azfn from "@azure/functions";
+import { callHandler } from "../../support/http.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getFinding, listFindings, CONTINUATION_HEADER } from "../../../functions/http/findings.js";
 import { getScan, listScans } from "../../../functions/http/scans.js";
@@ -6,23 +6,8 @@ import { useFindingsStore } from "../../../functions/http/store-instance.js";
 import type { Finding } from "../../../shared/findings/index.js";
 import { health, saFinding, scanRun, testStore } from "../../store/fixtures.js";
 
-// @azure/functions is CommonJS: its classes come through the default import.
-const { HttpRequest, InvocationContext } = azfn;
-type Handler = (request: InstanceType<typeof HttpRequest>, context: InstanceType<typeof InvocationContext>) => Promise<azfn.HttpResponseInit>;
 
-async function call(handler: Handler, path: string, init: { method?: string; params?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {}) {
-  const request = new HttpRequest({
-    method: init.method ?? "GET",
-    url: `http://localhost/api/${path}`,
-    ...(init.params && { params: init.params }),
-    ...(init.headers && { headers: init.headers }),
-    ...(init.body !== undefined && { body: { string: typeof init.body === "string" ? init.body : JSON.stringify(init.body) } }),
-  });
-  const errors: unknown[] = [];
-  const context = new InvocationContext({ functionName: "test", logHandler: (level, ...args) => level === "error" && errors.push(args) });
-  const response = await handler(request, context);
-  return { status: response.status ?? 200, json: response.jsonBody as Record<string, unknown>, body: response.body, headers: new Headers(response.headers as Record<string, string>), errors };
-}
+const call = callHandler;
 
 const S1 = "2026-11-02T06:00:00.000Z";
 const S2 = "2026-11-09T06:00:00.000Z";

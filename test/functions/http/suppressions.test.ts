@@ -4,7 +4,7 @@
  * suppression must say. Callers are development principals (WISCAN_DEV_PRINCIPAL)
  * or, for the platform path, an x-ms-client-principal header with WEBSITE_AUTH_ENABLED.
  */
-import azfn from "@azure/functions";
+import { callHandler } from "../../support/http.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getFinding, listFindings } from "../../../functions/http/findings.js";
 import { useFindingsStore } from "../../../functions/http/store-instance.js";
@@ -14,22 +14,8 @@ import type { Finding } from "../../../shared/findings/index.js";
 import type { FindingsStore } from "../../../shared/store/index.js";
 import { health, saFinding, scanRun, testStore } from "../../store/fixtures.js";
 
-const { HttpRequest, InvocationContext } = azfn;
-type Handler = (request: InstanceType<typeof HttpRequest>, context: InstanceType<typeof InvocationContext>) => Promise<azfn.HttpResponseInit>;
 
-async function call(handler: Handler, path: string, init: { method?: string; params?: Record<string, string>; body?: unknown; headers?: Record<string, string> } = {}) {
-  const request = new HttpRequest({
-    method: init.method ?? "GET",
-    url: `http://localhost/api/${path}`,
-    ...(init.params && { params: init.params }),
-    ...(init.headers && { headers: init.headers }),
-    ...(init.body !== undefined && { body: { string: typeof init.body === "string" ? init.body : JSON.stringify(init.body) } }),
-  });
-  const errors: unknown[] = [];
-  const context = new InvocationContext({ functionName: "test", logHandler: (level, ...args) => level === "error" && errors.push(args) });
-  const response = await handler(request, context);
-  return { status: response.status ?? 200, json: response.jsonBody as Record<string, unknown>, errors };
-}
+const call = callHandler;
 
 const AUTH_SETTINGS = ["WISCAN_DEV_PRINCIPAL", "WEBSITE_AUTH_ENABLED", "WEBSITE_INSTANCE_ID"] as const;
 let saved: Record<string, string | undefined> = {};
