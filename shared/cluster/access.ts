@@ -28,6 +28,8 @@ export interface ClusterAccess {
   /** Bearer token for the next request (cached by the provider). */
   bearerToken?: () => Promise<string>;
   clientCertificate?: () => { certData: string; keyData: string };
+  /** The kubeconfig cluster's `proxy-url`: wins over HTTPS_PROXY and NO_PROXY for this cluster, as in kubectl (proxy.ts). */
+  proxyUrl?: string;
 }
 
 export type ClusterAccessResult = { ok: true; access: ClusterAccess } | { ok: false; error: CollectionError };
@@ -81,6 +83,7 @@ export function accessFromKubeconfig(cluster: AksCluster, kubeconfigText: string
   const base = {
     server: clusterEntry.server,
     ...(clusterEntry["certificate-authority-data"] && { caData: clusterEntry["certificate-authority-data"] }),
+    ...(clusterEntry["proxy-url"] && { proxyUrl: clusterEntry["proxy-url"] }),
   };
   const usesEntra = cluster.aad !== undefined || user.exec !== undefined || user["auth-provider"]?.name === "azure";
   if (usesEntra) {
@@ -181,7 +184,7 @@ interface KubeconfigUser {
 interface Kubeconfig {
   "current-context"?: string;
   contexts?: Array<{ name?: string; context?: { cluster?: string; user?: string } }>;
-  clusters?: Array<{ name?: string; cluster?: { server?: string; "certificate-authority-data"?: string } }>;
+  clusters?: Array<{ name?: string; cluster?: { server?: string; "certificate-authority-data"?: string; "proxy-url"?: string } }>;
   users?: Array<{ name?: string; user?: KubeconfigUser }>;
 }
 

@@ -14,9 +14,10 @@
  * the independent client the simulator is tested with.
  */
 import { Agent, request, type AgentOptions } from "node:https";
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import { createSecureContext } from "node:tls";
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { createSecureContext, type SecureContext } from "node:tls";
 import type { RequestTarget } from "./errors.js";
+import { TunnellingAgent } from "./proxy.js";
 
 /** An answer with a status outside 2xx; `body` is the server's text (a Kubernetes Status, usually). */
 export class KubernetesHttpError extends Error {
@@ -67,14 +68,31 @@ const IDLE_CONNECTION_MS = 10_000;
  * fresh certificate store) for every connection.
  */
 export function apiServerAgent(tls: TlsMaterial, maxSockets: number): Agent {
+  return new Agent({ secureContext: apiServerContext(tls), ...poolOptions(maxSockets) });
+}
+
+/**
+ * The same pool through an HTTP proxy (see proxy.ts): every connection is a
+ * CONNECT tunnel, and the TLS inside the tunnel still verifies the cluster's
+ * CA and presents the client certificate; the proxy sees host and port, never
+ * the requests.
+ */
+export function apiServerProxyAgent(tls: TlsMaterial, maxSockets: number, proxy: URL): HttpAgent {
+  return new TunnellingAgent(proxy, apiServerContext(tls), poolOptions(maxSockets));
+}
+
+function apiServerContext(tls: TlsMaterial): SecureContext {
   const options: AgentOptions = {};
   if (tls.caData) options.ca = Buffer.from(tls.caData, "base64");
   if (tls.clientCertificate) {
     options.cert = Buffer.from(tls.clientCertificate.certData, "base64");
     options.key = Buffer.from(tls.clientCertificate.keyData, "base64");
   }
-  const secureContext = createSecureContext(options);
-  return new Agent({ secureContext, keepAlive: true, maxSockets, timeout: IDLE_CONNECTION_MS, scheduling: "lifo" });
+  return createSecureContext(options);
+}
+
+function poolOptions(maxSockets: number) {
+  return { keepAlive: true, maxSockets, timeout: IDLE_CONNECTION_MS, scheduling: "lifo" as const };
 }
 
 /** The URL path of a resource of the v1 API: `/api/v1/pods`, `/apis/apps/v1/namespaces/ns/deployments/name`, ... */
@@ -99,9 +117,13 @@ export interface HttpCall {
   query?: Query;
   headers: Record<string, string>;
   body?: string;
-  agent: Agent;
+  agent: HttpAgent;
   signal: AbortSignal;
-  /** A new connection must be up (TCP and TLS) within this long; a pooled one is not timed. */
+  /**
+   * A new connection must be up (TCP and TLS) within this long; a pooled one
+   * is not timed. Through a proxy the tunnel is built before the request sees
+   * its socket, so only the request timeout (`signal`) bounds it.
+   */
   connectTimeoutMs?: number;
   /** The body is read up to this many bytes, then the request fails with ResponseTooLargeError. */
   maxBytes: number;

@@ -6,13 +6,15 @@
  * a small concurrency limit and a couple of retries for throttling and
  * transient server errors.
  */
+import type { Agent as HttpAgent } from "node:http";
 import { Agent } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import pLimit from "p-limit";
 import type { ClusterAccess } from "./access.js";
 import { CollectionLimitError, kubernetesError, scrub, TokenAcquisitionError, type RequestTarget } from "./errors.js";
-import { apiServerAgent, ConnectTimeoutError, KubernetesHttpError, send, type Query } from "./kube-http.js";
+import { apiServerAgent, apiServerProxyAgent, ConnectTimeoutError, KubernetesHttpError, send, type Query } from "./kube-http.js";
 import { ListSplitter, MalformedAnswerError } from "./list-splitter.js";
+import { proxyFor } from "./proxy.js";
 import type { CollectionError } from "./model.js";
 
 export interface KubeSessionOptions {
@@ -60,8 +62,10 @@ export class KubeSession {
   /** True once any request got an HTTP answer: the API server is reachable. */
   reached = false;
   private readonly limit: ReturnType<typeof pLimit>;
-  private readonly agent: Agent;
+  private readonly agent: HttpAgent;
   private readonly unusableCredential: TokenAcquisitionError | undefined;
+  /** A kubeconfig `proxy-url` the scanner cannot use (not a URL, or socks5://): every request fails with it. */
+  private readonly unusableProxy: Error | undefined;
 
   constructor(
     private readonly access: ClusterAccess,
@@ -69,8 +73,16 @@ export class KubeSession {
   ) {
     this.limit = pLimit(options.concurrency);
     const certificate = access.clientCertificate?.();
+    // The kubeconfig's proxy-url, else HTTPS_PROXY unless NO_PROXY names the server (proxy.ts).
+    let proxy: URL | undefined;
     try {
-      this.agent = apiServerAgent({ ...(access.caData && { caData: access.caData }), ...(certificate && { clientCertificate: certificate }) }, options.concurrency);
+      proxy = proxyFor(new URL(access.server), { proxyUrl: access.proxyUrl });
+    } catch (error) {
+      this.unusableProxy = new Error(`the cluster's proxy cannot be used: ${scrub((error as Error).message ?? String(error))}`);
+    }
+    try {
+      const tls = { ...(access.caData && { caData: access.caData }), ...(certificate && { clientCertificate: certificate }) };
+      this.agent = proxy === undefined ? apiServerAgent(tls, options.concurrency) : apiServerProxyAgent(tls, options.concurrency, proxy);
     } catch (error) {
       // A client certificate or key OpenSSL cannot read: every request fails the way a missing credential does.
       this.unusableCredential = new TokenAcquisitionError(`the cluster-user credential's client certificate cannot be used: ${scrub((error as Error).message ?? String(error))}`);
@@ -149,6 +161,7 @@ export class KubeSession {
     sink?: (chunk: Buffer) => void,
   ): Promise<string> {
     if (this.unusableCredential) throw this.unusableCredential;
+    if (this.unusableProxy) throw this.unusableProxy;
     const budget = this.options.deadline;
     const budgetLeftMs = budget ? budget.at - performance.now() : Number.POSITIVE_INFINITY;
     if (budget && budgetLeftMs <= 0) throw budget.error;

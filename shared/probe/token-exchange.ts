@@ -7,6 +7,8 @@
  */
 import { request } from "node:https";
 import { scrub } from "../cluster/index.js";
+import { proxyFor } from "../cluster/proxy.js";
+import { HttpsProxyAgent } from "https-proxy-agent";
 
 export const JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /** The scope the probe asks for: ARM, which every identity may request a token for. */
@@ -69,6 +71,9 @@ function firstLine(description: string): string {
 }
 
 function post(url: string, form: string, exchange: TokenExchangeRequest): Promise<{ status: number; text: string }> {
+  // Behind a corporate proxy, as the Azure SDK reaches Entra: HTTPS_PROXY unless NO_PROXY names the authority (cluster/proxy.ts).
+  // The CA below still verifies the token endpoint inside the CONNECT tunnel: request options reach the tunnel's TLS.
+  const proxy = proxyFor(new URL(url));
   return new Promise((resolve, reject) => {
     const req = request(
       url,
@@ -76,6 +81,7 @@ function post(url: string, form: string, exchange: TokenExchangeRequest): Promis
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(form), accept: "application/json" },
         ...(exchange.tlsCa !== undefined && { ca: exchange.tlsCa }),
+        ...(proxy !== undefined && { agent: new HttpsProxyAgent(proxy.href) }),
         timeout: exchange.timeoutMs,
       },
       (res) => {
