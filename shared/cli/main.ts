@@ -44,6 +44,7 @@ export function buildProgram(): Command {
     .option("--skip-check <id>", "skip these checks (repeatable or comma-separated)", collect)
     .option("--demo", "scan the built-in simulated fleet instead of Azure")
     .option("--fleet <dir>", "with --demo: a fleet description directory (docs/fleet-format.md)")
+    .option("--config <file>", "exceptions and option defaults (default: wiscan.yaml in the working directory, if there is one); options given here override its defaults")
     .option("--no-store", "do not save the findings (by default they are saved to the configured store, or with --demo to the demo's local store)")
     .action(scanAction);
 

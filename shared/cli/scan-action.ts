@@ -14,17 +14,26 @@ import { parseScanOptions, type RawScanOptions, type ScanCommandOptions } from "
 import { startDemo } from "./demo.js";
 import { openStore } from "./store-access.js";
 import { preflightScan } from "./preflight.js";
+import { exceptionsFilter, expiredLines, fileSuppressions, readExceptionsFile, withFileDefaults } from "./exceptions-file.js";
+import { statusOf, type ReportedFinding } from "../report/model.js";
+import type { Finding } from "../findings/model.js";
 
 export async function scanAction(raw: RawScanOptions): Promise<void> {
-  const options = parseScanOptions(raw, process.stdout.isTTY === true);
+  // The exceptions file (wiscan.yaml or --config): its defaults under the command line, its exceptions as the filter stage.
+  const file = readExceptionsFile(raw.config);
+  const options = parseScanOptions(withFileDefaults(raw, file), process.stdout.isTTY === true);
   const config = loadConfig(environmentWithLocalSettings(process.env));
+  const now = new Date();
+  const exceptions = file === undefined ? undefined : fileSuppressions(file, now, config.suppressions.maxDays);
+  if (file !== undefined && exceptions !== undefined) process.stderr.write(expiredLines(file, exceptions.expired));
+  const filter = exceptions === undefined ? undefined : exceptionsFilter(exceptions.active, now);
   await preflightScan(options, config);
-  const result = options.demo ? await scanDemo(options, config) : await scanAzure(options, config);
+  const result = options.demo ? await scanDemo(options, config, filter) : await scanAzure(options, config, filter);
   const notes = notesStream(options);
   for (const file of result.files) notes.write(`wrote ${file.purpose}: ${file.path}\n`);
   const suppressed = options.store ? await saveToStore(result, config, options.demo, notes) : undefined;
   // --fail-on counts what is not suppressed (the store holds the suppressions) and what --severity shows.
-  process.exitCode = suppressed === undefined || suppressed.size === 0 ? result.exitCode : exitCodeFor(result.reported.filter((f) => !suppressed.has(f.id)), options, result.outcome.scan.coverage);
+  process.exitCode = suppressed === undefined || suppressed.size === 0 ? result.exitCode : exitCodeFor(result.reported.filter((f) => statusOf(f) === "open" && !suppressed.has(f.id)), options, result.outcome.scan.coverage);
   // Last, so it is easy to find: `wiscan digest --resend` and the API's /api/scans/{id} take it.
   notes.write(`scan id: ${result.outcome.scan.id}${suppressed !== undefined ? ` (send its digests again: wiscan digest${options.demo ? " --demo" : ""} --resend ${result.outcome.scan.id})` : ""}\n`);
 }
@@ -34,7 +43,9 @@ function notesStream(options: ScanCommandOptions): Pick<NodeJS.WriteStream, "wri
   return options.quiet ? { write: () => true } : process.stderr;
 }
 
-async function scanAzure(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
+type Filter = (findings: readonly Finding[]) => Promise<readonly ReportedFinding[]>;
+
+async function scanAzure(options: ScanCommandOptions, config: WiscanConfig, filter: Filter | undefined): Promise<ScanCommandResult> {
   const cloud = cloudEndpoints(config.cloud);
   const credential = new DefaultAzureCredential({
     authorityHost: cloud.authorityHost,
@@ -51,10 +62,10 @@ async function scanAzure(options: ScanCommandOptions, config: WiscanConfig): Pro
     );
   }
   const clients = createAzureClients({ credential, cloud: config.cloud });
-  return runWithClients(options, config, clients, "cli");
+  return runWithClients(options, config, clients, "cli", {}, filter);
 }
 
-async function scanDemo(options: ScanCommandOptions, config: WiscanConfig): Promise<ScanCommandResult> {
+async function scanDemo(options: ScanCommandOptions, config: WiscanConfig, filter: Filter | undefined): Promise<ScanCommandResult> {
   const demo = await startDemo(options.fleet);
   try {
     notesStream(options).write(`demo: simulated fleet from ${demo.fleetDir} (${demo.clusterCount} clusters), Azure endpoint ${demo.armEndpoint}\n`);
@@ -62,7 +73,7 @@ async function scanDemo(options: ScanCommandOptions, config: WiscanConfig): Prom
       ...options,
       html: options.html ?? demo.outputPath("report.html"),
     };
-    const result = await runWithClients(withDemoFiles, config, demo.clients, "demo", { authorityHost: demo.authorityHost });
+    const result = await runWithClients(withDemoFiles, config, demo.clients, "demo", { authorityHost: demo.authorityHost }, filter);
     if (options.out === undefined) {
       // The table went to the terminal; keep the machine-readable report too.
       const jsonPath = demo.outputPath("findings.json");
@@ -81,6 +92,7 @@ function runWithClients(
   clients: AzureClients,
   trigger: "cli" | "demo",
   overrides: Partial<AzureScanSettings> = {},
+  filter?: Filter,
 ): Promise<ScanCommandResult> {
   const dependencies = createAzureScanDependencies(clients, scanSettingsFromConfig(config, overrides));
   return runScanCommand(options, {
@@ -89,6 +101,7 @@ function runWithClients(
     concurrency: config.scanner.concurrency,
     stdout: process.stdout,
     stderr: process.stderr,
+    ...(filter !== undefined && { filter }),
   });
 }
 

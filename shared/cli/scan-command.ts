@@ -67,7 +67,8 @@ export async function runScanCommand(options: ScanCommandOptions, context: ScanR
   const toTerminal = options.out === undefined;
   const rendered = writeReport(options.output, {
     scan: outcome.scan,
-    findings: reported,
+    // The table has no status column: a suppressed finding says so in its title.
+    findings: options.output === "table" ? reported.map(markSuppressedInTitle) : reported,
     checks: CHECKS,
     toolVersion: TOOL_VERSION,
     ...(options.failOn !== undefined && { failOn: options.failOn }),
@@ -128,6 +129,11 @@ export function coverageLines(coverage: ScanCoverageSummary | undefined): string
   }
   if (coverage.gapLines > 10) lines.push(`  ... and ${coverage.gapLines - 10} more (see the JSON report's scan.coverage)`);
   return lines.join("\n") + "\n";
+}
+
+function markSuppressedInTitle(f: ReportedFinding): ReportedFinding {
+  if (statusOf(f) !== "suppressed") return f;
+  return { ...f, title: `[suppressed${f.suppression !== undefined ? ` until ${f.suppression.expiresAt.slice(0, 10)}` : ""}] ${f.title}` };
 }
 
 function summaryLine({ scan }: ScanOutcome, c = colors(false)): string {

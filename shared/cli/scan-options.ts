@@ -29,6 +29,8 @@ export interface RawScanOptions {
   store?: boolean;
   severity?: string[];
   quiet?: boolean;
+  /** --config: the exceptions file (default: wiscan.yaml in the working directory, if there is one). */
+  config?: string;
 }
 
 export interface ScanCommandOptions {
