@@ -14,6 +14,7 @@
  */
 import type { ContainerServiceClient, RunCommandResult } from "@azure/arm-containerservice";
 import type { TokenCredential } from "@azure/core-auth";
+import type { Pipeline, PipelinePolicy, PipelineRequest } from "@azure/core-rest-pipeline";
 import type {
   V1CronJob,
   V1DaemonSet,
@@ -35,8 +36,12 @@ import { COLLECT_DEFAULTS, logCandidates, logReading, SnapshotAssembler, snapsho
 import { kindOfStatus, kindOfTransportError, scrub } from "./errors.js";
 import type { AadstsLogEvidence, ClusterSnapshot, CollectionError, CollectionErrorKind, PodSummary } from "./model.js";
 
-/** Only what is needed of a ContainerServiceClient bound to the cluster's subscription. */
-export type RunCommandSource = { managedClusters: Pick<ContainerServiceClient["managedClusters"], "beginRunCommandAndWait"> };
+/**
+ * Only what is needed of a ContainerServiceClient bound to the cluster's
+ * subscription; its pipeline, when given, loses its retries for the
+ * run-command POST (see withoutRunCommandRetry).
+ */
+export type RunCommandSource = { managedClusters: Pick<ContainerServiceClient["managedClusters"], "beginRunCommandAndWait">; pipeline?: Pipeline };
 
 export interface RunCommandCollectOptions {
   /** The checks' "now"; defaults to the start of collection. */
@@ -97,6 +102,10 @@ const RESOURCE_OF_KIND: Readonly<Record<string, SnapshotResource>> = {
   CronJob: "cronjobs",
   MutatingWebhookConfiguration: "mutatingwebhookconfigurations",
 };
+
+/** What a cluster with apiServerAccessProfile.disableRunCommand gets instead of a command. */
+export const RUN_COMMAND_DISABLED_MESSAGE =
+  "run command is disabled on this cluster (apiServerAccessProfile.disableRunCommand is true): AKS refuses every command, so the cluster can only be scanned over a network path to its API server";
 
 /** The ARM action run command needs, as scan.forbidden names permissions. */
 const RUN_COMMAND_ACTION = { resource: "Microsoft.ContainerService/managedClusters/runCommand", verb: "action", group: "Microsoft.ContainerService" };
@@ -167,6 +176,12 @@ export async function collectSnapshotThroughRunCommand(
 ): Promise<ClusterSnapshot> {
   const started = performance.now();
   const snapshot = snapshotWithoutAccess(cluster, [], options.now ?? new Date());
+  if (cluster.runCommandDisabled === true) {
+    // AKS refuses every command on such a cluster: say so rather than send one.
+    snapshot.errors.push({ kind: "error", ...RUN_COMMAND_ACTION, message: RUN_COMMAND_DISABLED_MESSAGE });
+    snapshot.stats.durationMs = Math.round(performance.now() - started);
+    return snapshot;
+  }
   const runner = new CommandRunner(cluster, deps, options);
 
   const outputs = await Promise.all(RUN_COMMAND_LISTS.map(async (resources) => ({ resources, result: await runner.run(kubectlGetCommand(resources)) })));
@@ -243,22 +258,18 @@ async function collectLogEvidence(runner: CommandRunner, snapshot: ClusterSnapsh
     [...byNamespace].map(async ([namespace, pods]) => {
       const reads = pods.flatMap((pod) => pod.containers.map((container) => ({ pod: pod.name, container: container.name })));
       const limitBytes = Math.max(1024, Math.floor(LOG_OUTPUT_BUDGET_BYTES / Math.max(1, reads.length)));
-      const command = reads
-        .map((read) => `kubectl logs -n ${namespace} ${read.pod} -c ${read.container} --tail=${tailLines} --since=${sinceSeconds}s --timestamps --limit-bytes=${limitBytes} --prefix`)
-        .join(" ; ");
+      const command = reads.map((read) => kubectlLogsCommand(namespace, read.pod, read.container, { tailLines, sinceSeconds, limitBytes })).join(" ; ");
       const result = await runner.run(command);
       if (!result.ok) {
         record(snapshot.errors, { ...logTarget(namespace), kind: result.error.kind, message: result.error.message, ...(result.error.httpStatus !== undefined && { httpStatus: result.error.httpStatus }) });
         return;
       }
-      // A container that has not started prints an error and the next one goes on: only the prefixed lines count.
-      const text = new Map<string, string[]>();
-      for (const line of result.logs.split("\n")) {
-        const match = /^\[pod\/([^/\]]+)\/([^\]]+)\] (.*)$/.exec(line);
-        if (!match) continue;
-        const key = `${match[1]}/${match[2]}`;
-        text.set(key, [...(text.get(key) ?? []), match[3] ?? ""]);
-      }
+      // Each read stands alone: one that fails prints kubectl's error and the marker, and the next one goes on.
+      const { text, failed } = parseLogOutput(result.logs);
+      // As on the direct path, a container that has not started (400) or a pod that is gone (404) says nothing about access; a refusal does.
+      // Only kubectl's own lines count, never a container's (those carry the "[pod/...]" prefix).
+      const refusals = failed.size > 0 ? result.logs.split("\n").filter((line) => line.startsWith("Error from server (Forbidden)")) : [];
+      if (refusals.length > 0) record(snapshot.errors, { ...logTarget(namespace), kind: "forbidden", message: scrub(firstLines(refusals.join("\n"))) });
       for (const read of reads) {
         const lines = text.get(`${read.pod}/${read.container}`);
         if (lines) evidence.push(...aadstsEvidence(namespace, read.pod, read.container, lines.join("\n")));
@@ -268,6 +279,38 @@ async function collectLogEvidence(runner: CommandRunner, snapshot: ClusterSnapsh
   return evidence.sort(
     (a, b) => a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod) || a.container.localeCompare(b.container) || a.code.localeCompare(b.code),
   );
+}
+
+/** Printed by a log read that failed, so that the reads after it still count and this one is known to have failed. */
+export const LOG_READ_FAILED_MARKER = "wiscan-log-read-failed";
+
+/**
+ * One container's log read, independent of the others in the same command:
+ * `a ; b` would take b's exit status for the whole command, so a read that
+ * fails (container waiting, pod gone) answers with a marker line and exit
+ * status 0 instead.
+ */
+export function kubectlLogsCommand(namespace: string, pod: string, container: string, limits: { tailLines: number; sinceSeconds: number; limitBytes: number }): string {
+  const read = `kubectl logs -n ${namespace} ${pod} -c ${container} --tail=${limits.tailLines} --since=${limits.sinceSeconds}s --timestamps --limit-bytes=${limits.limitBytes} --prefix`;
+  return `${read} || echo ${LOG_READ_FAILED_MARKER} pod/${pod}/${container}`;
+}
+
+/** The prefixed lines of each pod/container, and the reads that failed. */
+export function parseLogOutput(logs: string): { text: Map<string, string[]>; failed: Set<string> } {
+  const text = new Map<string, string[]>();
+  const failed = new Set<string>();
+  for (const line of logs.split("\n")) {
+    const marker = new RegExp(`^${LOG_READ_FAILED_MARKER} pod/([^/\\s]+)/(\\S+)$`).exec(line);
+    if (marker) {
+      failed.add(`${marker[1]}/${marker[2]}`);
+      continue;
+    }
+    const match = /^\[pod\/([^/\]]+)\/([^\]]+)\] (.*)$/.exec(line);
+    if (!match) continue;
+    const key = `${match[1]}/${match[2]}`;
+    text.set(key, [...(text.get(key) ?? []), match[3] ?? ""]);
+  }
+  return { text, failed };
 }
 
 function logTarget(namespace: string) {
@@ -297,6 +340,7 @@ class CommandRunner {
     private readonly options: RunCommandCollectOptions,
   ) {
     this.limit = pLimit(options.concurrency ?? 3);
+    withoutRunCommandRetry(deps.containerService.pipeline);
   }
 
   run(command: string): Promise<CommandOutcome> {
@@ -329,11 +373,49 @@ class CommandRunner {
     return { ok: true, logs };
   }
 
-  /** Entra-integrated clusters run the command as the caller: AKS wants a token for its server application, from the cluster's tenant. */
+  /**
+   * Managed Entra clusters run the command as the caller: AKS wants a token
+   * for its server application, from the cluster's tenant. Only those, as
+   * `az aks command invoke` does (azure-cli,
+   * src/azure-cli/azure/cli/command_modules/acs/custom.py, aks_runcommand:
+   * `if mc.aad_profile is not None and mc.aad_profile.managed:` then
+   * `request_payload.cluster_token = _get_dataplane_aad_token(cmd.cli_ctx, "6dae42f8-...")`).
+   */
   private async clusterToken(): Promise<string | undefined> {
-    if (this.cluster.aad === undefined && !this.cluster.localAccountsDisabled) return undefined;
+    if (this.cluster.aad?.managed !== true) return undefined;
     return entraTokenProvider(this.deps.credential, `${AKS_SERVER_APP_ID}/.default`, clusterTenantOf(this.cluster))();
   }
+}
+
+/** The name core-rest-pipeline gives the retry policy every ARM client's pipeline has (createPipelineFromOptions). */
+const DEFAULT_RETRY_POLICY = "defaultRetryPolicy";
+const RUN_COMMAND_RETRY_POLICY = "wiscanRetryExceptRunCommand";
+
+function isRunCommandPost(request: PipelineRequest): boolean {
+  return request.method === "POST" && /\/managedclusters\/[^/]+\/runcommand$/i.test(new URL(request.url).pathname);
+}
+
+/**
+ * Never retry the run-command POST: each POST AKS accepts starts a command
+ * pod, so a retry after a lost answer or a 5xx can run the command twice.
+ * `az aks command invoke` sends it once (azure-cli, acs/custom.py,
+ * aks_runcommand: one `client.begin_run_command(...)`, no retry of its own).
+ * The client's retry policy (core-rest-pipeline's defaultRetryPolicy, which
+ * retries POSTs on 5xx, 429 and connection errors) is wrapped so that it
+ * still retries every other request of the client, the result polls and
+ * listClusterUserCredentials included. Done once per pipeline.
+ */
+export function withoutRunCommandRetry(pipeline: Pipeline | undefined): void {
+  if (pipeline === undefined) return;
+  const policies = pipeline.getOrderedPolicies();
+  if (policies.some((p) => p.name === RUN_COMMAND_RETRY_POLICY) || !policies.some((p) => p.name === DEFAULT_RETRY_POLICY)) return;
+  const [retry] = pipeline.removePolicy({ name: DEFAULT_RETRY_POLICY });
+  if (retry === undefined) return;
+  const wrapped: PipelinePolicy = {
+    name: RUN_COMMAND_RETRY_POLICY,
+    sendRequest: (request, next) => (isRunCommandPost(request) ? next(request) : retry.sendRequest(request, next)),
+  };
+  pipeline.addPolicy(wrapped, { phase: "Retry" });
 }
 
 function listError(resource: SnapshotResource, failure: CommandFailure): CollectionError {

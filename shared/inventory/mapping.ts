@@ -21,6 +21,7 @@ export function toCluster(row: Row): AksCluster {
       },
     }),
     localAccountsDisabled: row.disableLocalAccounts === true,
+    ...(row.disableRunCommand === true && { runCommandDisabled: true }),
     ...optional("kubernetesVersion", str(row.kubernetesVersion)),
     ...optional("powerState", str(row.powerState)),
   };

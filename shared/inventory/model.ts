@@ -23,6 +23,12 @@ export interface AksCluster {
   /** Entra ID integration (aadProfile.managed); undefined when the cluster has none. */
   aad?: { managed: boolean; azureRbac: boolean; tenantId?: string };
   localAccountsDisabled: boolean;
+  /**
+   * apiServerAccessProfile.disableRunCommand (ARM ManagedClusterAPIServerAccessProfile,
+   * @azure/arm-containerservice models.d.ts: "Whether to disable run command
+   * for the cluster or not"); set only when true: AKS then refuses run command.
+   */
+  runCommandDisabled?: boolean;
   kubernetesVersion?: string;
   /** powerState.code: "Running" or "Stopped". */
   powerState?: string;

@@ -20,6 +20,7 @@ export const CLUSTERS_QUERY = `resources
     workloadIdentityEnabled = properties.securityProfile.workloadIdentity.enabled,
     aadProfile = properties.aadProfile,
     disableLocalAccounts = properties.disableLocalAccounts,
+    disableRunCommand = properties.apiServerAccessProfile.disableRunCommand,
     kubernetesVersion = properties.kubernetesVersion,
     powerState = properties.powerState.code
 | order by id asc`;

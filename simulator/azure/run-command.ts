@@ -6,10 +6,20 @@
  * scanner sends are understood:
  *
  *   kubectl get <resource>[,<resource>...] -A -o json
- *   kubectl logs -n <ns> <pod> -c <container> [--tail=N] [--since=Ns] [--timestamps] [--limit-bytes=N] --prefix [ ; kubectl logs ... ]
+ *   kubectl logs -n <ns> <pod> -c <container> [--tail=N] [--since=Ns] [--timestamps] [--limit-bytes=N] --prefix [|| echo <words>] [ ; kubectl logs ... ]
  *
- * Anything else ends with exit code 1 and an error in the logs, as a shell in
- * the command pod would. Output is cut at 512 KiB, as AKS cuts it.
+ * joined as a shell joins them: `a ; b` runs both and ends with b's exit
+ * status, `a || b` runs b only when a failed. A log read of a container that
+ * has not started or of a pod that is gone fails on its own with kubectl's
+ * error ("Error from server (BadRequest): container ... is waiting to start",
+ * "Error from server (NotFound): pods ... not found") and the next read goes
+ * on. Anything else ends with exit code 1 and an error in the logs, as a
+ * shell in the command pod would. Output is cut at 512 KiB, as AKS cuts it.
+ *
+ * A cluster with apiServerAccessProfile.disableRunCommand refuses every
+ * command (azure-cli 2.76.0 added `az aks create/update --disable-run-command`
+ * "to disable run command feature for the cluster"; ARM
+ * ManagedClusterAPIServerAccessProfile.disableRunCommand).
  */
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
@@ -130,29 +140,39 @@ function runInCluster(ctx: AzureContext, cluster: ArmObject, command: string, cl
   if (!objects) {
     return { exitCode: 1, logs: "", failedReason: `the command pod could not be scheduled: cluster '${cluster.name}' has no nodes in the fleet description` };
   }
-  // Entra-integrated clusters run the command as the caller: AKS needs a token for its server application.
-  if (cluster.properties?.aadProfile !== undefined) {
+  // Managed Entra clusters run the command as the caller: AKS needs a token for its server application.
+  if ((cluster.properties?.aadProfile as { managed?: unknown } | undefined)?.managed === true) {
     const claims = clusterToken ? ctx.signer.verify(clusterToken) : undefined;
     const audience = claims?.aud;
     if (audience !== AKS_SERVER_APP_ID && audience !== `api://${AKS_SERVER_APP_ID}`) {
       return { exitCode: 1, logs: "error: You must be logged in to the server (Unauthorized)\n" };
     }
   }
-  const parts = command.trim().split(/\s+;\s+/);
   const output: string[] = [];
   let exitCode = 0;
-  for (const part of parts) {
-    const words = part.trim().split(/\s+/);
-    const result =
-      words[0] === "kubectl" && words[1] === "get"
-        ? kubectlGet(objects, words.slice(2))
-        : words[0] === "kubectl" && words[1] === "logs"
-          ? kubectlLogs(ctx, cluster.name, objects, words.slice(2))
-          : { exitCode: 1, logs: `error: the fleet simulator's run command understands only "kubectl get <resources> -A -o json" and "kubectl logs -n <namespace> <pod> -c <container> ... --prefix" (got "${part}")\n` };
-    output.push(result.logs);
-    exitCode = result.exitCode;
+  for (const list of command.trim().split(/\s+;\s+/)) {
+    // `a || b`: b runs only when a failed; the list's status is the last one run.
+    const alternatives = list.split(/\s+\|\|\s+/);
+    for (const [index, part] of alternatives.entries()) {
+      if (index > 0 && exitCode === 0) break;
+      const result = runOne(ctx, cluster.name, objects, part);
+      output.push(result.logs);
+      exitCode = result.exitCode;
+    }
   }
   return { exitCode, logs: output.join("") };
+}
+
+function runOne(ctx: AzureContext, clusterName: string, objects: readonly KubeObject[], part: string): Outcome {
+  const words = part.trim().split(/\s+/);
+  if (words[0] === "kubectl" && words[1] === "get") return kubectlGet(objects, words.slice(2));
+  if (words[0] === "kubectl" && words[1] === "logs") return kubectlLogs(ctx, clusterName, objects, words.slice(2));
+  if (words[0] === "echo" && words.every((word) => !/[$`"'\\<>|&*?]/.test(word))) return { exitCode: 0, logs: `${words.slice(1).join(" ")}\n` };
+  if (words.length === 1 && words[0] === "true") return { exitCode: 0, logs: "" };
+  return {
+    exitCode: 1,
+    logs: `error: the fleet simulator's run command understands only "kubectl get <resources> -A -o json", "kubectl logs -n <namespace> <pod> -c <container> ... --prefix", "echo <words>" and "true" (got "${part}")\n`,
+  };
 }
 
 function kubectlGet(objects: readonly KubeObject[], args: string[]): Outcome {
