@@ -29,6 +29,19 @@ describe("scan.cluster-unreachable", () => {
     quiet("cluster.webhook-not-running", fleet);
   });
 
+  it("does not offer run command for a private cluster that disables it", () => {
+    const fleet = healthyFleet();
+    const s = first(fleet);
+    s.cluster.isPrivate = true;
+    s.cluster.runCommandDisabled = true;
+    s.accessPath = "none";
+    s.errors = [{ kind: "unreachable", resource: "namespaces", verb: "list", message: "getaddrinfo ENOTFOUND aks-prod.privatelink.eastus.azmk8s.io" }];
+    const f = only(fires("scan.cluster-unreachable", fleet));
+    expect(f.evidence).toMatchObject({ runCommandDisabled: true });
+    expect(f.remediation.text).toContain("disables run command");
+    expect(f.remediation.text).not.toContain("RUN_COMMAND_SCOPES");
+  });
+
   it("reports a read that timed out", () => {
     const fleet = healthyFleet();
     first(fleet).errors = [{ kind: "timeout", resource: "pods", verb: "list", message: "timed out after 30s" }];

@@ -29,6 +29,7 @@ export const scanClusterUnreachable = defineCheck({
         evidence: evidence({
           accessPath: snapshot.accessPath,
           privateCluster: cluster.isPrivate,
+          runCommandDisabled: cluster.runCommandDisabled,
           endpoint: cluster.isPrivate ? cluster.privateFqdn : cluster.fqdn,
           powerState: cluster.powerState,
           failedReads: failures.length,
@@ -38,7 +39,10 @@ export const scanClusterUnreachable = defineCheck({
         remediation: {
           text: stopped
             ? "Start the cluster, or ignore this finding until it runs again."
-            : cluster.isPrivate
+            : cluster.isPrivate && cluster.runCommandDisabled === true
+              ? // Run command cannot help a cluster that disabled it (apiServerAccessProfile.disableRunCommand).
+                "The API server is private and the cluster disables run command: give the scanner a network path to it (VNet integration of the Function App with a VNet that reaches the cluster's private endpoint and resolves its private DNS zone)."
+              : cluster.isPrivate
               ? "The API server is private. Either give the scanner a network path to it (VNet integration of the Function App with a VNet that reaches the cluster's private endpoint and resolves its private DNS zone), or let the scanner read it through ARM run command: add the cluster or its subscription to RUN_COMMAND_SCOPES."
               : "Check the API server's authorized IP ranges and the scanner's network path (the command shows them), or let the scanner read the cluster through ARM run command: add the cluster or its subscription to RUN_COMMAND_SCOPES.",
           command: azAksShow(
