@@ -9,6 +9,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // One in-memory Azurite for the run; files reach it with inject("azuriteTables").
-    globalSetup: ["test/setup/azurite.global.ts"],
+    globalSetup: ["test/setup/azurite.global.ts", "test/setup/chromium.global.ts"],
   },
 });
