@@ -1,53 +1,28 @@
 /**
- * Renders a digest view into its HTML and plain-text parts: one Handlebars
- * environment per part, set up by registerHelpers, then the HTML part's CSS
- * inlined by juice (mail clients drop or ignore <style> blocks).
+ * Renders a digest view into its HTML and plain-text parts with the shared
+ * renderer (shared/views/renderer.ts: the same helpers and `finding` partial
+ * as the console), then the HTML part's CSS inlined by juice (mail clients
+ * drop or ignore <style> blocks).
  */
-import Handlebars from "handlebars";
+import type Handlebars from "handlebars";
+import { registerHelpers as registerViewHelpers, renderer, type RenderKind } from "../views/index.js";
 import type { DigestView } from "./model.js";
-import { FINDING_PARTIAL, HTML_TEMPLATE } from "./templates/html.js";
-import { TEXT_FINDING_PARTIAL, TEXT_TEMPLATE } from "./templates/text.js";
-import { plural } from "./view-model.js";
+import { HTML_TEMPLATE } from "./templates/html.js";
+import { TEXT_TEMPLATE } from "./templates/text.js";
 
 export const DIGEST_PART_KINDS = ["html", "text"] as const;
 export type DigestPartKind = (typeof DIGEST_PART_KINDS)[number];
 
-/** The only place helpers and partials are registered. Helpers format; they never decide what to show. */
+const RENDER_KIND: Record<DigestPartKind, RenderKind> = { html: "email-html", text: "text" };
+const TEMPLATE: Record<DigestPartKind, string> = { html: HTML_TEMPLATE, text: TEXT_TEMPLATE };
+
+/** The helpers and partials of a digest part (the shared renderer's, for its kind). */
 export function registerHelpers(hbs: typeof Handlebars, kind: DigestPartKind): void {
-  hbs.registerHelper("plural", (n: unknown, noun: unknown) => plural(Number(n), String(noun)));
-  hbs.registerHelper("indent", (text: unknown) =>
-    String(text ?? "")
-      .split("\n")
-      .map((line) => `      ${line}`)
-      .join("\n"),
-  );
-  switch (kind) {
-    case "html":
-      hbs.registerPartial("finding", FINDING_PARTIAL);
-      return;
-    case "text":
-      hbs.registerPartial("finding", TEXT_FINDING_PARTIAL);
-      return;
-    default: {
-      const never: never = kind;
-      throw new Error(`unknown digest part ${String(never)}`);
-    }
-  }
+  registerViewHelpers(hbs, RENDER_KIND[kind]);
 }
 
-type Template = (view: DigestView) => string;
-const templates = new Map<DigestPartKind, Template>();
-
-function template(kind: DigestPartKind): Template {
-  const cached = templates.get(kind);
-  if (cached) return cached;
-  const hbs = Handlebars.create();
-  registerHelpers(hbs, kind);
-  // The text part is text/plain: escaping would show "&lt;" to the reader. The HTML part always escapes.
-  const compiled = hbs.compile<DigestView>(kind === "html" ? HTML_TEMPLATE : TEXT_TEMPLATE, { noEscape: kind === "text", strict: true });
-  const render: Template = (view) => compiled(view);
-  templates.set(kind, render);
-  return render;
+function template(kind: DigestPartKind): (view: DigestView) => string {
+  return (view) => renderer(RENDER_KIND[kind]).render(TEMPLATE[kind], view);
 }
 
 type Juice = (html: string, options?: Record<string, unknown>) => string;

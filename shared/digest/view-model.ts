@@ -4,10 +4,27 @@
  * parts always tell the same facts.
  */
 import { groupBy } from "../collections.js";
-import { SEVERITIES, type Severity } from "../findings/model.js";
-import { compareFindings, findingLocation } from "../report/index.js";
+import { SEVERITIES } from "../findings/model.js";
+import { compareFindings } from "../report/index.js";
 import type { StoredClusterHealth, StoredFinding } from "../store/model.js";
 import { addScores, clusterScore, scorePercent, type ScoreCount } from "./compliance.js";
+import {
+  apiLinks,
+  clusterStatus,
+  complianceRow,
+  findingView,
+  formatDay,
+  formatDayTime,
+  formatDuration,
+  formatInstant,
+  plural,
+  resolvedView,
+  scoreView,
+  SEVERITY_COLORS,
+  SEVERITY_LABELS,
+  worstFirst,
+  type Links,
+} from "../views/index.js";
 import type {
   ComplianceRowView,
   ControlView,
@@ -26,19 +43,20 @@ import type {
 } from "./model.js";
 import { refusedRoutesView } from "./refused-routes-view.js";
 import { clip, clipMultiline } from "./text-bounds.js";
+
+// Kept importable from here: the digest's callers and tests use them.
+export { formatDuration, plural, scoreView };
 import { expiringSuppressionsView } from "./expiring-suppressions-view.js";
 
 /** Rows of the compliance tables and lists that are not bounded by maxFindings. */
 export const LIST_LIMITS = { subscriptions: 50, clusters: 25, controls: 20, resolved: 100, identities: 10, unscanned: 50, slowest: 5 } as const;
 
-const SEVERITY_COLORS: Record<Severity, string> = { high: "#b3261e", medium: "#b85c00", low: "#1f5fa8", info: "#5f6368" };
-const SEVERITY_LABELS: Record<Severity, string> = { high: "High", medium: "Medium", low: "Low", info: "Info" };
 const AT_RISK_CHECKS = new Set<string>(["identity.over-privileged", "fic.dangling"]);
 const SCAN_PROBLEM_CHECKS = new Set<string>(["scan.forbidden", "scan.cluster-unreachable"]);
 const FLEET_LEVEL = "(identities and app registrations)";
 
 export function buildDigestView(data: DigestData, audience: DigestAudience, options: DigestOptions): DigestView {
-  const links = linkBuilder(options.findingsApiBaseUrl, audience);
+  const links = apiLinks(options.findingsApiBaseUrl, audience.subscriptions);
   const since = data.previousScan?.startedAt;
   const isNew = (f: StoredFinding) => since === undefined || f.openedAt > since;
 
@@ -100,7 +118,7 @@ export function buildDigestView(data: DigestData, audience: DigestAudience, opti
     newMore: more(fresh.length - newShown.length, since === undefined ? links.list({ status: "open" }) : links.list({ status: "open", since })),
     openGroups: groupForDisplay(restShown.map(toView), restShown, subName),
     openMore: more(rest.length - restShown.length, links.list({ status: "open" })),
-    resolved: data.resolved.slice(0, LIST_LIMITS.resolved).map(resolvedView),
+    resolved: data.resolved.slice(0, LIST_LIMITS.resolved).map((f) => resolvedView(f, links)),
     resolvedMore: more(data.resolved.length - LIST_LIMITS.resolved, links.list({ status: "resolved", ...(since !== undefined && { since }) })),
     identities: identitiesAtRisk(open, links, subName),
     ...scanHealth(data.clusters, open, subName),
@@ -122,30 +140,6 @@ function subscriptionsOf(data: DigestData, audience: DigestAudience): string[] {
 
 // ------------------------------------------------------------------ findings
 
-function findingView(f: StoredFinding, isNew: boolean, links: Links, subName: (id: string | undefined) => string): FindingView {
-  const r = f.resource;
-  return {
-    id: f.id,
-    severity: f.severity,
-    severityLabel: SEVERITY_LABELS[f.severity],
-    severityColor: SEVERITY_COLORS[f.severity],
-    isNew,
-    checkId: f.checkId,
-    title: clip(f.title, "title"),
-    location: clip(`${subName(r.subscriptionId)} / ${findingLocation(f)}`, "reason"),
-    identity: clip(r.identityClientId ?? r.identityId ?? "", "name"),
-    evidence: Object.entries(f.evidence)
-      .slice(0, 8)
-      .map(([key, value]) => ({ key: clip(key, "name"), value: clip(value, "evidence") })),
-    remediationText: clip(f.remediation.text, "text"),
-    remediationCommand: clipMultiline(f.remediation.command ?? "", "command"),
-    controls: clip(f.controls.join(", "), "text"),
-    detailsUrl: links.finding(f.id),
-    docsUrl: safeUrl(f.docsUrl),
-    openedAt: formatInstant(f.openedAt),
-  };
-}
-
 function groupForDisplay(views: FindingView[], findings: StoredFinding[], subName: (id: string | undefined) => string): SubscriptionGroupView[] {
   const bySub = new Map<string, Map<string, FindingView[]>>();
   views.forEach((view, i) => {
@@ -164,16 +158,6 @@ function groupForDisplay(views: FindingView[], findings: StoredFinding[], subNam
       subscription,
       clusters: [...clusters.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([cluster, list]) => ({ cluster, findings: list })),
     }));
-}
-
-function resolvedView(f: StoredFinding): ResolvedView {
-  return {
-    severityLabel: SEVERITY_LABELS[f.severity],
-    severityColor: SEVERITY_COLORS[f.severity],
-    checkId: f.checkId,
-    title: clip(f.title, "title"),
-    location: clip(findingLocation(f), "reason"),
-  };
 }
 
 // ------------------------------------------------------------------ compliance
@@ -196,8 +180,6 @@ function complianceTables(
     const scanned = clusters.filter((h) => h.status === "ok" || h.status === "partial").length;
     return complianceRow(subName(sub), "", score, bySub.get(sub) ?? [], `${scanned} of ${plural(clusters.length, "cluster")} scanned`);
   });
-  const worstFirst = (a: ComplianceRowView, b: ComplianceRowView) =>
-    Number(b.score.known) - Number(a.score.known) || a.score.percent - b.score.percent || b.high - a.high || b.open - a.open || a.name.localeCompare(b.name);
   subRows.sort(worstFirst);
   clusterRows.sort(worstFirst);
   return {
@@ -205,37 +187,6 @@ function complianceTables(
     subscriptionsMore: Math.max(0, subRows.length - LIST_LIMITS.subscriptions),
     clusters: clusterRows.slice(0, LIST_LIMITS.clusters),
     clustersMore: Math.max(0, clusterRows.length - LIST_LIMITS.clusters),
-  };
-}
-
-function complianceRow(name: string, subscription: string, score: ScoreCount, open: readonly StoredFinding[], status: string): ComplianceRowView {
-  const controls = [...new Set(open.flatMap((f) => f.controls))].sort();
-  return {
-    name,
-    subscription,
-    score: scoreView(score),
-    open: open.length,
-    high: open.filter((f) => f.severity === "high").length,
-    controls: clip(controls.join(", "), "text"),
-    status,
-  };
-}
-
-function clusterStatus(h: StoredClusterHealth): string {
-  if (!h.findingsSaved) return "findings not saved";
-  return h.status === "ok" ? "scanned" : h.status;
-}
-
-export function scoreView(score: ScoreCount): ScoreView {
-  const percent = scorePercent(score);
-  if (percent === undefined) return { text: "n/a", percent: 0, known: false, workloads: 0, compliant: 0, color: "#5f6368" };
-  return {
-    text: `${percent}%`,
-    percent,
-    known: true,
-    workloads: score.workloads,
-    compliant: score.compliant,
-    color: percent >= 90 ? "#1e7e34" : percent >= 70 ? "#b85c00" : "#b3261e",
   };
 }
 
@@ -363,58 +314,6 @@ function scanHealth(clusters: readonly StoredClusterHealth[], open: readonly Sto
 
 // ------------------------------------------------------------------ links and formatting
 
-interface Links {
-  base: string | undefined;
-  finding(id: string): string;
-  scan(id: string): string;
-  list(query: Record<string, string>): string;
-}
-
-function linkBuilder(baseUrl: string | undefined, audience: DigestAudience): Links {
-  const base = baseUrl === undefined || !/^https:\/\//i.test(baseUrl) ? undefined : baseUrl.replace(/\/+$/, "");
-  // A team's links stay within its subscription when it has one; the API filters by one subscription at a time.
-  const only: Record<string, string> = audience.subscriptions?.length === 1 ? { subscription: audience.subscriptions[0]! } : {};
-  return {
-    base,
-    finding: (id) => (base === undefined ? "" : `${base}/findings/${encodeURIComponent(id)}`),
-    scan: (id) => (base === undefined ? "" : `${base}/scans/${encodeURIComponent(id)}`),
-    list: (query) => (base === undefined ? "" : `${base}/findings?${new URLSearchParams({ ...only, ...query }).toString()}`),
-  };
-}
-
 function more(count: number, url: string): MoreView | undefined {
   return count > 0 ? { count, url } : undefined;
 }
-
-/** Only https links from findings reach an href; anything else is dropped. */
-function safeUrl(url: string): string {
-  return /^https:\/\/[^\s"'<>]+$/i.test(url) ? clip(url, "url") : "";
-}
-
-export function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-function formatInstant(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? clip(iso, "name") : new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-}
-
-function formatDay(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? "?" : new Date(ms).toISOString().slice(5, 10);
-}
-
-function formatDayTime(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? "?" : new Date(ms).toISOString().slice(5, 16).replace("T", " ");
-}
-
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
