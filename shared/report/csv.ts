@@ -6,6 +6,7 @@
  * (`cat findings.csv` is a common first look) and guarded against formulas.
  */
 import { statusOf, type ReportedFinding } from "./model.js";
+import { commandsOf } from "./remediation-output.js";
 import { terminalSafe } from "./terminal-safe.js";
 
 export const CSV_COLUMNS = [
@@ -28,7 +29,8 @@ export const CSV_COLUMNS = [
   "suppressedUntil",
   "suppressionReason",
   "remediation",
-  "command",
+  "bashCommand",
+  "powershellCommand",
   "docsUrl",
 ] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -57,7 +59,9 @@ function cellValue(f: ReportedFinding, column: CsvColumn): string {
     case "suppressedUntil": return suppressed ? (f.suppression?.expiresAt ?? "") : "";
     case "suppressionReason": return suppressed ? (f.suppression?.reason ?? "") : "";
     case "remediation": return f.remediation.text;
-    case "command": return f.remediation.command ?? "";
+    case "bashCommand": return f.remediation.command ?? "";
+    // Empty with a bash command means none could be written safely (outputs.md, "Commands and shells").
+    case "powershellCommand": return commandsOf(f.remediation)?.powershell ?? "";
     case "docsUrl": return f.docsUrl;
   }
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { CHECK_IDS, SEVERITIES, type Finding } from "../findings/model.js";
 import { CLUSTER_SCAN_STATUSES, type ScanRun } from "../scan/model.js";
 import { GAP_REASONS } from "../coverage/model.js";
+import { remediationOutput } from "./remediation-output.js";
 
 export const SCAN_REPORT_SCHEMA_VERSION = 1;
 
@@ -28,7 +29,17 @@ const findingSchema = z.object({
     credentialName: z.string().optional(),
   }),
   evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  remediation: z.object({ text: z.string(), command: z.string().optional() }),
+  remediation: z.object({
+    text: z.string(),
+    /** For bash or another POSIX shell: every value from Azure or a cluster single-quoted. */
+    command: z.string().optional(),
+    /** What `command` is for: always "bash" when there is a command. */
+    shell: z.literal("bash").optional(),
+    /** The same command for PowerShell 7.3 or later. */
+    powershellCommand: z.string().optional(),
+    /** Why there is no PowerShell form (e.g. an az argument cmd.exe would interpret on Windows). */
+    powershellWithheld: z.string().optional(),
+  }),
   docsUrl: z.string(),
   controls: z.array(z.string()),
 });
@@ -114,7 +125,7 @@ export function toScanReport(scan: ScanRun, findings: readonly Finding[], toolVe
       // Per-cluster coverage stays in the store: the summary above says what a reader needs.
       clusters: scan.clusters.map(({ coverage: _coverage, ...health }) => health),
     },
-    findings: findings.map((f) => ({ ...f, controls: [...f.controls] })),
+    findings: findings.map((f) => ({ ...f, controls: [...f.controls], remediation: remediationOutput(f.remediation) })),
   };
 }
 

@@ -12,6 +12,7 @@ import type { ReportedFinding, ReportInput, Writer } from "./model.js";
 import { statusOf } from "./model.js";
 import { compareFindings, findingLocation } from "./finding-order.js";
 import { atOrAbove } from "./severity.js";
+import { labelledCommandLines } from "./remediation-output.js";
 import { terminalSafe } from "./terminal-safe.js";
 
 const FLEET_SUITE = "fleet";
@@ -81,7 +82,7 @@ function details(f: ReportedFinding): string {
     `where: ${findingLocation(f)}`,
     ...Object.entries(f.evidence).map(([k, v]) => `${k}: ${String(v)}`),
     `fix: ${f.remediation.text}`,
-    ...(f.remediation.command !== undefined ? [`command (bash): ${f.remediation.command}`] : []),
+    ...labelledCommandLines(f.remediation),
     `docs: ${f.docsUrl}`,
     `finding id: ${f.id}`,
   ];

@@ -12,6 +12,7 @@ import type { ReportedFinding, ReportInput, Writer } from "./model.js";
 import { statusOf } from "./model.js";
 import { findingLocation } from "./finding-order.js";
 import { highestSeverityOf } from "./severity.js";
+import { commandsOf } from "./remediation-output.js";
 
 /** GitHub's bands: over 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low. */
 export const SECURITY_SEVERITY: Record<Severity, string> = { high: "8.0", medium: "5.0", low: "3.0", info: "1.0" };
@@ -114,9 +115,21 @@ function result(f: ReportedFinding, index: number | undefined): object {
       controls: [...f.controls],
       resource: r,
       evidence: f.evidence,
-      ...(f.remediation.command !== undefined && { remediationCommand: f.remediation.command }),
+      ...commandProperties(f),
       docsUrl: f.docsUrl,
     },
+  };
+}
+
+/** The remediation command for bash, labelled, and its PowerShell 7.3+ form or why there is none. */
+function commandProperties(f: ReportedFinding): object {
+  const forms = commandsOf(f.remediation);
+  if (forms === undefined) return {};
+  return {
+    remediationCommand: forms.bash,
+    remediationShell: "bash",
+    ...(forms.powershell !== undefined && { remediationCommandPowerShell: forms.powershell }),
+    ...(forms.powershellWithheld !== undefined && { remediationPowerShellWithheld: forms.powershellWithheld }),
   };
 }
 

@@ -8,6 +8,7 @@ import { toScanReport } from "./json-report.js";
 import { junitWriter } from "./junit.js";
 import type { ReportInput, Writer } from "./model.js";
 import { ocsfWriter } from "./ocsf.js";
+import { remediationOutput } from "./remediation-output.js";
 import { sarifWriter } from "./sarif.js";
 import { formatFindingsTable } from "./table.js";
 
@@ -22,7 +23,13 @@ export const WRITERS: { readonly [F in OutputFormat]: Writer } = {
     extension: "json",
     // A scan: the versioned report of docs/json-output.md; stored findings: { findings } as GET /api/findings.
     write: (input) =>
-      JSON.stringify(input.scan !== undefined ? toScanReport(input.scan, input.findings, input.toolVersion) : { findings: input.findings }, null, 2) + "\n",
+      JSON.stringify(
+        input.scan !== undefined
+          ? toScanReport(input.scan, input.findings, input.toolVersion)
+          : { findings: input.findings.map((f) => ({ ...f, remediation: remediationOutput(f.remediation) })) },
+        null,
+        2,
+      ) + "\n",
   },
   csv: { mediaType: "text/csv; charset=utf-8", extension: "csv", write: (input) => findingsCsv(input.findings) },
   sarif: sarifWriter,

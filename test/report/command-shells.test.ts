@@ -1,0 +1,62 @@
+/**
+ * Every machine output that shows a remediation command says it is for bash
+ * and carries the PowerShell 7.3+ form beside it, or why there is none.
+ */
+import { describe, expect, it } from "vitest";
+import { shellQuote } from "../../shared/checks/index.js";
+import type { Finding } from "../../shared/findings/model.js";
+import { writeReport, type ReportInput } from "../../shared/report/index.js";
+
+const HOSTILE_NAMESPACE = "ns\u2019; Start-Process calc; \u2018$(id)`";
+
+function finding(id: string, command: string): Finding {
+  return {
+    id,
+    checkId: "pod.label-missing",
+    severity: "high",
+    title: "Pod not labelled",
+    resource: { subscriptionId: "sub", cluster: "prod", namespace: HOSTILE_NAMESPACE, kind: "Deployment", name: "api" },
+    evidence: {},
+    remediation: { text: "Label it.", command },
+    docsUrl: "https://example.invalid/docs",
+    controls: [],
+  };
+}
+
+const kubectlCommand = `kubectl --context prod label namespace ${shellQuote(HOSTILE_NAMESPACE)} a=b`;
+const azCommand = `az ad app federated-credential create --id app --parameters ${shellQuote('{"name":"x"}')}`;
+const input: ReportInput = {
+  findings: [finding("f-kubectl", kubectlCommand), finding("f-az", azCommand)],
+  checks: [],
+  toolVersion: "0.0.0-test",
+};
+const POWERSHELL = "kubectl --context prod label namespace 'ns\u2019\u2019; Start-Process calc; \u2018\u2018$(id)`' a=b";
+
+describe("remediation commands in the outputs", () => {
+  it("JSON: the command, its shell, and the PowerShell form or why there is none", () => {
+    const findings = (JSON.parse(writeReport("json", input)) as { findings: Array<{ remediation: Record<string, string> }> }).findings;
+    expect(findings[0]?.remediation).toEqual({ text: "Label it.", command: kubectlCommand, shell: "bash", powershellCommand: POWERSHELL });
+    expect(findings[1]?.remediation).toMatchObject({ command: azCommand, shell: "bash" });
+    expect(findings[1]?.remediation.powershellCommand).toBeUndefined();
+    expect(findings[1]?.remediation.powershellWithheld).toContain("cmd.exe");
+  });
+
+  it("CSV: a column per shell", () => {
+    const [header, row] = writeReport("csv", input).split("\r\n");
+    const columns = header!.split(",");
+    expect(columns).toContain("bashCommand");
+    expect(columns).toContain("powershellCommand");
+    expect(row).toContain(POWERSHELL.replace(/"/g, '""'));
+  });
+
+  it("SARIF, OCSF and JUnit label the command's shell", () => {
+    const sarif = JSON.parse(writeReport("sarif", input)) as { runs: Array<{ results: Array<{ properties: Record<string, string> }> }> };
+    expect(sarif.runs[0]?.results[0]?.properties).toMatchObject({ remediationShell: "bash", remediationCommand: kubectlCommand, remediationCommandPowerShell: POWERSHELL });
+    const ocsf = JSON.parse(writeReport("ocsf", input)) as Array<{ unmapped: Record<string, string> }>;
+    expect(ocsf[0]?.unmapped).toMatchObject({ remediation_shell: "bash", remediation_command: kubectlCommand, remediation_command_powershell: POWERSHELL });
+    const junit = writeReport("junit", input);
+    expect(junit).toContain("command (bash): kubectl --context prod label namespace");
+    expect(junit).toContain("command (PowerShell 7.3+): kubectl --context prod label namespace &apos;ns".replace("&apos;", "'"));
+    expect(junit).toContain("command (PowerShell 7.3+): none: az is a batch file on Windows");
+  });
+});
