@@ -5,6 +5,8 @@
  */
 // The findings, scans and suppressions query API.
 import "./http/index.js";
+// The web console: server-rendered pages on the same API and roles.
+import "./console/index.js";
 // Scans: the weekly timer and POST /api/scans.
 import "./scans/timer.js";
 import "./scans/start.js";

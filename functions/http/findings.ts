@@ -1,11 +1,14 @@
 /**
  * GET /api/findings and GET /api/findings/{id}: the stored findings for
- * security teams, filtered, paged, as JSON or CSV.
+ * security teams, filtered, paged, as JSON, or as CSV, SARIF or OCSF through
+ * the report writers (shared/report/writers.ts), one page per request.
  */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { CHECKS } from "../../shared/checks/index.js";
+import { TOOL_VERSION } from "../../shared/cli/version.js";
+import { WRITERS } from "../../shared/report/writers.js";
 import {
   FINDING_QUERY_PARAMETERS,
-  findingsCsv,
   PAGE_PARAMETERS,
   parseFindingQuery,
   parseFormat,
@@ -16,7 +19,7 @@ import { findingsStore } from "./store-instance.js";
 import { APP_ROLES } from "../../shared/auth/index.js";
 import { registerApiRoutes, type ApiRoute } from "./routes.js";
 
-/** Response header carrying the continuation token of a CSV page (a CSV body has no room for it). */
+/** Response header carrying the continuation token of a CSV, SARIF or OCSF page (their bodies have no room for it). */
 export const CONTINUATION_HEADER = "x-continuation-token";
 
 export async function listFindings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -27,15 +30,16 @@ export async function listFindings(request: HttpRequest, context: InvocationCont
     const format = parseFormat(get);
     const result = await (await findingsStore()).listFindings(query, page);
     const token = result.continuationToken;
-    if (format === "csv") {
+    if (format !== "json") {
+      const writer = WRITERS[format];
       return {
         status: 200,
         headers: {
-          "content-type": "text/csv; charset=utf-8",
-          "content-disposition": 'attachment; filename="wiscan-findings.csv"',
+          "content-type": writer.mediaType,
+          "content-disposition": `attachment; filename="wiscan-findings.${writer.extension}"`,
           ...(token !== undefined && { [CONTINUATION_HEADER]: token }),
         },
-        body: findingsCsv(result.items),
+        body: writer.write({ findings: result.items, checks: CHECKS, toolVersion: TOOL_VERSION }),
       };
     }
     return { status: 200, jsonBody: { items: result.items, ...(token !== undefined && { continuationToken: token }) } };

@@ -14,8 +14,8 @@ export const SCAN_OUTPUT_FORMATS = OUTPUT_FORMATS;
  * findings) carry their lifecycle.
  */
 export const FINDINGS_OUTPUT_FORMATS = ["table", "json", "csv", "sarif", "ocsf"] as const satisfies readonly OutputFormat[];
-/** GET /api/findings?format=: the machine formats the API has always served. */
-export const HTTP_OUTPUT_FORMATS = ["json", "csv"] as const satisfies readonly OutputFormat[];
+/** GET /api/findings?format=: the machine formats, with SARIF and OCSF for the console's exports (stored findings: no JUnit, no table). */
+export const HTTP_OUTPUT_FORMATS = ["json", "csv", "sarif", "ocsf"] as const satisfies readonly OutputFormat[];
 
 export function isOutputFormat<T extends OutputFormat>(formats: readonly T[], value: string): value is T {
   return (formats as readonly string[]).includes(value);
