@@ -16,6 +16,7 @@ import { findingsAction } from "./findings-command.js";
 import { checksAction } from "./checks-command.js";
 import { FINDINGS_OUTPUT_FORMATS, SCAN_OUTPUT_FORMATS } from "../report/formats.js";
 import type { RawDigestOptions } from "./digest-command.js";
+import type { RawServeOptions } from "./serve-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -79,6 +80,17 @@ export function buildProgram(): Command {
     .option("--demo", "use the demo's local store (written by npm run demo)")
     // Loaded on demand, like the demo: the digest templates are not needed to scan.
     .action(async (options: RawDigestOptions) => (await import("./digest-command.js")).digestAction(options));
+
+  program
+    .command("serve")
+    .description("Serve the web console on loopback (docs/console.md): the demo's store with --demo, else the configured one")
+    .option("--demo", "use the demo's local store (scans the demo fleet first when it holds no scan)")
+    .option("--as <who>", "the local caller: admin (every app role, the default) or reader (Findings.Read)")
+    .option("--roles <list>", "the local caller's app roles instead, comma-separated, e.g. Findings.Read,Suppressions.Write")
+    .option("--name <name>", "the local caller's name, shown in histories and audit entries (default you@localhost)")
+    .option("--port <n>", "port on 127.0.0.1 (default: any free port)")
+    // Loaded on demand: the console's handlers are not needed to scan.
+    .action(async (options: RawServeOptions) => (await import("./serve-command.js")).serveAction(options));
 
   return program;
 }
