@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import azfn, { type HttpHandler, type HttpResponseInit } from "@azure/functions";
-import { APP_ROLES, CLIENT_PRINCIPAL_HEADER, CLIENT_PRINCIPAL_IDP_HEADER, type AppRole } from "../auth/index.js";
+import { CLIENT_PRINCIPAL_HEADER, CLIENT_PRINCIPAL_IDP_HEADER } from "../auth/index.js";
 import type { WiscanConfig } from "../config/index.js";
 import { createFindingsStore } from "../store/index.js";
 import { CONSOLE_ROUTE_TABLE } from "../../functions/console/routes.js";
@@ -49,12 +49,6 @@ export interface ConsoleServer {
   url: string;
   close(): Promise<void>;
 }
-
-/** The roles of `--as`: a reader, or an admin holding every app role. */
-export const LOCAL_ROLE_SETS: Readonly<Record<"reader" | "admin", readonly AppRole[]>> = {
-  reader: [APP_ROLES.readFindings],
-  admin: Object.values(APP_ROLES),
-};
 
 /** Bodies the console and the API accept are far smaller (16 and 64 KiB). */
 const MAX_BODY_BYTES = 128 * 1024;
