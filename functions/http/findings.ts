@@ -5,7 +5,7 @@
  */
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { CHECKS } from "../../shared/checks/index.js";
-import { TOOL_VERSION } from "../../shared/cli/version.js";
+import { TOOL_VERSION } from "../../shared/version.js";
 import { WRITERS } from "../../shared/report/writers.js";
 import {
   FINDING_QUERY_PARAMETERS,

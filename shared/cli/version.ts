@@ -1,14 +1,2 @@
-import { readFileSync } from "node:fs";
-
-/** The package version, read once from package.json next to the compiled tree. */
-export const TOOL_VERSION: string = (() => {
-  for (const candidate of ["../../../package.json", "../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "wiscan" && typeof pkg.version === "string") return pkg.version;
-    } catch {
-      // try the next layout (compiled dist/ or source under vitest)
-    }
-  }
-  return "0.0.0";
-})();
+/** The package version (shared/version.ts: the Functions app needs it too, and its package has no CLI). */
+export { TOOL_VERSION } from "../version.js";

@@ -1,7 +1,7 @@
 /** What every page carries for the layout: its title, the navigation, who is signed in, the asset paths. */
 import { APP_ROLES, type AppRole, type Caller } from "../auth/index.js";
 import { clip } from "../digest/text-bounds.js";
-import { TOOL_VERSION } from "../cli/version.js";
+import { TOOL_VERSION } from "../version.js";
 import { ASSETS, CONSOLE_PREFIX } from "./paths.js";
 
 export type Section = "overview" | "findings" | "scans";
