@@ -127,7 +127,7 @@ param retentionDays int = 90
 @description('Findings shown in detail in the digest (DIGEST_MAX_FINDINGS).')
 @minValue(1)
 @maxValue(5000)
-param digestMaxFindings int = 200
+param digestMaxFindings int = 25
 
 @description('Memory of each Function App instance, in MB.')
 @allowed([

@@ -151,7 +151,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): W
       ...(v.DIGEST_ROUTE_TAG !== undefined && { routeTag: v.DIGEST_ROUTE_TAG }),
       ...(v.DIGEST_SENDER !== undefined && { sender: v.DIGEST_SENDER }),
       allowedDomains: v.DIGEST_ALLOWED_DOMAINS ?? [],
-      maxFindings: v.DIGEST_MAX_FINDINGS ?? 200,
+      maxFindings: v.DIGEST_MAX_FINDINGS ?? Number(SETTINGS.DIGEST_MAX_FINDINGS.default),
       ...(v.FINDINGS_API_BASE_URL !== undefined && { findingsApiBaseUrl: v.FINDINGS_API_BASE_URL }),
       ...(v.ACS_ENDPOINT !== undefined && { acsEndpoint: v.ACS_ENDPOINT }),
       acsLimits: { emailsPerMinute: v.ACS_EMAILS_PER_MINUTE ?? 5, emailsPerHour: v.ACS_EMAILS_PER_HOUR ?? 10, recipientsPerEmail: v.ACS_RECIPIENTS_PER_EMAIL ?? 50 },

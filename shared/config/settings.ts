@@ -214,9 +214,9 @@ export const SETTINGS = {
   },
   DIGEST_MAX_FINDINGS: {
     name: "DIGEST_MAX_FINDINGS",
-    description: "Findings shown in detail in the digest; the rest are counted and linked.",
-    example: "200",
-    default: "200",
+    description: "Findings shown in detail in the digest at most (fewer when they would push its HTML past Gmail's clipping point); the rest are counted and linked.",
+    example: "25",
+    default: "25",
     schema: integer(1, 5000),
   },
   SCAN_START_LIMIT_PER_HOUR: {

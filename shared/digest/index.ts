@@ -6,7 +6,7 @@ export type { DeliveryRecord, DeliveryAttempt, DeliveryStatus, StoredDigest, Dig
 export { parseDigestRoutes, planAudiences, planRouting, teamAudienceId, FLEET_AUDIENCE_ID, type DigestRoute, type RoutingSettings, type RefusedRoute, type RoutingPlan } from "./routing.js";
 export { allowedTagDomains, domainOf } from "./tag-domains.js";
 export { gatherDigestData, forAudience, TREND_SCANS, type DigestSource, type FleetDigestData } from "./gather.js";
-export { renderDigest, MAX_DIGEST_BYTES } from "./build.js";
+export { renderDigest, MAX_DIGEST_BYTES, MAX_DIGEST_HTML_BYTES, DIGEST_BOUNDS, type DigestBounds } from "./build.js";
 export { buildDigestView, subjectLine, LIST_LIMITS } from "./view-model.js";
 export { registerHelpers, renderDigestParts } from "./render.js";
 export { clip, CLIP, truncationMarker } from "./text-bounds.js";

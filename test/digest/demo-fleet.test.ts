@@ -74,7 +74,10 @@ describe("the digest of the demo fleet across two scans", () => {
     expect(health).toMatch(/analytics-batch[^\n]*\n[\s\S]*pods/);
   });
 
-  it("links every detailed finding to the findings API", () => {
-    expect(digest.html.match(new RegExp(`href="${API}/findings/[0-9a-f]{32}"`, "g"))?.length).toBe(second.findings.length);
+  it("links every detailed finding to the findings API, and counts and links the ones it leaves out to stay under Gmail's clipping point", () => {
+    expect(digest.detailedFindings).toBeGreaterThan(0);
+    expect(digest.html.match(new RegExp(`href="${API}/findings/[0-9a-f]{32}"`, "g"))?.length).toBe(digest.detailedFindings);
+    const counted = [...digest.text.matchAll(/^ {2}(\d+) more (?:new|open) findings? not shown: https:/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(digest.detailedFindings + counted).toBe(second.findings.length);
   });
 });

@@ -4,6 +4,9 @@
  * classes only until juice inlines them, no scripts, no images, no external
  * resources. Every value is written with {{ }} (escaped); never {{{ }}}.
  * The dark-mode block stays in <style> and overrides the inlined colours.
+ * Every byte of inlined style repeats per element and Gmail clips past about
+ * 102 kB of HTML (shared/digest/build.ts), so <code> keeps the mail client's
+ * own monospace instead of an inlined font (about 70 bytes per evidence value).
  */
 
 export const DIGEST_CSS = `
@@ -30,7 +33,7 @@ a{color:#0b57d0}
 .fbody{padding:8px 10px}
 .ev{margin:4px 0;font-size:12px;word-break:break-all}
 .ek{color:#57606a}
-code,pre{font-family:Consolas,Menlo,Courier New,monospace;font-size:12px}
+pre{font-family:Consolas,Menlo,Courier New,monospace;font-size:12px}
 pre{background:#f6f8fa;color:#1f2328;border:1px solid #d0d7de;padding:6px 8px;margin:6px 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .grid td.bar{font-size:1px;line-height:10px;height:10px;border:0;padding:0}
 .foot{font-size:12px;color:#57606a}
