@@ -31,8 +31,9 @@ pre{background:var(--card);border:1px solid var(--line);padding:8px 10px;white-s
 .cards .n{display:block;font-size:26px;font-weight:bold}
 .badge{display:inline-block;color:#fff;font-size:12px;font-weight:bold;padding:1px 7px;border-radius:3px;white-space:nowrap}
 .sev-high{background:var(--high)}.sev-medium{background:var(--medium)}.sev-low{background:var(--low)}.sev-info{background:var(--info)}
-.cards .sev-high,.cards .sev-medium,.cards .sev-low,.cards .sev-info{color:#fff}
-.cards .sev-high a,.cards .sev-medium a,.cards .sev-low a,.cards .sev-info a{color:#fff}
+.cards li.sev-high{background:var(--high)}.cards li.sev-medium{background:var(--medium)}.cards li.sev-low{background:var(--low)}.cards li.sev-info{background:var(--info)}
+.cards li[class^=sev-],.cards li[class^=sev-] a{color:#fff}
+.cards a{display:block}
 table{border-collapse:collapse;width:100%;background:var(--card)}
 caption{text-align:left;font-weight:bold;padding:6px 0}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}

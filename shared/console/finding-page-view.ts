@@ -8,15 +8,14 @@
  */
 import type { FindingHistoryEntry, FindingWithHistory, HistoryEvent, StoredFinding } from "../store/model.js";
 import type { FindingView } from "../digest/model.js";
-import { clip } from "../digest/text-bounds.js";
+import { clip, clipMultiline } from "../digest/text-bounds.js";
+import { commandsOf, SHELL_LABELS } from "../report/remediation-output.js";
 import { SUPPRESSION_LIMITS } from "../suppressions/index.js";
 import { findingLocation } from "../report/index.js";
 import { findingView, formatInstant } from "../views/index.js";
 import type { PageChrome, Permissions } from "./chrome.js";
 import { CONSOLE_LINKS, liftPath, suppressPath } from "./paths.js";
 
-/** Remediation commands are written for a POSIX shell (shared/checks/shell-quote.ts). */
-export const COMMAND_SHELL = "bash or another POSIX shell (Azure Cloud Shell Bash, WSL)";
 /** History rows shown; a finding seen weekly for the retention period has about a dozen. */
 export const HISTORY_ROWS = 100;
 
@@ -68,10 +67,28 @@ export interface HistoryRowView {
   detail: string;
 }
 
+/** The command per shell: bash as the check wrote it, and PowerShell 7.3+ or why there is none. */
+export interface CommandFormsView {
+  shell: string;
+  powershellShell: string;
+  powershellCommand: string;
+  powershellWithheld: string;
+}
+
+function commandFormsView(f: StoredFinding): CommandFormsView {
+  const forms = commandsOf(f.remediation);
+  return {
+    shell: SHELL_LABELS.bash,
+    powershellShell: SHELL_LABELS.powershell,
+    powershellCommand: clipMultiline(forms?.powershell ?? "", "command"),
+    powershellWithheld: clip(forms?.powershellWithheld ?? "", "reason"),
+  };
+}
+
 export interface FindingPageView {
   page: PageChrome;
   notice: string | undefined;
-  finding: FindingView & { shell: string };
+  finding: FindingView & CommandFormsView;
   statusLabel: string;
   firstSeen: string;
   lastSeen: string;
@@ -106,7 +123,7 @@ export function buildFindingPageView(page: PageChrome, input: FindingPageInput):
   return {
     page,
     notice: input.notice === undefined ? undefined : NOTICES[input.notice],
-    finding: { ...findingView(f, false, CONSOLE_LINKS, (id) => id ?? "tenant"), shell: COMMAND_SHELL },
+    finding: { ...findingView(f, false, CONSOLE_LINKS, (id) => id ?? "tenant"), ...commandFormsView(f) },
     statusLabel: statusLabel(f),
     firstSeen: formatInstant(f.firstSeenAt),
     lastSeen: formatInstant(f.lastSeenAt),

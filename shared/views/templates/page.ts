@@ -35,7 +35,7 @@ export const LAYOUT_PARTIAL = `<!DOCTYPE html>
 </html>
 `;
 
-/** One finding in full, on its own page (context: a FindingView plus the command's shell). */
+/** One finding in full, on its own page (context: a FindingView plus the command's forms per shell, shared/report/remediation-output.ts). */
 export const PAGE_FINDING_PARTIAL = `<article class="finding" aria-labelledby="finding-title">
 <h1 id="finding-title">{{title}}</h1>
 <p class="meta"><span class="badge sev-{{severity}}">{{severityLabel}}</span> <code>{{checkId}}</code>{{#if controls}} · {{controls}}{{/if}}</p>
@@ -45,9 +45,14 @@ export const PAGE_FINDING_PARTIAL = `<article class="finding" aria-labelledby="f
 <h2>How to fix it</h2>
 <p>{{remediationText}}</p>
 {{#if remediationCommand}}<div class="command">
-<p class="shell" id="fix-shell">Run in: {{shell}}</p>
-<pre id="fix-command" tabindex="0" aria-label="Fix command" aria-describedby="fix-shell"><code>{{remediationCommand}}</code></pre>
-<p><button type="button" id="copy-command" class="button" data-copy="fix-command" hidden>Copy command</button> <span id="copy-status" role="status" class="muted"></span></p>
+<p class="shell" id="fix-shell">For {{shell}}:</p>
+<pre id="fix-command" tabindex="0" aria-label="Fix command for {{shell}}" aria-describedby="fix-shell"><code>{{remediationCommand}}</code></pre>
+<p><button type="button" id="copy-command" class="button" data-copy="fix-command" hidden>Copy command</button></p>
+{{#if powershellCommand}}<p class="shell" id="fix-shell-powershell">For {{powershellShell}}:</p>
+<pre id="fix-command-powershell" tabindex="0" aria-label="Fix command for {{powershellShell}}" aria-describedby="fix-shell-powershell"><code>{{powershellCommand}}</code></pre>
+<p><button type="button" id="copy-command-powershell" class="button" data-copy="fix-command-powershell" hidden>Copy PowerShell command</button></p>
+{{else}}<p class="muted" id="fix-powershell-withheld">No {{powershellShell}} form: {{powershellWithheld}}</p>{{/if}}
+<p id="copy-status" role="status" class="muted"></p>
 </div>{{/if}}
 {{#if docsUrl}}<p><a id="docs-link" href="{{docsUrl}}" rel="noopener noreferrer">Documentation of {{checkId}}</a></p>{{/if}}
 </article>
