@@ -124,11 +124,14 @@ export function expiredLines(file: ExceptionsFile, expired: readonly SourcedSupp
 
 /** The filter stage for runScanCommand: each finding an active exception hides is marked suppressed (source "file"). */
 export function exceptionsFilter(active: readonly SourcedSuppression[], now: Date): (findings: readonly Finding[]) => Promise<readonly ReportedFinding[]> {
-  return async (findings) =>
-    findings.map((f) => {
-      const s = matchSuppression(f, active, now) as SourcedSuppression | undefined;
-      return s === undefined ? f : { ...f, status: "suppressed" as const, suppression: sourcedAppliedSuppression(s) };
-    });
+  return async (findings) => findings.map((f) => markException(f, active, now));
+}
+
+/** The finding marked suppressed (source "file") when an active exception hides it and it is open; unchanged otherwise. */
+export function markException<F extends ReportedFinding>(f: F, active: readonly SourcedSuppression[], now: Date): F {
+  if (f.status !== undefined && f.status !== "open") return f;
+  const s = matchSuppression(f, active, now) as SourcedSuppression | undefined;
+  return s === undefined ? f : { ...f, status: "suppressed" as const, suppression: sourcedAppliedSuppression(s) };
 }
 
 function describeEntry(entry: unknown, n: number): string {

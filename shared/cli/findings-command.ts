@@ -11,6 +11,7 @@ import { CHECKS } from "../checks/index.js";
 import { TOOL_VERSION } from "./version.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { openStore } from "./store-access.js";
+import { expiredLines, fileSuppressions, markException, readExceptionsFile } from "./exceptions-file.js";
 
 export interface RawFindingsOptions {
   severity?: string;
@@ -24,6 +25,7 @@ export interface RawFindingsOptions {
   output?: string;
   limit?: string;
   demo?: boolean;
+  config?: string;
 }
 
 export async function findingsAction(raw: RawFindingsOptions): Promise<void> {
@@ -41,13 +43,28 @@ export async function findingsAction(raw: RawFindingsOptions): Promise<void> {
   if (!Number.isInteger(limit) || limit < 1) throw new CliError(EXIT.usage, `--limit must be a whole number of at least 1 (got "${raw.limit}")`);
 
   const config = loadConfig(environmentWithLocalSettings(process.env));
+  // The exceptions file hides what it hides in `wiscan scan`: stored open findings it matches are suppressed (source "file") here too.
+  const file = readExceptionsFile(raw.config);
+  const now = new Date();
+  const exceptions = file === undefined ? undefined : fileSuppressions(file, now, config.suppressions.maxDays);
+  if (file !== undefined && exceptions !== undefined) process.stderr.write(expiredLines(file, exceptions.expired));
+  const active = exceptions?.active ?? [];
   const opened = await openStore(config, raw.demo === true);
   if (opened === undefined) {
     throw new CliError(EXIT.usage, "no findings store configured: set FINDINGS_STORAGE_ACCOUNT_URL or FINDINGS_STORAGE_CONNECTION_STRING, or use --demo for the demo's local store");
   }
   try {
     const findings: StoredFinding[] = [];
-    for await (const finding of opened.store.allFindings(query)) {
+    let hiddenByFile = 0;
+    // --status suppressed also lists open findings the file hides, so those are read too and sorted out here.
+    const storeQuery = query.status === "suppressed" && active.length > 0 ? { ...query, status: "all" as const } : query;
+    for await (const stored of opened.store.allFindings(storeQuery)) {
+      const finding = markException(stored, active, now);
+      const wanted = query.status === "all" || finding.status === query.status;
+      if (!wanted) {
+        if (finding !== stored) hiddenByFile++;
+        continue;
+      }
       findings.push(finding);
       if (findings.length >= limit) break;
     }
@@ -55,6 +72,7 @@ export async function findingsAction(raw: RawFindingsOptions): Promise<void> {
       writeReport(output, { findings, checks: CHECKS, toolVersion: TOOL_VERSION, width: process.stdout.columns ?? 160, color: wantColor(process.stdout) }),
     );
     process.stderr.write(`${findings.length} ${query.status === "all" ? "" : `${query.status} `}findings${findings.length >= limit ? ` (first ${limit}; raise --limit for more)` : ""} from ${opened.description}\n`);
+    if (hiddenByFile > 0) process.stderr.write(`${hiddenByFile} more hidden by exceptions in ${file?.path ?? ""} (--status suppressed lists them)\n`);
   } finally {
     await opened.close();
   }

@@ -63,6 +63,7 @@ export function buildProgram(): Command {
     .option("-o, --output <format>", `${FINDINGS_OUTPUT_FORMATS.join(", ")} (default: table on a terminal, json otherwise)`)
     .option("--limit <n>", "at most this many findings (default 1000)")
     .option("--demo", "read the demo's local store (written by npm run demo)")
+    .option("--config <file>", "exceptions file whose exceptions hide findings as in wiscan scan (default: wiscan.yaml in the working directory, if there is one)")
     .action(findingsAction);
 
   program

@@ -12,7 +12,7 @@ import { exitCodeFor, runScanCommand, type ScanCommandResult } from "./scan-comm
 import { applicableSuppression } from "../store/suppression.js";
 import { parseScanOptions, type RawScanOptions, type ScanCommandOptions } from "./scan-options.js";
 import { startDemo } from "./demo.js";
-import { openStore } from "./store-access.js";
+import { DEMO_STORE_MISSING, demoStoreInstalled, openStore } from "./store-access.js";
 import { preflightScan } from "./preflight.js";
 import { exceptionsFilter, expiredLines, fileSuppressions, readExceptionsFile, withFileDefaults } from "./exceptions-file.js";
 import { statusOf, type ReportedFinding } from "../report/model.js";
@@ -31,7 +31,10 @@ export async function scanAction(raw: RawScanOptions): Promise<void> {
   const result = options.demo ? await scanDemo(options, config, filter) : await scanAzure(options, config, filter);
   const notes = notesStream(options);
   for (const file of result.files) notes.write(`wrote ${file.purpose}: ${file.path}\n`);
-  const suppressed = options.store ? await saveToStore(result, config, options.demo, notes) : undefined;
+  // Installed without Azurite, the demo still scans and writes its files; only the history needs the store.
+  const demoWithoutStore = options.demo && options.store && !demoStoreInstalled();
+  if (demoWithoutStore) notes.write(`findings not saved: ${DEMO_STORE_MISSING}\n`);
+  const suppressed = options.store && !demoWithoutStore ? await saveToStore(result, config, options.demo, notes) : undefined;
   // --fail-on counts what is not suppressed (the store holds the suppressions) and what --severity shows.
   process.exitCode = suppressed === undefined || suppressed.size === 0 ? result.exitCode : exitCodeFor(result.reported.filter((f) => statusOf(f) === "open" && !suppressed.has(f.id)), options, result.outcome.scan.coverage);
   // Last, so it is easy to find: `wiscan digest --resend` and the API's /api/scans/{id} take it.

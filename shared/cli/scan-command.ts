@@ -67,6 +67,7 @@ export async function runScanCommand(options: ScanCommandOptions, context: ScanR
   const toTerminal = options.out === undefined;
   const rendered = writeReport(options.output, {
     scan: outcome.scan,
+    fleetCoverage: outcome.fleetCoverage,
     // The table has no status column: a suppressed finding says so in its title.
     findings: options.output === "table" ? reported.map(markSuppressedInTitle) : reported,
     checks: CHECKS,

@@ -12,6 +12,23 @@ import { probeStore, storeError, storeSetting } from "./preflight.js";
 
 export const DEMO_STORE_DIR = ".wiscan/azurite";
 
+/**
+ * Azurite is a development dependency, not a dependency of the installed tool
+ * (it would double an install's size for the demo's history; README,
+ * "Install"). The demo uses it when it is installed next to wiscan.
+ */
+export function demoStoreInstalled(): boolean {
+  try {
+    import.meta.resolve("azurite/package.json");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const DEMO_STORE_MISSING =
+  "the demo's local store needs Azurite, which is not installed next to wiscan: npm install -g azurite@3.35.0 (or npx -p wiscan -p azurite@3.35.0 wiscan ...), or run the demo from a clone (npm ci)";
+
 export interface OpenedStore {
   store: FindingsStore;
   /** How to reach its account, for the other tables beside the findings (the digest archive). */
@@ -35,6 +52,7 @@ export async function openStore(config: WiscanConfig, demo: boolean): Promise<Op
     const description = config.store.kind === "account-url" ? config.store.accountUrl : "the store of FINDINGS_STORAGE_CONNECTION_STRING";
     return { store, settings: config.store, description, close: async () => {} };
   }
+  if (!demoStoreInstalled()) throw new CliError(EXIT.usage, DEMO_STORE_MISSING);
   const { startAzurite } = await import("../../simulator/azurite.js");
   const location = resolve(DEMO_STORE_DIR);
   let azurite;

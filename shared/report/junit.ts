@@ -5,9 +5,13 @@
  * rather than one cluster, in a "fleet" suite), one test case per (check,
  * resource). A finding at or above --fail-on is a failure (every finding
  * without --fail-on); a suppressed one is skipped, with its reason; one below
- * the threshold passes and says what it saw. A cluster without findings has
- * one passing case, so a clean cluster shows as scanned rather than absent.
+ * the threshold passes and says what it saw. A check the scan did not
+ * evaluate (completely) on a cluster or the fleet is a skipped case with the
+ * reason, never a pass: an unreachable cluster is not a clean one. A cluster
+ * without findings where checks did run has one passing case, so a clean
+ * cluster shows as scanned rather than absent.
  */
+import type { CheckCoverage, GapReason } from "../coverage/model.js";
 import type { ReportedFinding, ReportInput, Writer } from "./model.js";
 import { statusOf } from "./model.js";
 import { compareFindings, findingLocation } from "./finding-order.js";
@@ -22,17 +26,52 @@ interface Suite {
   /** Seconds spent on the cluster, when the scan recorded it. */
   seconds?: number;
   findings: ReportedFinding[];
+  /** Checks not evaluated (completely) here, from the scan's coverage. */
+  gaps: Gap[];
+  /** Checks evaluated completely here; undefined when only the summary is known (the fleet). */
+  completeChecks?: number;
 }
+
+interface Gap {
+  /** A check id, or what was not checked when the gap names no check (an unsaved cluster, a missing subscription). */
+  subject: string;
+  partial: boolean;
+  reason: GapReason;
+  detail: string;
+}
+
+/** Asked for, not missed: the selection left the check out, or the opt-in probe is off. */
+const REQUESTED: ReadonlySet<GapReason> = new Set(["not-selected", "probe-off"]);
 
 export function toJunit(input: ReportInput): string {
   const suites = new Map<string, Suite>();
-  for (const c of input.scan?.clusters ?? []) suites.set(c.cluster, { name: c.cluster, seconds: c.durationMs / 1000, findings: [] });
-  for (const f of input.findings) {
-    const name = f.resource.cluster ?? FLEET_SUITE;
-    const suite = suites.get(name) ?? { name, findings: [] };
-    suite.findings.push(f);
+  const suiteNamed = (name: string): Suite => {
+    const suite = suites.get(name) ?? { name, findings: [], gaps: [] };
     suites.set(name, suite);
+    return suite;
+  };
+  for (const c of input.scan?.clusters ?? []) {
+    const checks = c.coverage?.checks;
+    suites.set(c.cluster, {
+      name: c.cluster,
+      seconds: c.durationMs / 1000,
+      findings: [],
+      gaps: checks === undefined ? [{ subject: "every check", partial: false, reason: "read-failed", detail: "no coverage recorded for this cluster" }] : checks.flatMap(checkGap),
+      completeChecks: checks?.filter((k) => k.state === "complete").length ?? 0,
+    });
   }
+  if (input.fleetCoverage !== undefined) {
+    const checks = input.fleetCoverage.checks;
+    Object.assign(suiteNamed(FLEET_SUITE), { gaps: checks.flatMap(checkGap), completeChecks: checks.filter((k) => k.state === "complete").length });
+  }
+  // What else the summary lists (subscriptions Resource Graph did not return; the fleet's checks when only the summary is known) goes in the fleet suite.
+  for (const line of input.scan?.coverage?.gaps ?? []) {
+    if (suites.has(line.where) || REQUESTED.has(line.reason) || (line.where === FLEET_SUITE && input.fleetCoverage !== undefined)) continue;
+    const detail = line.where === FLEET_SUITE ? line.detail : `${line.where}: ${line.detail}`;
+    const subjects = line.checkIds.length > 0 ? line.checkIds : [line.where];
+    suiteNamed(FLEET_SUITE).gaps.push(...subjects.map((subject) => ({ subject, partial: false, reason: line.reason, detail })));
+  }
+  for (const f of input.findings) suiteNamed(f.resource.cluster ?? FLEET_SUITE).findings.push(f);
   const ordered = [...suites.values()].sort((a, b) => (a.name === FLEET_SUITE ? 1 : b.name === FLEET_SUITE ? -1 : a.name.localeCompare(b.name)));
   const rendered = ordered.map((s) => suite(s, input));
   const totals = rendered.reduce((t, r) => ({ tests: t.tests + r.tests, failures: t.failures + r.failures, skipped: t.skipped + r.skipped }), { tests: 0, failures: 0, skipped: 0 });
@@ -65,7 +104,14 @@ function suite(s: Suite, input: ReportInput): { xml: string; tests: number; fail
       cases.push(`${head}      <system-out>${text(`below --fail-on ${input.failOn}\n${detail}`)}</system-out>\n    </testcase>\n`);
     }
   }
-  if (cases.length === 0) cases.push(`    <testcase${attr("name", "no findings")}${attr("classname", "wiscan")}/>\n`);
+  for (const gap of s.gaps) {
+    skipped++;
+    const name = `${gap.subject}: ${gap.partial ? "partly checked" : "not checked"}`;
+    cases.push(`    <testcase${attr("name", name)}${attr("classname", `wiscan.${gap.subject}`)}>\n      <skipped${attr("message", `${gap.reason}: ${gap.detail}`)}/>\n    </testcase>\n`);
+  }
+  if (s.findings.length === 0 && (s.gaps.length === 0 || (s.completeChecks ?? 0) > 0)) {
+    cases.push(`    <testcase${attr("name", "no findings")}${attr("classname", "wiscan")}/>\n`);
+  }
   const time = s.seconds !== undefined ? ` time="${s.seconds.toFixed(3)}"` : "";
   const stamp = input.scan !== undefined ? attr("timestamp", input.scan.startedAt.replace(/\.\d+Z$|Z$/, "")) : "";
   return {
@@ -74,6 +120,13 @@ function suite(s: Suite, input: ReportInput): { xml: string; tests: number; fail
     failures,
     skipped,
   };
+}
+
+/** A check of a cluster, or of the fleet, that was not evaluated completely; none for one left out on request. */
+function checkGap(check: CheckCoverage): Gap[] {
+  if (check.state === "complete" || check.reason === undefined || REQUESTED.has(check.reason)) return [];
+  const where = check.namespaces !== undefined && check.namespaces.length > 0 ? ` (namespaces not evaluated: ${check.namespaces.slice(0, 10).join(", ")}${check.namespaces.length > 10 ? ", …" : ""})` : "";
+  return [{ subject: check.checkId, partial: check.state === "partial", reason: check.reason, detail: `${check.detail ?? ""}${where}` }];
 }
 
 function details(f: ReportedFinding): string {

@@ -3,6 +3,7 @@
  * their state, and the catalog, so a writer never looks anything up itself.
  */
 import type { CheckMetadata } from "../checks/define.js";
+import type { FleetCoverage } from "../coverage/model.js";
 import type { Finding, Severity } from "../findings/model.js";
 import type { ScanRun } from "../scan/model.js";
 import type { AppliedSuppression, FindingStatus } from "../store/model.js";
@@ -24,6 +25,8 @@ export type ReportedFinding = Finding & {
 export interface ReportInput {
   /** Absent for stored findings queried across scans (`wiscan findings`). */
   scan?: ScanRun;
+  /** The scan's fleet-level coverage, check by check (the scan row keeps only its summary). */
+  fleetCoverage?: FleetCoverage;
   findings: readonly ReportedFinding[];
   /** The catalog, for SARIF rules and JUnit suites: every check, not only those that fired. */
   checks: readonly Pick<CheckMetadata, "id" | "title" | "severityRule" | "risk" | "remediation" | "docsUrl" | "controls">[];

@@ -78,6 +78,18 @@ describe("wiscan scan with an exceptions file", () => {
     // With the demo's store the exit code is recomputed from the store's suppressions: the file's still count.
     const stored = await wiscanIn(cwd, "scan", "--demo", "--check", CHECK, "--output", "json", "--out", "stored.json", "--fail-on", "high");
     expect(stored.code).toBe(0);
+
+    // `wiscan findings` reads the store and honours the same file: not open, but listed as suppressed by it.
+    const open = await wiscanIn(cwd, "findings", "--demo", "--check", CHECK, "--output", "json");
+    expect(open.code, open.stderr).toBe(0);
+    expect((JSON.parse(open.stdout) as { findings: Reported[] }).findings.map((f) => f.id)).not.toContain(target.id);
+    expect(open.stderr).toContain("1 more hidden by exceptions in wiscan.yaml");
+    const suppressed = await wiscanIn(cwd, "findings", "--demo", "--check", CHECK, "--status", "suppressed", "--output", "json");
+    const listed = (JSON.parse(suppressed.stdout) as { findings: Reported[] }).findings.find((f) => f.id === target.id);
+    expect(listed?.suppression).toMatchObject({ id: "wiscan.yaml#1", source: "file" });
+    const withoutFile = await wiscanIn(cwd, "findings", "--demo", "--check", CHECK, "--output", "json", "--config", join(freshDir(), "none.yaml"));
+    expect(withoutFile.code).toBe(2);
+    expect(withoutFile.stderr).toContain("cannot read the exceptions file");
   });
 
   it("reports an expired exception on stderr and does not apply it", async () => {

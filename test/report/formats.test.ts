@@ -119,16 +119,25 @@ describe("JUnit", () => {
     const xml = readFileSync(await scanTo("junit", "--fail-on", "high"), "utf8");
     expect(XMLValidator.validate(xml)).toBe(true);
     const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", isArray: (name) => name === "testsuite" || name === "testcase" }).parse(xml) as {
-      testsuites: { tests: string; failures: string; testsuite: Array<{ name: string; testcase: Array<{ name: string; failure?: unknown }> }> };
+      testsuites: { tests: string; failures: string; testsuite: Array<{ name: string; testcase: Array<{ name: string; failure?: unknown; skipped?: { message: string } }> }> };
     };
     const suites = parsed.testsuites.testsuite;
     const clusters = new Set(report.scan.clusters.map((c) => c.cluster));
-    expect(new Set(suites.map((s) => s.name))).toEqual(new Set([...clusters, ...(report.findings.some((f) => f.resource.cluster === undefined) ? ["fleet"] : [])]));
-    const cases = suites.flatMap((s) => s.testcase).filter((c) => c.name !== "no findings");
+    const fleetGaps = (report.scan.coverage?.gaps ?? []).some((g) => !clusters.has(g.where));
+    expect(new Set(suites.map((s) => s.name))).toEqual(new Set([...clusters, ...(report.findings.some((f) => f.resource.cluster === undefined) || fleetGaps ? ["fleet"] : [])]));
+    const notChecked = (name: string) => / (not|partly) checked$/.test(name);
+    const cases = suites.flatMap((s) => s.testcase).filter((c) => c.name !== "no findings" && !notChecked(c.name));
     expect(cases).toHaveLength(report.findings.length);
     const high = report.findings.filter((f) => f.severity === "high").length;
     expect(Number(parsed.testsuites.failures)).toBe(high);
     expect(cases.filter((c) => c.failure !== undefined)).toHaveLength(high);
+    // A cluster the scan could not reach is not a clean one: its checks are skipped with the reason, none passes.
+    const unreachable = report.scan.clusters.find((c) => c.status === "unreachable")!;
+    const unreachableCases = suites.find((s) => s.name === unreachable.cluster)!.testcase;
+    expect(unreachableCases.map((c) => c.name)).not.toContain("no findings");
+    const skippedChecks = unreachableCases.filter((c) => notChecked(c.name));
+    expect(skippedChecks.length).toBeGreaterThan(5);
+    for (const c of skippedChecks) expect(c.skipped?.message).toMatch(/^unreachable: /);
   }, 120_000);
 
   it("without --fail-on every finding is a failure", async () => {
