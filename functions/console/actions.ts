@@ -21,6 +21,7 @@ import { notFound, routeParameter } from "../http/respond.js";
 import { findingsStore } from "../http/store-instance.js";
 import { createSuppression, deleteSuppression } from "../http/suppressions.js";
 import { startScan } from "../scans/start.js";
+import { csrfKey } from "./csrf-key-instance.js";
 import { readForm, render, respondPage, seeOther } from "./page.js";
 
 type FormField = (name: string) => string | undefined;
@@ -30,7 +31,7 @@ async function acceptForm(request: HttpRequest, role: AppRole): Promise<{ caller
   const caller = requireRole(request, role);
   checkSameOrigin(request);
   const field = await readForm(request);
-  verifyCsrfToken(field(CSRF_FIELD), caller, new Date());
+  verifyCsrfToken(field(CSRF_FIELD), caller, new Date(), await csrfKey());
   return { caller, field };
 }
 

@@ -18,6 +18,7 @@ import { FINDING_PAGE, FINDINGS_PAGE, OVERVIEW_PAGE, SCAN_PAGE, SCANS_PAGE } fro
 import { notFound, queryParameters, routeParameter } from "../http/respond.js";
 import { findingsStore } from "../http/store-instance.js";
 import { instanceStatus } from "../scans/scan-instances.js";
+import { csrfKey } from "./csrf-key-instance.js";
 import { pageParameters, render, respondPage } from "./page.js";
 
 export async function overviewPage(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -60,7 +61,7 @@ export async function findingPage(request: HttpRequest, context: InvocationConte
     const view = buildFindingPageView(pageChrome(found.finding.title, "findings", caller), {
       found,
       permissions: permissionsOf(caller),
-      csrf: issueCsrfToken(caller, now),
+      csrf: issueCsrfToken(caller, now, await csrfKey()),
       now,
       maxDays: store.suppressionMaxDays,
       notice: done as Notice | undefined,
@@ -74,7 +75,7 @@ export async function scansPage(request: HttpRequest, context: InvocationContext
     const caller = requireRole(request, APP_ROLES.readFindings);
     const page = parsePageRequest(queryParameters(request, PAGE_PARAMETERS), 20);
     const scans = await (await findingsStore()).listScans(page);
-    return render(SCANS_PAGE, buildScansPageView(pageChrome("Scans", "scans", caller), scans, permissionsOf(caller), issueCsrfToken(caller, new Date())));
+    return render(SCANS_PAGE, buildScansPageView(pageChrome("Scans", "scans", caller), scans, permissionsOf(caller), issueCsrfToken(caller, new Date(), await csrfKey())));
   });
 }
 
@@ -88,7 +89,7 @@ export async function scanPage(request: HttpRequest, context: InvocationContext)
     if (!SCAN_ID.test(id) || id.includes(":")) throw new InvalidParameterError("id", "is not a scan id");
     const [stored, orchestration] = await Promise.all([(await findingsStore()).getScan(id), orchestrationOf(context, id)]);
     if (stored === undefined && orchestration === undefined) return notFound(`Scan ${id}`);
-    const view = buildScanPageView(pageChrome(`Scan ${id}`, "scans", caller), id, stored, orchestration, permissionsOf(caller), issueCsrfToken(caller, new Date()));
+    const view = buildScanPageView(pageChrome(`Scan ${id}`, "scans", caller), id, stored, orchestration, permissionsOf(caller), issueCsrfToken(caller, new Date(), await csrfKey()));
     return render(SCAN_PAGE, view);
   });
 }

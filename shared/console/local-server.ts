@@ -10,7 +10,7 @@
  * as the platform does), and platform authentication is switched on for the
  * process while a server runs (WEBSITE_AUTH_ENABLED=True), so the handlers
  * read the caller exactly as in Azure. One store per process: the handlers
- * share the query API's store instance.
+ * share the query API's store instance and the console's CSRF key.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -18,11 +18,13 @@ import { randomUUID } from "node:crypto";
 import azfn, { type HttpHandler, type HttpResponseInit } from "@azure/functions";
 import { CLIENT_PRINCIPAL_HEADER, CLIENT_PRINCIPAL_IDP_HEADER } from "../auth/index.js";
 import type { WiscanConfig } from "../config/index.js";
-import { createFindingsStore } from "../store/index.js";
+import { createFindingsStore, DEFAULT_TABLE_PREFIX, tableClientFactory } from "../store/index.js";
 import { CONSOLE_ROUTE_TABLE } from "../../functions/console/routes.js";
 import { apiHandler } from "../../functions/http/routes.js";
 import { FINDING_ROUTES } from "../../functions/http/findings.js";
 import { useFindingsStore } from "../../functions/http/store-instance.js";
+import { useCsrfKey } from "../../functions/console/csrf-key-instance.js";
+import { CONSOLE_TABLE_SUFFIX, loadOrCreateCsrfKey } from "./csrf-key.js";
 import { CONSOLE_PREFIX } from "./paths.js";
 
 export interface LocalCaller {
@@ -110,6 +112,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const store = await createFindingsStore(options.store, { ...(options.tablePrefix !== undefined && { tablePrefix: options.tablePrefix }) });
   await store.ensureTables();
   useFindingsStore(store);
+  const keys = tableClientFactory(options.store)(`${options.tablePrefix ?? DEFAULT_TABLE_PREFIX}${CONSOLE_TABLE_SUFFIX}`);
+  await keys.createTable();
+  useCsrfKey(await loadOrCreateCsrfKey(keys));
   const principal = clientPrincipalHeader(options.caller);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 

@@ -9,12 +9,13 @@
  * (AppServiceAuthSession), which a browser sends with a form another site
  * posts to us. Every POST therefore carries a token bound to the signed-in
  * caller: HMAC-SHA256 over the caller's object id and the time it was issued,
- * keyed by CONSOLE_CSRF_KEY, valid for CSRF_TOKEN_HOURS. Another site can
+ * under the key kept in the findings storage account (./csrf-key.ts), valid
+ * for CSRF_TOKEN_HOURS. Another site can
  * neither read it (same-origin policy, no CORS) nor make it (no key). The
  * browser's own signals are checked too: Sec-Fetch-Site must be same-origin
  * when sent, and Origin must be this host when sent.
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Caller } from "../auth/index.js";
 
 export const CONTENT_SECURITY_POLICY =
@@ -32,32 +33,12 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export const CSRF_FIELD = "csrf";
-export const CSRF_KEY_SETTING = "CONSOLE_CSRF_KEY";
 /** A form stays valid for a working day; a stale one asks to reload the page. */
 export const CSRF_TOKEN_HOURS = 12;
-const MIN_KEY_BYTES = 32;
 
 /** The form was not posted by one of our pages, for this caller, recently: 403 with the reason. */
 export class CsrfError extends Error {
   override readonly name = "CsrfError";
-}
-
-let processKey: Buffer | undefined;
-
-/**
- * CONSOLE_CSRF_KEY (base64, at least 32 bytes), or a random key for this
- * process when unset: forms then stop working after a restart or on another
- * instance, so the deployment sets it (infra/modules/function-app.bicep).
- */
-export function csrfKey(env: Readonly<Record<string, string | undefined>> = process.env): Buffer {
-  const configured = env[CSRF_KEY_SETTING];
-  if (configured !== undefined && configured.trim() !== "") {
-    const key = Buffer.from(configured.trim(), "base64");
-    if (key.length < MIN_KEY_BYTES) throw new Error(`${CSRF_KEY_SETTING} must be at least ${MIN_KEY_BYTES} bytes, base64-encoded (e.g. openssl rand -base64 32)`);
-    return key;
-  }
-  processKey ??= randomBytes(MIN_KEY_BYTES);
-  return processKey;
 }
 
 function mac(key: Buffer, callerId: string, issued: string): string {
@@ -65,13 +46,13 @@ function mac(key: Buffer, callerId: string, issued: string): string {
 }
 
 /** A token for the forms of a page shown to this caller. */
-export function issueCsrfToken(caller: Pick<Caller, "id">, now: Date, key: Buffer = csrfKey()): string {
+export function issueCsrfToken(caller: Pick<Caller, "id">, now: Date, key: Buffer): string {
   const issued = Math.floor(now.getTime() / 1000).toString(36);
   return `${issued}.${mac(key, caller.id, issued)}`;
 }
 
 /** Throws CsrfError unless the token was issued to this caller by us within CSRF_TOKEN_HOURS. */
-export function verifyCsrfToken(token: string | undefined, caller: Pick<Caller, "id">, now: Date, key: Buffer = csrfKey()): void {
+export function verifyCsrfToken(token: string | undefined, caller: Pick<Caller, "id">, now: Date, key: Buffer): void {
   if (token === undefined || token.length === 0 || token.length > 200) throw new CsrfError("the form carries no security token: reload the page and submit it again");
   const [issued, given] = token.split(".");
   const issuedMs = Number.parseInt(issued ?? "", 36) * 1000;

@@ -13,8 +13,10 @@ import { listFindings } from "../../../functions/http/findings.js";
 import { useFindingsStore } from "../../../functions/http/store-instance.js";
 import { APP_ROLES } from "../../../shared/auth/index.js";
 import { CONTENT_SECURITY_POLICY } from "../../../shared/console/security.js";
-import { finding, health, saFinding, scanRun, testStore } from "../../store/fixtures.js";
-import { clusterId, SUB_A } from "../../store/fixtures.js";
+import { TableClient } from "@azure/data-tables";
+import { useCsrfKey } from "../../../functions/console/csrf-key-instance.js";
+import { CONSOLE_TABLE_SUFFIX, loadOrCreateCsrfKey } from "../../../shared/console/csrf-key.js";
+import { azuriteConnectionString, clusterId, finding, health, saFinding, scanRun, SUB_A, testStore } from "../../store/fixtures.js";
 
 const AUTH_SETTINGS = ["WISCAN_DEV_PRINCIPAL", "WEBSITE_AUTH_ENABLED", "WEBSITE_INSTANCE_ID"] as const;
 let saved: Record<string, string | undefined> = {};
@@ -60,14 +62,24 @@ function form(fields: Record<string, string>, headers: Record<string, string> = 
 const csrfOf = (html: string) => /name="csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
 const errorOf = (html: string) => /id="error-message"[^>]*>([^<]*)</.exec(html)?.[1] ?? "";
 
+/** The key table of a store, as each instance of the app reaches it. */
+function keyTable(prefix: string): TableClient {
+  return TableClient.fromConnectionString(azuriteConnectionString(), `${prefix}${CONSOLE_TABLE_SUFFIX}`, { allowInsecureConnection: true });
+}
+
 beforeAll(async () => {
-  const { store } = await testStore("console");
+  const { store, prefix } = await testStore("console");
   useFindingsStore(store);
+  await keyTable(prefix).createTable();
+  useCsrfKey(await loadOrCreateCsrfKey(keyTable(prefix)));
   const clusters = [health("aks-one"), { ...health("aks-hostile"), cluster: HOSTILE }];
   const all = [hostile, low, high];
   await store.saveScan(scanRun("scan-1", "2026-11-30T06:00:00.000Z", clusters, all), all);
 });
-afterAll(() => useFindingsStore(undefined));
+afterAll(() => {
+  useFindingsStore(undefined);
+  useCsrfKey(undefined);
+});
 
 describe("console pages", () => {
   it("serves the overview with a strict CSP, no caching, and every cluster value escaped", async () => {
@@ -144,6 +156,15 @@ describe("console pages", () => {
 });
 
 describe("console actions", () => {
+  it("signs forms with one key for every instance, made once in the store", async () => {
+    const { prefix } = await testStore("consolekey");
+    await keyTable(prefix).createTable();
+    const [first, second] = await Promise.all([loadOrCreateCsrfKey(keyTable(prefix)), loadOrCreateCsrfKey(keyTable(prefix))]);
+    expect(first.length).toBe(32);
+    expect(second.equals(first)).toBe(true);
+    expect((await loadOrCreateCsrfKey(keyTable(prefix))).equals(first)).toBe(true);
+  });
+
   const suppressPath = `console/findings/${low.id}/suppress`;
   const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
