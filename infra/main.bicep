@@ -361,6 +361,7 @@ output SCANNER_PRINCIPAL_ID string = identity.outputs.principalId
 output SCANNER_CLIENT_ID string = identity.outputs.clientId
 output FUNCTION_APP_NAME string = app.outputs.name
 output FINDINGS_API_BASE_URL string = app.outputs.findingsApiBaseUrl
+output CONSOLE_URL string = app.outputs.consoleUrl
 // What callers ask Entra ID a token for (docs/permissions.md, "Who may do what").
 output WISCAN_API_APPLICATION_ID_URI string = 'api://${apiClientId}'
 output SCAN_MANAGEMENT_GROUP string = managementGroupId

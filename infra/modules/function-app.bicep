@@ -253,7 +253,9 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       // orchestrations are not HTTP; /runtime/webhooks/durabletask would
       // otherwise be reachable from the internet with the system key alone.
       requireAuthentication: true
-      // An API: a status code, never a redirect to a sign-in page.
+      // An API: a status code, never a redirect to a sign-in page. The console's
+      // pages keep this too: browsers sign in at the consoleUrl output
+      // (/.auth/login/aad), so no path is let through unauthenticated (docs/console.md).
       unauthenticatedClientAction: 'Return401'
     }
     httpSettings: {
@@ -265,8 +267,10 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
         registration: {
           clientId: apiClientId
           openIdIssuer: openIdIssuer
-          // No clientSecretSettingName: the platform only validates bearer
-          // tokens, it never signs anyone in itself, so the app holds no secret.
+          // No clientSecretSettingName: the app holds no secret. API callers bring
+          // bearer tokens; browsers (the console) sign in with the implicit
+          // flow, an ID token only, once infra/scripts/enable-console-sign-in.sh
+          // has registered the callback (docs/console.md, "Security").
         }
         validation: {
           // v2 tokens carry the client id as audience, v1 tokens the identifier URI.
@@ -292,3 +296,5 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
 output name string = site.name
 output defaultHostName string = site.properties.defaultHostName
 output findingsApiBaseUrl string = 'https://${site.properties.defaultHostName}/api'
+// The web console behind the same sign-in: this address signs a browser in and opens it (docs/console.md).
+output consoleUrl string = 'https://${site.properties.defaultHostName}/.auth/login/aad?post_login_redirect_uri=/api/console'

@@ -19,6 +19,18 @@ if [[ -n "${SCAN_MANAGEMENT_GROUP:-}" ]]; then
   fi
 fi
 
+# The console: browsers sign in through the API's registration (docs/console.md).
+api_client_id="${WISCAN_API_APPLICATION_ID_URI#api://}"
+app_host="${FINDINGS_API_BASE_URL#https://}"
+app_host="${app_host%%/*}"
+if [[ -n "$api_client_id" && -n "$app_host" ]]; then
+  if ! "${here}/enable-console-sign-in.sh" "$api_client_id" "$app_host"; then
+    echo "warning: browser sign-in to the console was not enabled (the API works). The registration's owner can run:" >&2
+    echo "         infra/scripts/enable-console-sign-in.sh ${api_client_id} ${app_host}" >&2
+    status=1
+  fi
+fi
+
 cat <<NEXT
 
 Clusters with Entra ID integration and Kubernetes RBAC (not Azure RBAC) also need the
