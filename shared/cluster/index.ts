@@ -10,12 +10,10 @@ export { aadstsEvidence } from "./aadsts.js";
 export { KubeSession, type CallResult, type KubeSessionOptions } from "./kube-session.js";
 export { apiPath } from "./kube-http.js";
 export { scrub } from "./errors.js";
+export { RUN_COMMAND_LISTS, RUN_COMMAND_OUTPUT_LIMIT_BYTES, kubectlListCommand } from "./run-command-lists.js";
 export {
-  RUN_COMMAND_LISTS,
-  RUN_COMMAND_OUTPUT_LIMIT_BYTES,
   clusterInScopes,
   collectSnapshotThroughRunCommand,
-  kubectlGetCommand,
   orThroughRunCommand,
   unreachableDirectly,
   type RunCommandCollectOptions,

@@ -1,8 +1,9 @@
 /**
  * The way into a private cluster whose API server the scanner cannot dial:
  * ARM run command. AKS starts a pod inside the cluster that runs
- * `kubectl get <resources> -A -o json` (and `kubectl logs` for the AADSTS
- * evidence); the JSON lists come back through ARM and go through the same
+ * `kubectl get <resources> -A -o json`, cut down by jq to the fields the
+ * checks read (run-command-lists.ts), and `kubectl logs` for the AADSTS
+ * evidence; the objects come back through ARM and go through the same
  * SnapshotAssembler as the direct path's pages, so both paths give the same
  * snapshot.
  *
@@ -34,7 +35,8 @@ import { AKS_SERVER_APP_ID, clusterTenantOf, entraTokenProvider } from "./access
 import { aadstsEvidence } from "./aadsts.js";
 import { COLLECT_DEFAULTS, logCandidates, logReading, SnapshotAssembler, snapshotWithoutAccess, type SnapshotResource } from "./collect.js";
 import { kindOfStatus, kindOfTransportError, scrub } from "./errors.js";
-import type { AadstsLogEvidence, ClusterSnapshot, CollectionError, CollectionErrorKind, PodSummary } from "./model.js";
+import { firstLines, kindOfKubectlError, readLists, RUN_COMMAND_ACTION, RUN_COMMAND_LISTS, type CommandFailure, type CommandOutcome } from "./run-command-lists.js";
+import type { AadstsLogEvidence, ClusterSnapshot, CollectionError, PodSummary } from "./model.js";
 
 /**
  * Only what is needed of a ContainerServiceClient bound to the cluster's
@@ -59,35 +61,8 @@ export interface RunCommandCollectOptions {
   pollIntervalMs?: number;
 }
 
-/** What AKS keeps of a command's output. */
-export const RUN_COMMAND_OUTPUT_LIMIT_BYTES = 512 * 1024;
 /** The logs of one namespace share one command's output; leave room for the prefixes. */
 const LOG_OUTPUT_BUDGET_BYTES = 384 * 1024;
-
-/**
- * The lists, grouped so that few commands run (each starts a pod) and each
- * output stays well under the limit on a typical cluster; pods, the largest,
- * go alone.
- */
-export const RUN_COMMAND_LISTS: ReadonlyArray<readonly SnapshotResource[]> = [
-  ["namespaces", "serviceaccounts", "services", "mutatingwebhookconfigurations"],
-  ["deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"],
-  ["pods"],
-];
-
-const API_GROUP: Readonly<Record<SnapshotResource, string>> = {
-  namespaces: "",
-  serviceaccounts: "",
-  pods: "",
-  services: "",
-  deployments: "apps",
-  statefulsets: "apps",
-  daemonsets: "apps",
-  replicasets: "apps",
-  jobs: "batch",
-  cronjobs: "batch",
-  mutatingwebhookconfigurations: "admissionregistration.k8s.io",
-};
 
 const RESOURCE_OF_KIND: Readonly<Record<string, SnapshotResource>> = {
   Namespace: "namespaces",
@@ -106,13 +81,6 @@ const RESOURCE_OF_KIND: Readonly<Record<string, SnapshotResource>> = {
 /** What a cluster with apiServerAccessProfile.disableRunCommand gets instead of a command. */
 export const RUN_COMMAND_DISABLED_MESSAGE =
   "run command is disabled on this cluster (apiServerAccessProfile.disableRunCommand is true): AKS refuses every command, so the cluster can only be scanned over a network path to its API server";
-
-/** The ARM action run command needs, as scan.forbidden names permissions. */
-const RUN_COMMAND_ACTION = { resource: "Microsoft.ContainerService/managedClusters/runCommand", verb: "action", group: "Microsoft.ContainerService" };
-
-export function kubectlGetCommand(resources: readonly SnapshotResource[]): string {
-  return `kubectl get ${resources.join(",")} -A -o json`;
-}
 
 /**
  * True when a scope list names the cluster: its subscription id or its
@@ -184,24 +152,13 @@ export async function collectSnapshotThroughRunCommand(
   }
   const runner = new CommandRunner(cluster, deps, options);
 
-  const outputs = await Promise.all(RUN_COMMAND_LISTS.map(async (resources) => ({ resources, result: await runner.run(kubectlGetCommand(resources)) })));
+  const read = await Promise.all(RUN_COMMAND_LISTS.map((resources) => readLists((command) => runner.run(command), resources)));
   const items = new Map<SnapshotResource, unknown[]>();
-  for (const { resources, result } of outputs) {
-    if (!result.ok) {
-      for (const resource of resources) record(snapshot.errors, listError(resource, result.error));
-      continue;
-    }
-    const list = parseList(result.logs);
-    if (list === undefined) {
-      const truncated = Buffer.byteLength(result.logs) >= RUN_COMMAND_OUTPUT_LIMIT_BYTES;
-      const message = truncated
-        ? `the output of "${kubectlGetCommand(resources)}" exceeded run command's 512 KiB limit and was cut`
-        : `the output of "${kubectlGetCommand(resources)}" is not a JSON list${notJsonHint(result.logs)}`;
-      for (const resource of resources) record(snapshot.errors, { kind: "error", resource, verb: "list", group: API_GROUP[resource], message });
-      continue;
-    }
+  for (const { resources, objects, errors } of read) {
+    for (const error of errors) record(snapshot.errors, error);
+    if (objects === undefined) continue;
     for (const resource of resources) items.set(resource, []);
-    for (const item of list) {
+    for (const item of objects) {
       const resource = RESOURCE_OF_KIND[(item as { kind?: string }).kind ?? ""];
       if (resource !== undefined) items.get(resource)?.push(item);
     }
@@ -317,16 +274,6 @@ function logTarget(namespace: string) {
   return { resource: "pods/log", verb: "get", group: "", namespace };
 }
 
-type CommandOutcome = { ok: true; logs: string } | { ok: false; error: CommandFailure };
-
-interface CommandFailure {
-  kind: CollectionErrorKind;
-  message: string;
-  httpStatus?: number;
-  /** True when ARM itself refused or failed (the command never ran in the cluster). */
-  arm: boolean;
-}
-
 /** Runs commands through ARM, a few at a time, with the caller's Entra token for the cluster where AKS asks for one. */
 class CommandRunner {
   commands = 0;
@@ -418,12 +365,6 @@ export function withoutRunCommandRetry(pipeline: Pipeline | undefined): void {
   pipeline.addPolicy(wrapped, { phase: "Retry" });
 }
 
-function listError(resource: SnapshotResource, failure: CommandFailure): CollectionError {
-  // When ARM refused, the permission missing is run command's, not the list's.
-  if (failure.arm) return { kind: failure.kind, ...RUN_COMMAND_ACTION, message: failure.message, ...(failure.httpStatus !== undefined && { httpStatus: failure.httpStatus }) };
-  return { kind: failure.kind, resource, verb: "list", group: API_GROUP[resource], message: failure.message };
-}
-
 /** One entry per failure kind and target, as the direct path keeps them. */
 function record(errors: CollectionError[], error: CollectionError): void {
   const duplicate = errors.some((known) => known.kind === error.kind && known.resource === error.resource && known.verb === error.verb && known.namespace === error.namespace);
@@ -435,37 +376,6 @@ function armFailure(error: unknown): CommandFailure {
   const message = scrub(typeof record.message === "string" ? record.message : String(error));
   if (typeof record.statusCode === "number") return { kind: kindOfStatus(record.statusCode), message, httpStatus: record.statusCode, arm: true };
   return { kind: kindOfTransportError(error), message, arm: true };
-}
-
-/** kubectl's own words for a refusal. */
-function kindOfKubectlError(logs: string): CollectionErrorKind {
-  if (/\bforbidden\b/i.test(logs)) return "forbidden";
-  if (/\bUnauthorized\b/.test(logs)) return "unauthorized";
-  return "error";
-}
-
-function firstLines(text: string): string {
-  return text.split("\n").filter((line) => line.trim() !== "").slice(0, 3).join(" ");
-}
-
-/**
- * The first line of output that is not JSON, to say what kubectl printed
- * instead (": error: ..."): never a line of the objects themselves, which can
- * hold environment values.
- */
-function notJsonHint(logs: string): string {
-  const line = logs.split("\n").find((l) => l.trim() !== "");
-  if (line === undefined || /[{}[\]"]/.test(line)) return "";
-  return `: ${scrub(line.slice(0, 200))}`;
-}
-
-function parseList(logs: string): unknown[] | undefined {
-  try {
-    const value = JSON.parse(logs) as { items?: unknown };
-    return Array.isArray(value.items) ? value.items : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function finish(snapshot: ClusterSnapshot, runner: CommandRunner, started: number): ClusterSnapshot {

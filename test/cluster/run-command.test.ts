@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubectlGetCommand, RUN_COMMAND_LISTS, type ClusterSnapshot } from "../../shared/cluster/index.js";
+import { kubectlListCommand, RUN_COMMAND_LISTS, RUN_COMMAND_OUTPUT_LIMIT_BYTES, type ClusterSnapshot } from "../../shared/cluster/index.js";
 import { createAzureScanDependencies, type AzureScanSettings } from "../../shared/engine/azure-dependencies.js";
 import { scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
 import type { Finding } from "../../shared/findings/index.js";
@@ -142,7 +142,7 @@ describe("a cluster that is neither reachable nor allowed for run command", () =
 });
 
 describe("the simulated run command", () => {
-  it("runs the commands the collector sends and refuses any other with exit code 1", async () => {
+  it("runs the commands the collector sends through the real jq and refuses any other with exit code 1", async () => {
     const clients = clientsFor(unreachable);
     const cluster = privateCluster();
     const token = await clients.credential.getToken("6dae42f8-4368-4678-94ff-3960e28e3630/.default");
@@ -150,31 +150,96 @@ describe("the simulated run command", () => {
       clients.containerService(cluster.subscriptionId).managedClusters.beginRunCommandAndWait(cluster.resourceGroup, cluster.name, { command, clusterToken: token!.token });
 
     for (const resources of RUN_COMMAND_LISTS) {
-      const result = await run(kubectlGetCommand(resources));
+      const result = await run(kubectlListCommand(resources));
       expect(result).toMatchObject({ provisioningState: "Succeeded", exitCode: 0 });
-      expect((JSON.parse(result.logs ?? "") as { kind: string }).kind).toBe("List");
+      const lines = (result.logs ?? "").trimEnd().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.at(-1)).toEqual({ "wiscan-list-end": lines.length - 1 });
     }
     const refused = await run("kubectl delete namespace payments");
     expect(refused).toMatchObject({ provisioningState: "Succeeded", exitCode: 1 });
     expect(refused.logs).toMatch(/^error: /);
-    const withoutToken = await clients.containerService(cluster.subscriptionId).managedClusters.beginRunCommandAndWait(cluster.resourceGroup, cluster.name, { command: kubectlGetCommand(["pods"]) });
+    // A pipeline ends with jq's status: kubectl's failure shows only in the output, which has no trailer.
+    const failedList = await run("kubectl get widgets -A -o json | jq -c '.items[]'");
+    expect(failedList).toMatchObject({ exitCode: 0, logs: 'error: the server doesn\'t have a resource type "widgets"\n' });
+    const badFilter = await run("kubectl get pods -A -o json | jq -c '.items[] | {'");
+    expect(badFilter).toMatchObject({ exitCode: 3, logs: expect.stringMatching(/compile error/) });
+    const withoutToken = await clients.containerService(cluster.subscriptionId).managedClusters.beginRunCommandAndWait(cluster.resourceGroup, cluster.name, { command: kubectlListCommand(["pods"]) });
     expect(withoutToken).toMatchObject({ exitCode: 1, logs: expect.stringMatching(/Unauthorized/) });
   });
+});
 
-  it("cuts output at 512 KiB, and the collector reports the list as incomplete rather than short", async () => {
-    const fleet = generateFleet({ clusters: 1, podsPerCluster: 1500, seed: 3 });
-    const name = fleet.azure.managedClusters[0]!.name;
-    const big = await startFleetSimulator({ fleet, faults: { rules: [{ family: "kubernetes", cluster: name, fault: "unreachable" }] } });
-    try {
-      const { snapshots } = await scan(big, name, { runCommandScopes: [fleet.azure.subscriptions[0]!.subscriptionId] });
-      expect(snapshots[0]!.accessPath).toBe("run-command");
-      const errors = snapshots[0]!.errors;
-      expect(errors).toContainEqual(expect.objectContaining({ kind: "error", resource: "pods", verb: "list", message: expect.stringMatching(/512 KiB/) }));
-      for (const error of errors) expect(error.message).toMatch(/exceeded run command's 512 KiB limit/);
-      expect(snapshots[0]!.pods).toEqual([]);
-      expect(snapshots[0]!.serviceAccounts.length).toBeGreaterThan(0);
-    } finally {
-      await big.close();
-    }
+describe("a private cluster of real size through run command", () => {
+  /** 1,500 pods: `kubectl get pods -A -o json` is megabytes, the projection pages by namespace. */
+  const fleet = generateFleet({ clusters: 1, podsPerCluster: 1500, serviceAccountsPerCluster: 120, misconfigurationRate: 1, seed: 3 });
+  const name = fleet.azure.managedClusters[0]!.name;
+  const subscription = fleet.azure.subscriptions[0]!.subscriptionId;
+  let big: Simulator;
+  let bigDirect: Simulator;
+
+  beforeAll(async () => {
+    big = await startFleetSimulator({ fleet, faults: { rules: [{ family: "kubernetes", cluster: name, fault: "unreachable" }] } });
+    bigDirect = await startFleetSimulator({ fleet, faults: {} });
+  }, 60_000);
+  afterAll(async () => {
+    await big?.close();
+    await bigDirect?.close();
   });
+
+  it("cuts a plain kubectl get at 512 KiB, as AKS does", async () => {
+    const clients = clientsFor(big);
+    const cluster = fleet.azure.managedClusters[0]!;
+    const token = await clients.credential.getToken("6dae42f8-4368-4678-94ff-3960e28e3630/.default");
+    const resourceGroup = cluster.id.split("/")[4]!;
+    const result = await clients
+      .containerService(subscription)
+      .managedClusters.beginRunCommandAndWait(resourceGroup, name, { command: "kubectl get pods -A -o json", clusterToken: token!.token });
+    expect(Buffer.byteLength(result.logs ?? "")).toBe(RUN_COMMAND_OUTPUT_LIMIT_BYTES);
+  });
+
+  it("gives the same snapshot and findings as its API server", async () => {
+    const viaApiServer = await scan(bigDirect, name);
+    const viaRunCommand = await scan(big, name, { runCommandScopes: [subscription] });
+    const [snapshot] = viaRunCommand.snapshots;
+    expect(snapshot!.accessPath).toBe("run-command");
+    expect(snapshot!.errors).toEqual([]);
+    expect(snapshot!.stats.podsSeen).toBe(1500);
+    expect(viaApiServer.snapshots[0]!.stats.podsSeen).toBe(1500);
+    expect(contents(snapshot!)).toEqual(contents(viaApiServer.snapshots[0]!));
+    // More commands than the three lists: the pods were read a few namespaces at a time.
+    expect(snapshot!.stats.requests).toBeGreaterThan(4);
+    const findings = clusterFindings(viaRunCommand.outcome, name);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(withoutLastSeen(findings)).toEqual(withoutLastSeen(clusterFindings(viaApiServer.outcome, name)));
+  }, 60_000);
+});
+
+describe("a namespace too large for run command's output even projected", () => {
+  it("is a gap named by namespace: coverage partial, never an absence", async () => {
+    const fleet = generateFleet({ clusters: 1, podsPerCluster: 400, seed: 5 });
+    const name = fleet.azure.managedClusters[0]!.name;
+    const objects = fleet.clusters.get(name)!;
+    const crowded = objects.find((o) => o.kind === "Namespace" && o.metadata.name !== "kube-system" && o.metadata.labels?.team !== undefined)!.metadata.name;
+    // Labels are kept by the projection: 3 kB of them on each of 200 pods is 600 kB.
+    const pods = objects.filter((o) => o.kind === "Pod" && o.metadata.namespace === crowded);
+    const template = pods[0]!;
+    for (let i = pods.length; i < 200; i++) objects.push({ ...template, metadata: { ...template.metadata, name: `filler-${i}`, uid: `filler-${i}` } });
+    for (const pod of objects.filter((o) => o.kind === "Pod" && o.metadata.namespace === crowded)) {
+      pod.metadata = { ...pod.metadata, labels: { ...pod.metadata.labels, "example.com/notes": "x".repeat(63), ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`example.com/tag-${i}`, "v".repeat(60)])) } };
+    }
+    const sim = await startFleetSimulator({ fleet, faults: { rules: [{ family: "kubernetes", cluster: name, fault: "unreachable" }] } });
+    try {
+      const { outcome, snapshots } = await scan(sim, name, { runCommandScopes: [fleet.azure.subscriptions[0]!.subscriptionId] });
+      const [snapshot] = snapshots;
+      expect(snapshot!.accessPath).toBe("run-command");
+      expect(snapshot!.errors).toEqual([
+        expect.objectContaining({ kind: "error", resource: "pods", verb: "list", namespace: crowded, message: expect.stringMatching(/512 KiB limit.*namespace .* alone holds/) }),
+      ]);
+      expect(snapshot!.pods.some((pod) => pod.namespace === crowded)).toBe(false);
+      expect(snapshot!.pods.length).toBeGreaterThan(0);
+      const podCheck = outcome.scan.clusters[0]!.coverage?.checks.find((c) => c.checkId === "pod.not-mutated");
+      expect(podCheck).toMatchObject({ state: "partial", namespaces: [crowded] });
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
 });

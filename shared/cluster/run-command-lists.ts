@@ -1,0 +1,168 @@
+/**
+ * Reading the lists through run command within its 512 KiB of output: one
+ * projected command per group of resources; when AKS cut that output, the
+ * projected size of each namespace is asked for and the namespaces are read
+ * again in runs that fit. What still does not fit is a gap named by
+ * namespace (coverage partial), never a shorter list taken for the whole.
+ */
+import type { SnapshotResource } from "./collect.js";
+import { scrub } from "./errors.js";
+import type { CollectionError, CollectionErrorKind } from "./model.js";
+import {
+  isNamespaceName,
+  packNamespaces,
+  parseListOutput,
+  parseSizes,
+  projectionFilter,
+  shellQuoted,
+  sizingFilter,
+  type ListSelection,
+} from "./run-command-projection.js";
+
+/** What AKS keeps of a command's output (azure-aks-docs, access-private-cluster.md: "The output for `command invoke` is limited to 512kB in size"). */
+export const RUN_COMMAND_OUTPUT_LIMIT_BYTES = 512 * 1024;
+/**
+ * An output that did not end and is at least this long was cut by AKS: a
+ * little under the limit, whichever way AKS counts a kB (512,000 or 524,288
+ * bytes).
+ */
+const CUT_THRESHOLD_BYTES = 500 * 1000;
+/** What one paged command may print: room under the limit for objects created meanwhile and kubectl's warnings. */
+export const PAGE_BUDGET_BYTES = 400 * 1000;
+
+/**
+ * The lists, grouped so that few commands run (each starts a pod); pods, the
+ * largest, go alone.
+ */
+export const RUN_COMMAND_LISTS: ReadonlyArray<readonly SnapshotResource[]> = [
+  ["namespaces", "serviceaccounts", "services", "mutatingwebhookconfigurations"],
+  ["deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"],
+  ["pods"],
+];
+
+export const API_GROUP: Readonly<Record<SnapshotResource, string>> = {
+  namespaces: "",
+  serviceaccounts: "",
+  pods: "",
+  services: "",
+  deployments: "apps",
+  statefulsets: "apps",
+  daemonsets: "apps",
+  replicasets: "apps",
+  jobs: "batch",
+  cronjobs: "batch",
+  mutatingwebhookconfigurations: "admissionregistration.k8s.io",
+};
+
+export type CommandOutcome = { ok: true; logs: string } | { ok: false; error: CommandFailure };
+
+export interface CommandFailure {
+  kind: CollectionErrorKind;
+  message: string;
+  httpStatus?: number;
+  /** True when ARM itself refused or failed (the command never ran in the cluster). */
+  arm: boolean;
+}
+
+/** `kubectl get <resources> -A -o json`, projected on the command pod (see run-command-projection.ts). */
+export function kubectlListCommand(resources: readonly SnapshotResource[], selection: ListSelection = { all: true }): string {
+  return `kubectl get ${resources.join(",")} -A -o json | jq -c ${shellQuoted(projectionFilter(selection))}`;
+}
+
+/** How many bytes each namespace's projected objects of these resources take. */
+export function kubectlSizingCommand(resources: readonly SnapshotResource[]): string {
+  return `kubectl get ${resources.join(",")} -A -o json | jq -c ${shellQuoted(sizingFilter())}`;
+}
+
+export interface ListsRead {
+  resources: readonly SnapshotResource[];
+  /** The objects read; undefined when none of the group could be read. */
+  objects?: unknown[];
+  errors: CollectionError[];
+}
+
+/**
+ * One group of lists: whole when it fits, else paged by namespace.
+ *
+ * @example
+ *   const { objects, errors } = await readLists((command) => runner.run(command), ["pods"]);
+ */
+export async function readLists(run: (command: string) => Promise<CommandOutcome>, resources: readonly SnapshotResource[]): Promise<ListsRead> {
+  const whole = await readOnce(run, resources, { all: true });
+  if (whole.outcome === "read") return { resources, objects: whole.objects, errors: [] };
+  if (whole.outcome === "failed") return { resources, errors: resources.map((resource) => whole.error(resource)) };
+
+  const sizing = await run(kubectlSizingCommand(resources));
+  const sizes = sizing.ok ? parseSizes(sizing.logs) : undefined;
+  if (sizes === undefined || sizes.some((size) => !isNamespaceName(size.namespace))) {
+    const why = sizing.ok ? "the size of each namespace could not be read" : `the sizes could not be read: ${sizing.error.message}`;
+    return { resources, errors: resources.map((resource) => cutError(resource, undefined, `${outputCut(resources)}, and ${why}`)) };
+  }
+  const { batches, tooLarge } = packNamespaces(sizes, PAGE_BUDGET_BYTES);
+  const errors: CollectionError[] = [];
+  for (const size of tooLarge) {
+    const message = `${outputCut(resources)}: namespace ${size.namespace || "(cluster-scoped objects)"} alone holds ${size.count} objects, ${Math.round(size.bytes / 1000)} kB even cut down to the fields the checks read`;
+    errors.push(...resources.map((resource) => cutError(resource, size.namespace, message)));
+  }
+  const pages = await Promise.all(batches.map((namespaces) => readOnce(run, resources, { namespaces })));
+  const objects: unknown[] = [];
+  pages.forEach((page, index) => {
+    if (page.outcome === "read") objects.push(...page.objects);
+    else for (const namespace of batches[index] ?? []) errors.push(...resources.map((resource) => page.error(resource, namespace)));
+  });
+  return { resources, objects, errors };
+}
+
+type OnceRead =
+  | { outcome: "read"; objects: unknown[] }
+  | { outcome: "cut" | "failed"; error: (resource: SnapshotResource, namespace?: string) => CollectionError };
+
+async function readOnce(run: (command: string) => Promise<CommandOutcome>, resources: readonly SnapshotResource[], selection: ListSelection): Promise<OnceRead> {
+  const result = await run(kubectlListCommand(resources, selection));
+  if (!result.ok) {
+    const failure = result.error;
+    return { outcome: "failed", error: (resource, namespace) => withNamespace(listError(resource, failure), namespace) };
+  }
+  const parsed = parseListOutput(result.logs);
+  if (parsed.complete) return { outcome: "read", objects: parsed.items };
+  if (Buffer.byteLength(result.logs) >= CUT_THRESHOLD_BYTES) {
+    return { outcome: "cut", error: (resource, namespace) => cutError(resource, namespace, outputCut(resources)) };
+  }
+  // kubectl failed before jq saw a list (jq, last in the pipeline, still ended with 0): its own words say why.
+  const said = parsed.otherLines.join("\n");
+  const message = said.trim() === "" ? `"kubectl get ${resources.join(",")}" printed no list` : scrub(firstLines(said));
+  const failure: CommandFailure = { kind: kindOfKubectlError(said), message, arm: false };
+  return { outcome: "failed", error: (resource, namespace) => withNamespace(listError(resource, failure), namespace) };
+}
+
+function outputCut(resources: readonly SnapshotResource[]): string {
+  return `the output of "kubectl get ${resources.join(",")}" exceeded run command's 512 KiB limit and was cut`;
+}
+
+function cutError(resource: SnapshotResource, namespace: string | undefined, message: string): CollectionError {
+  return { kind: "error", resource, verb: "list", group: API_GROUP[resource], ...(namespace && { namespace }), message };
+}
+
+function withNamespace(error: CollectionError, namespace: string | undefined): CollectionError {
+  return namespace && error.verb === "list" ? { ...error, namespace } : error;
+}
+
+/** The ARM action run command needs, as scan.forbidden names permissions. */
+export const RUN_COMMAND_ACTION = { resource: "Microsoft.ContainerService/managedClusters/runCommand", verb: "action", group: "Microsoft.ContainerService" };
+
+export function listError(resource: SnapshotResource, failure: CommandFailure): CollectionError {
+  // When ARM refused, the permission missing is run command's, not the list's.
+  if (failure.arm) return { kind: failure.kind, ...RUN_COMMAND_ACTION, message: failure.message, ...(failure.httpStatus !== undefined && { httpStatus: failure.httpStatus }) };
+  return { kind: failure.kind, resource, verb: "list", group: API_GROUP[resource], message: failure.message };
+}
+
+/** kubectl's own words for a refusal. */
+export function kindOfKubectlError(logs: string): CollectionErrorKind {
+  if (/\bforbidden\b/i.test(logs)) return "forbidden";
+  if (/\bUnauthorized\b/.test(logs)) return "unauthorized";
+  return "error";
+}
+
+export function firstLines(text: string): string {
+  return text.split("\n").filter((line) => line.trim() !== "").slice(0, 3).join(" ");
+}

@@ -1,0 +1,169 @@
+/**
+ * What run command prints of a list: not `kubectl get -o json` as it is (a
+ * real pod is 5-15 kB with managedFields, probes and status; 512 KiB of
+ * output, the most AKS keeps, holds about 75 of them), but each object cut
+ * down on the command pod by jq to the fields summarize.ts reads, one object
+ * a line, then a trailer line with the count. The command pod ships jq
+ * (azure-aks-docs, articles/aks/access-private-cluster.md: "`jq`, `xargs`,
+ * `grep`, and `awk` are available for Bash support").
+ *
+ * The trailer is printed by jq after the last object, so an output without
+ * it did not end: kubectl failed (jq read nothing and printed nothing; in a
+ * pipeline the shell takes jq's exit status, so the failure shows only here)
+ * or AKS cut the output at its limit. Either way the list is not used as if
+ * it were whole.
+ */
+import { WEBHOOK_ENV_NAMES } from "./model.js";
+import { WORKLOAD_IDENTITY_PREFIX } from "./summarize.js";
+
+/** The key of the trailer line, which no Kubernetes object has. */
+export const LIST_END_KEY = "wiscan-list-end";
+/** The key of the sizing line (see sizingFilter). */
+export const SIZES_KEY = "wiscan-sizes";
+
+const jqString = (text: string): string => JSON.stringify(text);
+
+/**
+ * jq definitions: `keep` drops null fields (jq's `{a}` gives `"a": null` for a
+ * missing field, which the summaries would read as present); the rest mirror
+ * namespaceSummary, serviceAccountSummary, podSummary, workloadSummary,
+ * serviceSummary, webhookDeployment and workloadIdentityWebhook.
+ */
+const DEFINITIONS = [
+  "def keep: with_entries(select(.value != null));",
+  `def wi: (. // {}) | with_entries(select(.key | startswith(${jqString(WORKLOAD_IDENTITY_PREFIX)})));`,
+  "def meta: .metadata | {name, namespace, labels, annotations: (.annotations | wi), creationTimestamp, ownerReferences: (if .ownerReferences then [.ownerReferences[] | {kind, name, controller} | keep] else null end)} | keep;",
+  `def env: [(. // [])[] | select(.name | IN(${WEBHOOK_ENV_NAMES.map(jqString).join(", ")})) | {name, value, valueFrom: (if .valueFrom then {} else null end)} | keep];`,
+  "def container: {name, env: (.env | env), volumeMounts: [(.volumeMounts // [])[] | {mountPath}]};",
+  "def tokens: [(.volumes // [])[] | select([(.projected.sources // [])[] | .serviceAccountToken] | any) | {name, projected: {sources: [.projected.sources[] | select(.serviceAccountToken) | {serviceAccountToken}]}}];",
+  "def podspec: (. // {}) | {serviceAccountName, serviceAccount, hostNetwork, initContainers: [(.initContainers // [])[] | container], containers: [(.containers // [])[] | container], volumes: tokens} | keep;",
+  "def template: (. // {}) | {metadata: ((.metadata // {}) | {labels, annotations: (.annotations | wi)} | keep), spec: (.spec | podspec)};",
+  "def replicas: (.status // null) as $s | {kind, metadata: meta, spec: ({replicas: .spec.replicas, template: (.spec.template | template)} | keep), status: (if $s then ($s | {readyReplicas, desiredNumberScheduled, numberReady} | keep) else null end)} | keep;",
+  "def webhook: {name, namespaceSelector, objectSelector, failurePolicy, clientConfig: {service: .clientConfig.service}} | keep;",
+].join(" ");
+
+/** One object as the summaries need it, whatever its kind. */
+const PROJECT = [
+  'if .kind == "Pod" then {kind, metadata: meta, spec: (.spec | podspec), status: ({phase: .status.phase} | keep)}',
+  'elif .kind == "CronJob" then {kind, metadata: meta, spec: {jobTemplate: {spec: {template: (.spec.jobTemplate.spec.template | template)}}}}',
+  'elif .kind == "Deployment" or .kind == "StatefulSet" or .kind == "DaemonSet" or .kind == "ReplicaSet" or .kind == "Job" then replicas',
+  'elif .kind == "Service" then {kind, metadata: meta, spec: ({selector: .spec.selector} | keep)}',
+  'elif .kind == "MutatingWebhookConfiguration" then {kind, metadata: {name: .metadata.name}, webhooks: [(.webhooks // [])[] | webhook]}',
+  "else {kind, metadata: meta} end",
+].join(" ");
+
+/** Which objects of the list a command prints: all, or those of some namespaces ("" for cluster-scoped objects). */
+export type ListSelection = { all: true } | { namespaces: readonly string[] };
+
+function selectNamespaces(selection: ListSelection): string {
+  if ("all" in selection) return "";
+  return `select((.metadata.namespace // "") | IN(${selection.namespaces.map(jqString).join(", ")})) | `;
+}
+
+/** The jq program that prints the selected objects projected, one a line, then the trailer. */
+export function projectionFilter(selection: ListSelection): string {
+  return `${DEFINITIONS} ([.items[] | ${selectNamespaces(selection)}${PROJECT}]) as $kept | ($kept[]), {${jqString(LIST_END_KEY)}: ($kept | length)}`;
+}
+
+/**
+ * The jq program that prints, on one line, how many bytes the projected
+ * objects of each namespace take: what paging by namespace packs into
+ * commands that fit.
+ */
+export function sizingFilter(): string {
+  return `${DEFINITIONS} {${jqString(SIZES_KEY)}: ([.items[] | {namespace: (.metadata.namespace // ""), bytes: (${PROJECT} | tojson | utf8bytelength + 1)}] | group_by(.namespace) | map({namespace: .[0].namespace, count: length, bytes: (map(.bytes) | add)}))}`;
+}
+
+/** Single quotes for the shell: the filters hold no single quote (checked), and namespace names are DNS labels. */
+export function shellQuoted(text: string): string {
+  if (text.includes("'")) throw new Error("a jq filter sent through run command must not contain a single quote");
+  return `'${text}'`;
+}
+
+/** A namespace name as Kubernetes allows it (RFC 1123 label): the only kind embedded in a command. */
+export function isNamespaceName(name: string): boolean {
+  return name === "" || /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name);
+}
+
+export interface ParsedListOutput {
+  /** The objects printed, in order. */
+  items: unknown[];
+  /** True when the trailer was printed with the number of objects seen. */
+  complete: boolean;
+  /** Lines that were not objects (kubectl's errors and warnings), for the message. */
+  otherLines: string[];
+}
+
+/** The lines of a projected list: objects, the trailer, and anything kubectl printed beside them. */
+export function parseListOutput(logs: string): ParsedListOutput {
+  const items: unknown[] = [];
+  const otherLines: string[] = [];
+  let complete = false;
+  for (const line of logs.split("\n")) {
+    if (line.trim() === "") continue;
+    if (!line.startsWith("{")) {
+      otherLines.push(line);
+      continue;
+    }
+    // A line cut short by AKS's limit is no object, and no message either.
+    const value = parseLine(line);
+    if (value === undefined) continue;
+    const end = (value as Record<string, unknown>)[LIST_END_KEY];
+    if (typeof end === "number") complete = end === items.length;
+    else items.push(value);
+  }
+  return { items, complete, otherLines };
+}
+
+export interface NamespaceSize {
+  namespace: string;
+  count: number;
+  bytes: number;
+}
+
+export function parseSizes(logs: string): NamespaceSize[] | undefined {
+  for (const line of logs.split("\n")) {
+    const value = line.startsWith("{") ? parseLine(line) : undefined;
+    const sizes = (value as Record<string, unknown> | undefined)?.[SIZES_KEY];
+    if (!Array.isArray(sizes)) continue;
+    return sizes.filter(
+      (s): s is NamespaceSize => typeof s === "object" && s !== null && typeof s.namespace === "string" && typeof s.count === "number" && typeof s.bytes === "number",
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Namespaces packed, in the order given (the API's), into runs whose
+ * projected objects fit `budget` bytes; a namespace larger than the budget
+ * alone is returned apart, as it cannot be read through run command.
+ */
+export function packNamespaces(sizes: readonly NamespaceSize[], budget: number): { batches: string[][]; tooLarge: NamespaceSize[] } {
+  const batches: string[][] = [];
+  const tooLarge: NamespaceSize[] = [];
+  let current: string[] = [];
+  let used = 0;
+  for (const size of sizes) {
+    if (size.bytes > budget) {
+      tooLarge.push(size);
+      continue;
+    }
+    if (used + size.bytes > budget && current.length > 0) {
+      batches.push(current);
+      current = [];
+      used = 0;
+    }
+    current.push(size.namespace);
+    used += size.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return { batches, tooLarge };
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * kubectl as the run-command pod runs it inside a cluster, for the two
+ * commands the scanner sends:
+ *
+ *   kubectl get <resource>[,<resource>...] -A -o json
+ *   kubectl logs -n <ns> <pod> -c <container> [--tail=N] [--since=Ns] [--timestamps] [--limit-bytes=N] --prefix
+ *
+ * `get` prints a List of the objects, managedFields left out as kubectl
+ * leaves them out by default (`--show-managed-fields=false`: "If true, keep
+ * the managedFields when printing objects in JSON or YAML format"; kubectl
+ * 1.21 and later), indented by four spaces as kubectl's JSON printer does.
+ * `logs` prefixes each line with `[pod/<pod>/<container>]` and fails with
+ * kubectl's error for a container that has not started or a pod that is gone.
+ */
+import type { KubeObject } from "../fleet/model.js";
+import { podLog } from "./logs.js";
+
+/** What a command pod sees of its cluster. */
+export interface ClusterInside {
+  objects: readonly KubeObject[];
+  /** The lines of a container's log, if the fleet gives it one. */
+  logOf: (namespace: string, pod: string, container: string) => readonly string[] | undefined;
+}
+
+export interface CommandRun {
+  exitCode: number;
+  /** What the command printed (stdout and stderr, as run command returns them together). */
+  output: string;
+  /** The JSON value `output` prints, when it prints one: what a pipe hands jq without re-parsing. */
+  json?: unknown;
+}
+
+/** `kubectl get` resource names understood, with the kind of their objects. */
+const GETTABLE: Readonly<Record<string, string>> = {
+  namespaces: "Namespace",
+  serviceaccounts: "ServiceAccount",
+  pods: "Pod",
+  services: "Service",
+  deployments: "Deployment",
+  statefulsets: "StatefulSet",
+  daemonsets: "DaemonSet",
+  replicasets: "ReplicaSet",
+  jobs: "Job",
+  cronjobs: "CronJob",
+  mutatingwebhookconfigurations: "MutatingWebhookConfiguration",
+  clusterroles: "ClusterRole",
+  clusterrolebindings: "ClusterRoleBinding",
+};
+
+export function kubectl(cluster: ClusterInside, args: readonly string[]): CommandRun {
+  if (args[0] === "get") return kubectlGet(cluster.objects, args.slice(1));
+  if (args[0] === "logs") return kubectlLogs(cluster, args.slice(1));
+  return { exitCode: 1, output: `error: the fleet simulator's kubectl understands only "get" and "logs" (got "kubectl ${args.join(" ")}")\n` };
+}
+
+function kubectlGet(objects: readonly KubeObject[], args: readonly string[]): CommandRun {
+  const [resources, ...flags] = args;
+  if (resources === undefined || flags.join(" ") !== "-A -o json") {
+    return { exitCode: 1, output: `error: the fleet simulator's kubectl understands only "kubectl get <resources> -A -o json" (got "kubectl get ${args.join(" ")}")\n` };
+  }
+  const items: unknown[] = [];
+  for (const resource of resources.split(",")) {
+    const kind = GETTABLE[resource];
+    if (!kind) return { exitCode: 1, output: `error: the server doesn't have a resource type "${resource}"\n` };
+    const ofKind = objects.filter((o) => o.kind === kind);
+    ofKind.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+    items.push(...ofKind.map(withoutManagedFields));
+  }
+  const list = { apiVersion: "v1", items, kind: "List", metadata: { resourceVersion: "" } };
+  // Indented only when printed: piped into jq, the value itself is handed over.
+  return {
+    exitCode: 0,
+    json: list,
+    get output() {
+      return `${JSON.stringify(list, null, 4)}\n`;
+    },
+  };
+}
+
+function withoutManagedFields(object: KubeObject): KubeObject {
+  if (object.metadata.managedFields === undefined) return object;
+  const { managedFields: _managedFields, ...metadata } = object.metadata;
+  return { ...object, metadata: metadata as KubeObject["metadata"] };
+}
+
+function kubectlLogs(cluster: ClusterInside, args: readonly string[]): CommandRun {
+  let namespace: string | undefined;
+  let container: string | undefined;
+  let pod: string | undefined;
+  let prefix = false;
+  let timestamps = false;
+  const numbers: { tailLines?: number; sinceSeconds?: number; limitBytes?: number } = {};
+  const number = (text: string | undefined) => (text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "-n") namespace = args[++i];
+    else if (arg === "-c") container = args[++i];
+    else if (arg === "--prefix") prefix = true;
+    else if (arg === "--timestamps") timestamps = true;
+    else if (arg.startsWith("--tail=")) numbers.tailLines = number(arg.slice(7));
+    else if (arg.startsWith("--since=") && arg.endsWith("s")) numbers.sinceSeconds = number(arg.slice(8, -1));
+    else if (arg.startsWith("--limit-bytes=")) numbers.limitBytes = number(arg.slice(14));
+    else if (!arg.startsWith("-") && pod === undefined) pod = arg;
+    else return { exitCode: 1, output: `error: unknown flag: ${arg}\n` };
+  }
+  if (namespace === undefined || pod === undefined || container === undefined || !prefix) {
+    return { exitCode: 1, output: `error: the fleet simulator's kubectl understands only "kubectl logs -n <namespace> <pod> -c <container> ... --prefix"\n` };
+  }
+  const object = cluster.objects.find((o) => o.kind === "Pod" && o.metadata.namespace === namespace && o.metadata.name === pod);
+  if (!object) return { exitCode: 1, output: `Error from server (NotFound): pods "${pod}" not found\n` };
+  const answer = podLog(
+    object,
+    (name) => cluster.logOf(namespace, pod, name),
+    {
+      container,
+      ...(numbers.tailLines !== undefined && { tailLines: numbers.tailLines }),
+      ...(numbers.sinceSeconds !== undefined && { sinceSeconds: numbers.sinceSeconds }),
+      ...(numbers.limitBytes !== undefined && { limitBytes: numbers.limitBytes }),
+      timestamps,
+    },
+    new Date(),
+  );
+  if (!answer.ok) return { exitCode: 1, output: `Error from server (BadRequest): ${answer.message}\n` };
+  const lines = answer.text.split("\n").filter((line) => line !== "");
+  return { exitCode: 0, output: lines.map((line) => `[pod/${pod}/${container}] ${line}\n`).join("") };
+}
+
+function keyOf(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+}
