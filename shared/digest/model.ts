@@ -110,6 +110,8 @@ export interface FindingView {
   evidence: EvidenceView[];
   remediationText: string;
   remediationCommand: string;
+  /** Which shell remediationCommand is for (checks/command-forms.ts). */
+  remediationShell: string;
   controls: string;
   detailsUrl: string;
   docsUrl: string;
@@ -180,6 +182,8 @@ export interface UnscannedClusterView {
   /** What to do: the permission to grant, or how to reach the API server. */
   fixText: string;
   fixCommand: string;
+  /** Which shell fixCommand is for. */
+  fixShell: string;
 }
 
 export interface MoreView {

@@ -43,6 +43,7 @@ import type {
 } from "./model.js";
 import { refusedRoutesView } from "./refused-routes-view.js";
 import { clip, clipMultiline } from "./text-bounds.js";
+import { SHELL_LABELS } from "../checks/command-forms.js";
 
 // Kept importable from here: the digest's callers and tests use them.
 export { formatDuration, plural, scoreView };
@@ -302,6 +303,7 @@ function scanHealth(clusters: readonly StoredClusterHealth[], open: readonly Sto
         reason: clip(h.reason ?? "", "reason"),
         fixText: clip(problem?.remediation.text ?? "", "text"),
         fixCommand: clipMultiline(problem?.remediation.command ?? "", "command"),
+        fixShell: SHELL_LABELS.bash,
       };
     })
     .sort((a, b) => a.subscription.localeCompare(b.subscription) || a.cluster.localeCompare(b.cluster));

@@ -69,6 +69,7 @@ export const FINDING_PARTIAL = `<article class="finding {{severity}}{{#if suppre
 {{#if evidence.length}}<dl>{{#each evidence}}<dt>{{key}}</dt><dd><code>{{value}}</code></dd>{{/each}}</dl>{{/if}}
 <p class="fix">{{remediationText}}</p>
 {{#if command}}<div class="cmd"><span class="shell">{{shell}}</span><pre><code>{{command}}</code></pre></div>{{/if}}
+{{#if powershellCommand}}<div class="cmd"><span class="shell">{{powershellShell}}</span><pre><code>{{powershellCommand}}</code></pre></div>{{/if}}
 </article>
 `;
 
@@ -119,7 +120,7 @@ export const REPORT_TEMPLATE = `<!doctype html>
 <section aria-labelledby="findings">
 <h2 id="findings">Findings</h2>
 {{#if groups.length}}
-<p class="muted">Most severe first. Commands are for {{shell}} (a POSIX shell): values are quoted for it, not for PowerShell.</p>
+<p class="muted">Most severe first. Commands are for {{shell}} (a POSIX shell), each with a PowerShell 7.3+ form where one can be written safely (none for <code>az</code> arguments that cmd.exe would interpret on Windows).</p>
 {{#each groups}}<h3>{{subscription}}{{#if subscriptionId}} <span class="muted">{{subscriptionId}}</span>{{/if}}</h3>
 {{#each clusters}}<h4>{{cluster}} · {{open}} open</h4>
 {{#each findings}}{{> finding}}{{/each}}{{/each}}{{/each}}

@@ -7,6 +7,7 @@
  * Every value from Azure or a cluster is bounded by clip() here, so the
  * template cannot forget; escaping is the template's ({{ }} only).
  */
+import { commandForms, SHELL_LABELS } from "../checks/command-forms.js";
 import { groupBy } from "../collections.js";
 import type { ScanCoverageSummary } from "../coverage/summary.js";
 import { clip, clipMultiline } from "../digest/text-bounds.js";
@@ -51,6 +52,9 @@ export interface FindingCardView {
   remediationText: string;
   command: string;
   shell: string;
+  /** The same command for PowerShell 7.3+; empty when none can be written safely (checks/command-forms.ts). */
+  powershellCommand: string;
+  powershellShell: string;
   docsUrl: string;
   suppression?: { reason: string; createdBy: string; expiresAt: string };
 }
@@ -218,6 +222,8 @@ function findingCard(f: ReportedFinding): FindingCardView {
     remediationText: clip(f.remediation.text, "text"),
     command: clipMultiline(f.remediation.command ?? "", "command"),
     shell: COMMAND_SHELL,
+    powershellCommand: clipMultiline(f.remediation.command === undefined ? "" : (commandForms(f.remediation.command).powershell ?? ""), "command"),
+    powershellShell: SHELL_LABELS.powershell,
     docsUrl: safeUrl(f.docsUrl),
     ...(f.suppression !== undefined && {
       suppression: { reason: clip(f.suppression.reason, "reason"), createdBy: clip(f.suppression.createdBy, "name"), expiresAt: formatInstant(f.suppression.expiresAt) },

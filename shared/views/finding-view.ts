@@ -7,6 +7,7 @@ import { findingLocation } from "../report/index.js";
 import type { StoredFinding } from "../store/model.js";
 import type { FindingView, ResolvedView } from "../digest/model.js";
 import { clip, clipMultiline } from "../digest/text-bounds.js";
+import { SHELL_LABELS } from "../checks/command-forms.js";
 import type { Links } from "./links.js";
 import { formatInstant, safeUrl } from "./format.js";
 
@@ -33,6 +34,7 @@ export function findingView(f: StoredFinding, isNew: boolean, links: Links, subN
       .map(([key, value]) => ({ key: clip(key, "name"), value: clip(value, "evidence") })),
     remediationText: clip(f.remediation.text, "text"),
     remediationCommand: clipMultiline(f.remediation.command ?? "", "command"),
+    remediationShell: SHELL_LABELS.bash,
     controls: clip(f.controls.join(", "), "text"),
     detailsUrl: links.finding(f.id),
     docsUrl: safeUrl(f.docsUrl),

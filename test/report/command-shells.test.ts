@@ -5,7 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { shellQuote } from "../../shared/checks/index.js";
 import type { Finding } from "../../shared/findings/model.js";
+import { FLEET_AUDIENCE_ID, renderDigest } from "../../shared/digest/index.js";
 import { writeReport, type ReportInput } from "../../shared/report/index.js";
+import { digestData, saFinding } from "../digest/fixtures.js";
 
 const HOSTILE_NAMESPACE = "ns\u2019; Start-Process calc; \u2018$(id)`";
 
@@ -58,5 +60,12 @@ describe("remediation commands in the outputs", () => {
     expect(junit).toContain("command (bash): kubectl --context prod label namespace");
     expect(junit).toContain("command (PowerShell 7.3+): kubectl --context prod label namespace &apos;ns".replace("&apos;", "'"));
     expect(junit).toContain("command (PowerShell 7.3+): none: az is a batch file on Windows");
+  });
+
+  it("the digest labels the command's shell in both parts (it carries the bash form only: its size is bounded)", async () => {
+    const open = [saFinding("aks-one", "web", "api", { command: kubectlCommand })];
+    const digest = await renderDigest(digestData({ open }), { id: FLEET_AUDIENCE_ID, recipients: ["security@example.com"] }, { maxFindings: 10, findingsApiBaseUrl: "https://wiscan.example.com/api" });
+    expect(digest.text).toContain("command (bash):\n      kubectl --context prod label namespace");
+    expect(digest.html).toMatch(/<pre[^>]*># bash\nkubectl --context prod label namespace/);
   });
 });

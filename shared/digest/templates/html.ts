@@ -62,7 +62,8 @@ export const FINDING_PARTIAL = `<table role="presentation" class="finding" width
 <p class="muted">{{checkId}}{{#if controls}} · {{controls}}{{/if}} · open since {{openedAt}}</p>
 {{#if evidence.length}}<p class="ev">{{#each evidence}}<span class="ek">{{key}}</span> <code>{{value}}</code><br>{{/each}}</p>{{/if}}
 <p>{{remediationText}}</p>
-{{#if remediationCommand}}<pre>{{remediationCommand}}</pre>{{/if}}
+{{#if remediationCommand}}<pre># {{remediationShell}}
+{{remediationCommand}}</pre>{{/if}}
 {{#if detailsUrl}}<a href="{{detailsUrl}}">Details</a>{{/if}}{{#if docsUrl}}{{#if detailsUrl}} · {{/if}}<a href="{{docsUrl}}">Docs</a>{{/if}}
 </td></tr></table>
 `;
@@ -171,7 +172,8 @@ export const HTML_TEMPLATE = `<!DOCTYPE html>
 <p>The scan took {{scan.duration}}; {{scan.clustersScanned}} of {{plural scan.clustersTotal "cluster"}} were read.{{#if slowest.length}} Slowest:{{#each slowest}} {{cluster}} ({{duration}}){{#unless @last}},{{/unless}}{{/each}}.{{/if}}</p>
 {{#if unscanned.length}}<table role="presentation" class="grid" cellpadding="0" cellspacing="0">
 <tr><th width="24%">Cluster not scanned</th><th width="30%">Why</th><th>What to do</th></tr>
-{{#each unscanned}}<tr><td>{{cluster}}<br><span class="muted">{{subscription}}</span></td><td><b>{{status}}</b><br>{{reason}}</td><td>{{fixText}}{{#if fixCommand}}<pre>{{fixCommand}}</pre>{{/if}}</td></tr>{{/each}}
+{{#each unscanned}}<tr><td>{{cluster}}<br><span class="muted">{{subscription}}</span></td><td><b>{{status}}</b><br>{{reason}}</td><td>{{fixText}}{{#if fixCommand}}<pre># {{fixShell}}
+{{fixCommand}}</pre>{{/if}}</td></tr>{{/each}}
 </table>{{else}}<p>Every cluster was scanned.</p>{{/if}}
 {{#if unscannedMore}}<p class="muted">and {{plural unscannedMore "more cluster"}} not scanned.</p>{{/if}}
 {{#if notChecked.length}}<h2>Not checked this week</h2>

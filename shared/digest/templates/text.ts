@@ -69,7 +69,8 @@ SCAN HEALTH
   The scan took {{scan.duration}}.{{#if slowest.length}} Slowest:{{#each slowest}} {{cluster}} ({{duration}}){{#unless @last}},{{/unless}}{{/each}}.{{/if}}
 {{#each unscanned}}  - {{cluster}} ({{subscription}}): {{status}}. {{reason}}
 {{#if fixText}}    {{fixText}}
-{{/if}}{{#if fixCommand}}{{indent fixCommand}}
+{{/if}}{{#if fixCommand}}    ({{fixShell}})
+{{indent fixCommand}}
 {{/if}}{{else}}  Every cluster was scanned.
 {{/each}}{{#if unscannedMore}}  and {{plural unscannedMore "more cluster"}} not scanned.
 {{/if}}{{#if notChecked.length}}
@@ -95,7 +96,8 @@ export const TEXT_FINDING_PARTIAL = `  * [{{severityLabel}}]{{#if isNew}} [NEW]{
     check: {{checkId}}{{#if controls}}; controls: {{controls}}{{/if}}; open since {{openedAt}}
 {{#each evidence}}    {{key}}: {{value}}
 {{/each}}    fix: {{remediationText}}
-{{#if remediationCommand}}{{indent remediationCommand}}
+{{#if remediationCommand}}    command ({{remediationShell}}):
+{{indent remediationCommand}}
 {{/if}}{{#if detailsUrl}}    details: {{detailsUrl}}
 {{/if}}
 `;
