@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { sendJson } from "../http.js";
-import type { ArmObject } from "../fleet/model.js";
+import type { ArmObject, GraphApplication, GraphServicePrincipal } from "../fleet/model.js";
 import type { AzureContext } from "./context.js";
 
 export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -115,16 +115,34 @@ function findFederatedPrincipal(ctx: AzureContext, clientId: string): FederatedP
     const fics = azure.federatedIdentityCredentials[identity.id] ?? [];
     return { kind: "managedIdentity", objectId: String(identity.properties?.principalId ?? ""), credentials: fics.map(armFic) };
   }
-  const app = azure.applications.find((a) => a.appId.toLowerCase() === wanted);
-  if (app) {
-    const sp = azure.servicePrincipals.find((s) => s.appId.toLowerCase() === wanted);
-    // A flexible credential (subject null, claimsMatchingExpression) admits no Kubernetes token: Entra matches
-    // expressions only for GitHub, GitLab and Terraform Cloud issuers (learn.microsoft.com, "Flexible federated
-    // identity credentials", Current limitations). Only exact credentials take part.
-    const exact = (app.federatedIdentityCredentials ?? []).flatMap((f) => (typeof f.subject === "string" ? [{ issuer: f.issuer, subject: f.subject, audiences: f.audiences }] : []));
-    return { kind: "application", objectId: sp?.id ?? app.id, credentials: exact };
-  }
+  const sp = azure.servicePrincipals.find((s) => s.appId.toLowerCase() === wanted);
+  const app = azure.applications.find((a) => a.appId.toLowerCase() === wanted) ?? foreignMultiTenantApp(ctx, sp);
+  if (app) return { kind: "application", objectId: sp?.id ?? app.id, credentials: exactCredentials(app) };
   return undefined;
+}
+
+/**
+ * A multi-tenant app registered in another tenant and provisioned here (its
+ * service principal is in this tenant): Entra evaluates the federated
+ * credentials of the app in its home tenant (model.ts, foreignApplications).
+ * A single-tenant app of another tenant is unknown here (AADSTS700016).
+ */
+function foreignMultiTenantApp(ctx: AzureContext, sp: GraphServicePrincipal | undefined): GraphApplication | undefined {
+  if (sp === undefined) return undefined;
+  const app = (ctx.fleet.azure.foreignApplications ?? []).find((a) => a.appId.toLowerCase() === sp.appId.toLowerCase());
+  return app !== undefined && MULTI_TENANT_AUDIENCES.has(app.signInAudience ?? "AzureADMyOrg") ? app : undefined;
+}
+
+/** signInAudience values that let an app sign in outside its home tenant (Graph application resource, signInAudience). */
+const MULTI_TENANT_AUDIENCES: ReadonlySet<string> = new Set(["AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount"]);
+
+/**
+ * A flexible credential (subject null, claimsMatchingExpression) admits no Kubernetes token: Entra matches
+ * expressions only for GitHub, GitLab and Terraform Cloud issuers (learn.microsoft.com, "Flexible federated
+ * identity credentials", Current limitations). Only exact credentials take part.
+ */
+function exactCredentials(app: GraphApplication): FederatedPrincipal["credentials"] {
+  return (app.federatedIdentityCredentials ?? []).flatMap((f) => (typeof f.subject === "string" ? [{ issuer: f.issuer, subject: f.subject, audiences: f.audiences }] : []));
 }
 
 function armFic(fic: ArmObject): { issuer: string; subject: string; audiences: string[] } {

@@ -163,8 +163,10 @@ export function validateFleet(fleet: FleetDescription): void {
     }
   }
 
-  for (const [i, app] of root.array(azure, "applications").entries()) {
-    const c = at(`applications[${i}]${label(app, "displayName")}`);
+  // foreignApplications (optional) share the applications' shape: app registrations of other tenants.
+  const applicationLists = ["applications", ...(azure.foreignApplications === undefined ? [] : ["foreignApplications"])];
+  for (const [key, i, app] of applicationLists.flatMap((key) => root.array(azure, key).map((app, i) => [key, i, app] as const))) {
+    const c = at(`${key}[${i}]${label(app, "displayName")}`);
     if (!c.object(app)) continue;
     c.string(app, "id");
     c.guid(app, "appId");
@@ -176,7 +178,7 @@ export function validateFleet(fleet: FleetDescription): void {
       continue;
     }
     for (const [j, fic] of appFics.entries()) {
-      const f = at(`applications[${i}]${label(app, "displayName")} federatedIdentityCredentials[${j}]${label(fic)}`);
+      const f = at(`${key}[${i}]${label(app, "displayName")} federatedIdentityCredentials[${j}]${label(fic)}`);
       if (!f.object(fic)) continue;
       f.string(fic, "name");
       f.string(fic, "issuer");

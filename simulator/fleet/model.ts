@@ -79,6 +79,17 @@ export interface AzureFleet {
   /** Keyed by identity resource id exactly as in userAssignedIdentities. */
   federatedIdentityCredentials: Record<string, ArmObject[]>;
   applications: GraphApplication[];
+  /**
+   * App registrations of other tenants (their home tenant is their service
+   * principal's appOwnerOrganizationId), with their federated credentials.
+   * Microsoft Graph of this tenant never lists them; Entra's token endpoint
+   * evaluates their credentials when a workload asks this tenant for a token
+   * as a multi-tenant app provisioned here: the credential stays on the app in
+   * its home tenant, and "to access resources in another tenant, your app
+   * registration must be a multitenant application and provisioned into the
+   * other tenant" (learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity).
+   */
+  foreignApplications?: GraphApplication[];
   servicePrincipals: GraphServicePrincipal[];
   roleAssignments: ArmObject[];
   /** Role definitions (optional in the file; built-in roles are always known to the simulator). */

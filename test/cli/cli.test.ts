@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanReportSchema } from "../../shared/report/index.js";
 import { smtpSettings, startSmtpServer, type TestSmtpServer } from "../support/smtp.js";
 import { CLI, wiscanIn, wiscanWith, type CliResult } from "../support/cli.js";
+import { demoClusterCount } from "../support/demo-answer-key.js";
 
 /** Runs the CLI in a fresh working directory, as a user in an empty folder would (out/ and .wiscan/ land there). */
 async function wiscan(...args: string[]): Promise<CliResult> {
@@ -37,7 +38,7 @@ describe("wiscan scan --demo", () => {
     // The digest of each run is written next to the demo's other files, from what the store holds.
     const digestHtml = join(cwd, "out", "demo", "digest.html");
     expect(first.stderr).toContain(`: ${digestHtml} (plain text: ${join(cwd, "out", "demo", "digest.txt")})`);
-    expect(first.stderr).toMatch(new RegExp(`wrote digest "wiscan: \\d+ new high, ${saved?.[1]} open, 0 resolved — 11 clusters in 3 subscriptions"`));
+    expect(first.stderr).toMatch(new RegExp(`wrote digest "wiscan: \\d+ new high, ${saved?.[1]} open, 0 resolved — ${demoClusterCount()} clusters in 3 subscriptions"`));
 
     const second = await wiscanIn(cwd, "scan", "--demo", "--output", "json", "--out", "f.json");
     expect(second.stderr).toMatch(/: 0 new or reopened, 0 resolved since the previous scan/);
@@ -119,7 +120,7 @@ describe("the demo's digest", () => {
     expect(code, stderr).toBe(0);
     const report = scanReportSchema.parse(JSON.parse(readFileSync(join(cwd, "f.json"), "utf8")));
     const high = report.findings.filter((f) => f.severity === "high").length;
-    const subject = `wiscan: ${high} new high, ${report.findings.length} open, 0 resolved — 11 clusters in 3 subscriptions`;
+    const subject = `wiscan: ${high} new high, ${report.findings.length} open, 0 resolved — ${demoClusterCount()} clusters in 3 subscriptions`;
 
     const html = readFileSync(join(cwd, "out", "demo", "digest.html"), "utf8");
     const text = readFileSync(join(cwd, "out", "demo", "digest.txt"), "utf8");

@@ -11,7 +11,7 @@ import type { Simulator } from "../../simulator/index.js";
 import { DEMO_FLEET_DIR as DEMO_DIR, loadDemoAnswerKey, type DemoAnswerKey, type ExpectedFinding } from "../support/demo-answer-key.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
 
-type AnswerKey = Pick<DemoAnswerKey, "cleanClusters" | "findings">;
+type AnswerKey = Pick<DemoAnswerKey, "cleanClusters" | "findings" | "notReported">;
 
 type Keyed = Pick<ExpectedFinding, "checkId" | "cluster" | "namespace" | "kind" | "name" | "credentialName">;
 
@@ -56,6 +56,25 @@ describe("a scan of the demo fleet", () => {
     expect(diff, `scan vs expected-findings.json (checkId | cluster | namespace | kind | name | credential)\n${diff}\n`).toBe("");
     // Neither side holds a key twice, so equal sets mean equal lists.
     expect(first.findings).toHaveLength(found.size);
+  });
+
+  it("reports none of the findings the answer key says a misreading of Azure would produce", () => {
+    const notReported = new Set(answers.notReported.findings.map(keyOf));
+    expect(notReported.size).toBeGreaterThan(0);
+    expect(first.findings.map(keyOfFinding).filter((k) => notReported.has(k))).toEqual([]);
+  });
+
+  it("reads the clusters that sign users in with another tenant, where the scanner is a guest", () => {
+    const home = sim.fleet.azure.tenantId.toLowerCase();
+    const guestClusters = sim.fleet.azure.managedClusters
+      .filter((c) => String((c.properties?.["aadProfile"] as { tenantID?: string } | undefined)?.tenantID ?? home).toLowerCase() !== home)
+      .map((c) => c.name);
+    expect(guestClusters.length).toBeGreaterThan(0);
+    for (const name of guestClusters) {
+      const health = first.scan.clusters.find((h) => h.cluster === name);
+      expect(health?.status, `${name}: ${health?.reason ?? ""}`).toBe("ok");
+      expect(health?.podsSeen, name).toBeGreaterThan(0);
+    }
   });
 
   it("gives each finding the severity the answer key expects", () => {

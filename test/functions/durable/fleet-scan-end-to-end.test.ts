@@ -133,7 +133,7 @@ afterAll(async () => {
 
 describe("the Durable fleet scan of the demo fleet", () => {
   it("saves exactly the findings the in-process scan of the same fleet reports", async () => {
-    expect(first).toMatchObject({ scanId: FIRST, outcome: "completed", clusters: 11 });
+    expect(first).toMatchObject({ scanId: FIRST, outcome: "completed", clusters: sim.fleet.azure.managedClusters.length });
     expect(expected.size).toBeGreaterThan(20);
     const stored = new Map((await openFindings()).map((f) => [f.id, f]));
     const missing = [...expected.values()].filter((f) => !stored.has(f.id)).map((f) => `missing: ${describe_(f)}`);
@@ -155,7 +155,7 @@ describe("the Durable fleet scan of the demo fleet", () => {
   it("records the scan with the health of every cluster and counts that match the store", async () => {
     const details = await store.getScan(FIRST);
     expect(details?.scan).toBeDefined();
-    expect(details!.clusters).toHaveLength(11);
+    expect(details!.clusters).toHaveLength(sim.fleet.azure.managedClusters.length);
     expect(details!.clusters.every((c) => c.findingsSaved)).toBe(true);
     expect(details!.fleetFindingsSaved).toBe(true);
     expect(details!.scan!.counts.findings).toBe(expected.size);
@@ -172,7 +172,7 @@ describe("the Durable fleet scan of the demo fleet", () => {
 
   it("delivers each scan's digest once: the fleet's to DIGEST_RECIPIENTS, the routed team's to its address", () => {
     expect(first.digest).toMatchObject({ status: "sent", digests: { sent: 2, failed: 0, "already-sent": 0 } });
-    expect(first.digest!.subject).toMatch(new RegExp(`^wiscan: \\d+ new high, ${expected.size} open, 0 resolved — 11 clusters in 3 subscriptions$`));
+    expect(first.digest!.subject).toMatch(new RegExp(`^wiscan: \\d+ new high, ${expected.size} open, 0 resolved — ${sim.fleet.azure.managedClusters.length} clusters in 3 subscriptions$`));
     const mails = mailsOf(FIRST);
     expect(mails.map((m) => m.envelopeTo.join(",")).sort()).toEqual(["payments-team@example.com", "security@example.com"]);
 
@@ -240,7 +240,7 @@ describe("the Durable fleet scan of the demo fleet", () => {
       name === SCAN_CLUSTER_ACTIVITY && (input as { index: number }).index === 0 ? "worker recycled while scanning" : undefined,
     );
     expect(result.outcome).toBe("completed");
-    expect(result.tally).toMatchObject({ clusters: 11, gaveUp: 1, unsaved: 0 });
+    expect(result.tally).toMatchObject({ clusters: sim.fleet.azure.managedClusters.length, gaveUp: 1, unsaved: 0 });
     const details = await store.getScan(crashingId);
     const failed = details!.clusters.find((c) => c.status === "error");
     expect(failed?.reason).toContain("worker recycled while scanning");
@@ -260,7 +260,7 @@ describe("the Durable fleet scan of the demo fleet", () => {
     expect((await staging.getInventory(slot))?.clusterIds).toHaveLength(1);
 
     const restarted = await runScan(slot);
-    expect(restarted).toMatchObject({ outcome: "completed", clusters: 11, tally: { clusters: 11, gaveUp: 0 } });
+    expect(restarted).toMatchObject({ outcome: "completed", clusters: sim.fleet.azure.managedClusters.length, tally: { clusters: sim.fleet.azure.managedClusters.length, gaveUp: 0 } });
     expect(await staging.getInventory(slot)).toBeUndefined();
   });
 });
