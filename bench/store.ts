@@ -10,6 +10,10 @@ import type { ClusterHealth, ScanRun } from "../shared/scan/model.js";
 import { createFindingsStore, type FindingsStore } from "../shared/store/index.js";
 import { CHECKS } from "../shared/checks/index.js";
 import { startAzurite } from "../simulator/azurite.js";
+import azfn from "@azure/functions";
+import { findingsPage, overviewPage } from "../functions/console/pages.js";
+import { useCsrfKey } from "../functions/console/csrf-key-instance.js";
+import { useFindingsStore } from "../functions/http/store-instance.js";
 
 const FINDINGS = Number(process.argv[2] ?? 50_000);
 /** What the engine records for a cluster it read whole: every check complete (the coverage row the store writes and reads back). */
@@ -72,6 +76,39 @@ async function timeOpenHigh(store: FindingsStore) {
   return { seconds: (performance.now() - started) / 1000, count };
 }
 
+/** Median server time of a console page, from the request object to the rendered HTML (after one warm-up call). */
+async function timePage(handler: typeof findingsPage, path: string, runs = 5): Promise<{ ms: number; bytes: number }> {
+  const call = async () => {
+    const request = new azfn.HttpRequest({ method: "GET", url: `http://localhost/api/${path}` });
+    const context = new azfn.InvocationContext({ functionName: "bench", logHandler: () => {} });
+    const started = performance.now();
+    const response = await handler(request, context);
+    const ms = performance.now() - started;
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+    return { ms, bytes: Buffer.byteLength(String(response.body)) };
+  };
+  await call();
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(await call());
+  samples.sort((a, b) => a.ms - b.ms);
+  return samples[Math.floor(samples.length / 2)]!;
+}
+
+async function timeConsole(store: FindingsStore): Promise<void> {
+  useFindingsStore(store);
+  useCsrfKey(Buffer.alloc(32, 1));
+  process.env["WISCAN_DEV_PRINCIPAL"] = JSON.stringify({ name: "bench@example.com", roles: ["Findings.Read"] });
+  for (const [label, handler, path] of [
+    ["console findings, first page of 50 (open)", findingsPage, "console/findings"],
+    ["console findings, first page of 50 (open, high)", findingsPage, "console/findings?severity=high"],
+    ["console findings, first page of 50 (all, one cluster by id)", findingsPage, `console/findings?status=all&cluster=${encodeURIComponent("/subscriptions/00000003-0000-0000-0000-000000000000/resourceGroups/rg-3/providers/Microsoft.ContainerService/managedClusters/aks-3")}`],
+    ["console overview (every open finding read)", overviewPage, "console"],
+  ] as const) {
+    const { ms, bytes } = await timePage(handler, path, handler === overviewPage ? 3 : 5);
+    console.log(`${label}: ${ms.toFixed(0)} ms server time (median), ${Math.round(bytes / 1024)} KiB of HTML`);
+  }
+}
+
 const azurite = await startAzurite();
 try {
   const { run, findings } = fleet();
@@ -93,6 +130,7 @@ try {
       const first = performance.now();
       await store.listFindings({ status: "open", severity: "high" }, { pageSize: 100 });
       console.log(`open high-severity, first page of 100: ${(performance.now() - first).toFixed(0)} ms`);
+      await timeConsole(store);
       // The next week: every tenth finding was fixed, so the scan sees the rest and resolves those.
       const next = { ...run, id: "bench-scan-2", startedAt: "2026-12-01T06:00:00.000Z", finishedAt: "2026-12-01T06:10:00.000Z" };
       const seen = findings.filter((_, i) => i % 10 !== 0);
