@@ -56,6 +56,7 @@ export async function serveAction(raw: RawServeOptions): Promise<void> {
   const caller = serveCaller(raw);
   const port = parsePort(raw.port);
   const demo = raw.demo === true;
+  const { startConsoleServer } = await loadConsole();
   const config = loadConfig(environmentWithLocalSettings(process.env));
   let opened = await open(config, demo);
   if (demo && (await opened.store.listScans({ pageSize: 1 })).items.length === 0) {
@@ -65,7 +66,6 @@ export async function serveAction(raw: RawServeOptions): Promise<void> {
     await runDemoScan();
     opened = await open(config, demo);
   }
-  const { startConsoleServer } = await import("../console/local-server.js");
   const server = await startConsoleServer({ store: opened.settings, caller, ...(port !== undefined && { port }) });
   process.stdout.write(`wiscan console: ${server.url}\n`);
   process.stderr.write(`signed in as ${caller.name} (${caller.roles.join(", ") || "no roles"}), store: ${opened.description}; Ctrl+C stops it\n`);
@@ -76,6 +76,22 @@ export async function serveAction(raw: RawServeOptions): Promise<void> {
   });
   await server.close();
   await opened.close();
+}
+
+/**
+ * The console's handlers live with the Functions app (functions/), which the
+ * npm package of the CLI does not ship (package.json "files"): from a clone
+ * they are there.
+ */
+async function loadConsole(): Promise<typeof import("../console/local-server.js")> {
+  try {
+    return await import("../console/local-server.js");
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND") {
+      throw new CliError(EXIT.usage, "the web console's handlers are not part of this installation (the package ships the CLI only): run it from a clone: npm ci && npx wiscan serve --demo");
+    }
+    throw error;
+  }
 }
 
 async function open(config: ReturnType<typeof loadConfig>, demo: boolean): Promise<OpenedStore> {
