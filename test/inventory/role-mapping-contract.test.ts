@@ -1,7 +1,7 @@
 /**
  * Contract tests for the role parts of the inventory: Azure's published example
- * of a role assignment list fed through toRoleAssignment, and the built-in role
- * table (shared/inventory/built-in-roles.ts) checked for shape.
+ * of a role assignment list fed through toRoleAssignment. (The built-in role
+ * table is checked in built-in-roles.test.ts.)
  *
  * examples/RoleAssignments_ListForScope.json is copied byte for byte from
  * Azure/azure-rest-api-specs,
@@ -10,7 +10,6 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_ROLE_NAMES, builtInRoleName } from "../../shared/inventory/built-in-roles.js";
 import { toRoleAssignment } from "../../shared/inventory/mapping.js";
 
 interface ArmAssignment {
@@ -44,24 +43,5 @@ describe("toRoleAssignment on Azure's example", () => {
     const [item] = example.responses[200].body.value;
     const withCondition = { ...item!, properties: { ...item!.properties, condition: "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'x'", conditionVersion: "2.0" } };
     expect(toRoleAssignment(projected(withCondition), new Map())).toMatchObject({ conditionVersion: "2.0", condition: expect.stringContaining("StringEquals") });
-  });
-});
-
-describe("the built-in role table", () => {
-  const source = readFileSync(new URL("../../shared/inventory/built-in-roles.ts", import.meta.url), "utf8");
-  const keys = [...source.matchAll(/^\s*"([^"]+)": "([^"]+)",$/gm)].map((m) => m[1]!);
-
-  it("lists lower-case GUIDs, each once, with a name", () => {
-    expect(keys.length).toBeGreaterThan(50);
-    expect(new Set(keys).size).toBe(keys.length);
-    expect(Object.keys(BUILT_IN_ROLE_NAMES)).toHaveLength(keys.length);
-    for (const key of keys) expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    for (const name of Object.values(BUILT_IN_ROLE_NAMES)) expect(name.trim()).not.toBe("");
-  });
-
-  it("names the privileged roles", () => {
-    expect(builtInRoleName("F58310D9-A9F6-439A-9E8D-F62E7B41A168")).toBe("Role Based Access Control Administrator");
-    expect(builtInRoleName("8e3af657-a8ff-443c-a75c-2fe8c4bcb635")).toBe("Owner");
-    expect(builtInRoleName("18d7d88d-d35e-4fb5-a5c3-7773c20a72d9")).toBe("User Access Administrator");
   });
 });
