@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchBrowser, scrollsHorizontally, seriousAxeViolations } from "../support/browser.js";
+import { watchCspViolations } from "./page-checks.js";
 
 describe("headless Chromium from the npm registry", () => {
   let browser: Browser;
@@ -30,5 +31,19 @@ describe("headless Chromium from the npm registry", () => {
     await page.setContent(`<!doctype html><html lang="en"><title>t</title><body><p>narrow</p></body></html>`);
     expect(await scrollsHorizontally(page)).toBe(false);
     await page.close();
+  });
+
+  it("reports what a page's CSP refuses, whether the page was navigated to or written in place", async () => {
+    const page = await browser.newPage();
+    const violations = await watchCspViolations(page);
+    const refused = `<!doctype html><html lang="en"><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"><title>t</title></head><body><p style="color:red">styled</p></body></html>`;
+    await page.goto(`data:text/html,${encodeURIComponent(refused)}`);
+    expect((await violations()).join("\n")).toMatch(/style-src/);
+    const fresh = await browser.newPage();
+    const freshViolations = await watchCspViolations(fresh);
+    await fresh.setContent(refused);
+    expect((await freshViolations()).length).toBeGreaterThan(0);
+    await page.close();
+    await fresh.close();
   });
 });
