@@ -11,7 +11,7 @@ import type { Severity } from "../findings/model.js";
 import type { FindingStatus } from "../store/model.js";
 import type { ReportedFinding, ReportInput, Writer } from "./model.js";
 import { statusOf } from "./model.js";
-import { commandsOf } from "./remediation-output.js";
+import { commandFields } from "./remediation-output.js";
 
 export const OCSF_VERSION = "1.3.0";
 const CLASS_UID = 2004;
@@ -86,22 +86,15 @@ function detectionFinding(f: ReportedFinding, input: ReportInput): object {
       check_id: f.checkId,
       controls: [...f.controls],
       evidence: f.evidence,
-      ...ocsfCommands(f),
+      ...commandFields(f.remediation, {
+        command: "remediation_command",
+        shell: "remediation_shell",
+        powershell: "remediation_command_powershell",
+        withheld: "remediation_powershell_withheld",
+      }),
       resource: r,
       ...(f.resolvedAt !== undefined && { resolved_at: f.resolvedAt }),
     },
-  };
-}
-
-/** The remediation command for bash, labelled, and its PowerShell 7.3+ form or why there is none. */
-function ocsfCommands(f: ReportedFinding): object {
-  const forms = commandsOf(f.remediation);
-  if (forms === undefined) return {};
-  return {
-    remediation_command: forms.bash,
-    remediation_shell: "bash",
-    ...(forms.powershell !== undefined && { remediation_command_powershell: forms.powershell }),
-    ...(forms.powershellWithheld !== undefined && { remediation_powershell_withheld: forms.powershellWithheld }),
   };
 }
 

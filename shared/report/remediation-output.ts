@@ -34,6 +34,26 @@ export function commandsOf(remediation: Remediation): CommandForms | undefined {
   return remediation.command === undefined ? undefined : commandForms(remediation.command);
 }
 
+/** Names of the four command fields in a format's own spelling (SARIF properties, OCSF unmapped). */
+export interface CommandFieldNames {
+  command: string;
+  shell: string;
+  powershell: string;
+  withheld: string;
+}
+
+/** The command for bash, labelled, and its PowerShell 7.3+ form or why there is none, under the format's field names. */
+export function commandFields(remediation: Remediation, names: CommandFieldNames): Record<string, string> {
+  const forms = commandsOf(remediation);
+  if (forms === undefined) return {};
+  return {
+    [names.command]: forms.bash,
+    [names.shell]: "bash",
+    ...(forms.powershell !== undefined && { [names.powershell]: forms.powershell }),
+    ...(forms.powershellWithheld !== undefined && { [names.withheld]: forms.powershellWithheld }),
+  };
+}
+
 /** Plain-text lines, each labelled with its shell, for outputs that are read rather than parsed. */
 export function labelledCommandLines(remediation: Remediation): string[] {
   const forms = commandsOf(remediation);

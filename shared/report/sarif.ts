@@ -12,7 +12,7 @@ import type { ReportedFinding, ReportInput, Writer } from "./model.js";
 import { statusOf } from "./model.js";
 import { findingLocation } from "./finding-order.js";
 import { highestSeverityOf } from "./severity.js";
-import { commandsOf } from "./remediation-output.js";
+import { commandFields } from "./remediation-output.js";
 
 /** GitHub's bands: over 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low. */
 export const SECURITY_SEVERITY: Record<Severity, string> = { high: "8.0", medium: "5.0", low: "3.0", info: "1.0" };
@@ -115,21 +115,14 @@ function result(f: ReportedFinding, index: number | undefined): object {
       controls: [...f.controls],
       resource: r,
       evidence: f.evidence,
-      ...commandProperties(f),
+      ...commandFields(f.remediation, {
+        command: "remediationCommand",
+        shell: "remediationShell",
+        powershell: "remediationCommandPowerShell",
+        withheld: "remediationPowerShellWithheld",
+      }),
       docsUrl: f.docsUrl,
     },
-  };
-}
-
-/** The remediation command for bash, labelled, and its PowerShell 7.3+ form or why there is none. */
-function commandProperties(f: ReportedFinding): object {
-  const forms = commandsOf(f.remediation);
-  if (forms === undefined) return {};
-  return {
-    remediationCommand: forms.bash,
-    remediationShell: "bash",
-    ...(forms.powershell !== undefined && { remediationCommandPowerShell: forms.powershell }),
-    ...(forms.powershellWithheld !== undefined && { remediationPowerShellWithheld: forms.powershellWithheld }),
   };
 }
 
