@@ -28,6 +28,11 @@ const ruleSchema = z
     method: z.string().min(1).optional(),
     /** Regular expression tested against the request path (with query). */
     path: z.string().min(1).optional(),
+    /**
+     * Regular expression tested against the request body: one Resource Graph
+     * query among several (they all POST to the same path, the KQL is in the body).
+     */
+    body: z.string().min(1).optional(),
     fault: z.enum(FAULT_KINDS),
     /** For "latency". */
     latencyMs: z.number().int().nonnegative().optional(),
@@ -51,11 +56,13 @@ const ruleSchema = z
     if (rule.fault === "endless-continue" && rule.family !== "kubernetes") {
       ctx.addIssue({ code: "custom", path: ["fault"], message: '"endless-continue" is a fault of Kubernetes lists: family must be "kubernetes"' });
     }
-    if (rule.path !== undefined) {
+    for (const field of ["path", "body"] as const) {
+      const pattern = rule[field];
+      if (pattern === undefined) continue;
       try {
-        new RegExp(rule.path);
+        new RegExp(pattern);
       } catch (error) {
-        ctx.addIssue({ code: "custom", path: ["path"], message: `is not a valid regular expression: ${(error as Error).message}` });
+        ctx.addIssue({ code: "custom", path: [field], message: `is not a valid regular expression: ${(error as Error).message}` });
       }
     }
   });
@@ -130,6 +137,8 @@ export interface RequestDescription {
   method: string;
   /** Path with query. */
   path: string;
+  /** The request body (Azure requests only). */
+  body?: string;
   /** The managed cluster concerned, when there is one. */
   cluster?: string;
 }
@@ -148,6 +157,7 @@ export interface QuotaState {
 interface CompiledRule {
   rule: FaultRule;
   pathPattern?: RegExp;
+  bodyPattern?: RegExp;
   fired: number;
 }
 
@@ -168,6 +178,7 @@ export class FaultInjector {
     this.rules = (parsed.rules ?? []).map((rule) => ({
       rule,
       ...(rule.path !== undefined && { pathPattern: new RegExp(rule.path) }),
+      ...(rule.body !== undefined && { bodyPattern: new RegExp(rule.body) }),
       fired: 0,
     }));
     this.random = mulberry32(parsed.seed ?? 1);
@@ -222,6 +233,7 @@ export class FaultInjector {
         rule.cluster === cluster &&
         rule.method === undefined &&
         rule.path === undefined &&
+        rule.body === undefined &&
         rule.probability === undefined &&
         rule.count === undefined,
     );
@@ -250,11 +262,12 @@ export class FaultInjector {
     return { allowed: true, remaining: quota.limit - window.used, resetsAfterMs };
   }
 
-  private matches({ rule, pathPattern }: CompiledRule, request: RequestDescription): boolean {
+  private matches({ rule, pathPattern, bodyPattern }: CompiledRule, request: RequestDescription): boolean {
     if (rule.family !== request.family) return false;
     if (rule.cluster !== undefined && rule.cluster !== request.cluster) return false;
     if (rule.method !== undefined && rule.method.toUpperCase() !== request.method.toUpperCase()) return false;
     if (pathPattern && !pathPattern.test(request.path)) return false;
+    if (bodyPattern && !bodyPattern.test(request.body ?? "")) return false;
     return true;
   }
 }

@@ -158,7 +158,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     counts[family] += 1;
     const cluster = /\/managedclusters\/([^/?]+)/i.exec(url.pathname)?.[1];
     const body = await readBody(req);
-    const decision = faults.decide({ family, method, path: url.pathname + url.search, ...(cluster !== undefined && { cluster }) });
+    const decision = faults.decide({ family, method, path: url.pathname + url.search, body, ...(cluster !== undefined && { cluster }) });
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.action && applyAzureFault(family, decision.action, req, res)) return;
 

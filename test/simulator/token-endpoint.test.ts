@@ -1,14 +1,38 @@
 import { ClientAssertionCredential } from "@azure/identity";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Simulator } from "../../simulator/index.js";
-import { httpsRequest, startFleetSimulator } from "../support/simulator.js";
+import { loadFleet, type Simulator } from "../../simulator/index.js";
+import { httpsRequest, MINI_FLEET_DIR, startFleetSimulator } from "../support/simulator.js";
 
 const PAYMENTS_CLIENT_ID = "c0ffee00-0001-4abc-8def-111111111111";
 const CHECKOUT_CLIENT_ID = "c0ffee00-0002-4abc-8def-222222222222";
 const PLATFORM_CLIENT_ID = "c0ffee00-0003-4abc-8def-333333333333";
 const LEGACY_APP_ID = "b16b00b5-0001-4c3d-8e9f-aaaaaaaaaaaa";
 const ARM = "https://management.azure.com/.default";
+
+/** A projected-style service account token, from the simulated cluster's own TokenRequest API. */
+async function serviceAccountTokenOf(sim: Simulator, cluster: string, namespace: string, name: string, audience = "api://AzureADTokenExchange"): Promise<string> {
+  const config = new KubeConfig();
+  config.loadFromString(sim.kubeconfigFor(cluster));
+  const response = await config.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    name,
+    namespace,
+    body: { spec: { audiences: [audience], expirationSeconds: 3600 } },
+  });
+  const token = response.status?.token;
+  if (!token) throw new Error("no token");
+  return token;
+}
+
+/** The workload-identity exchange as the Azure SDK performs it, in the simulated tenant. */
+function exchangeAt(sim: Simulator, clientId: string, assertion: string, scope = ARM) {
+  const credential = new ClientAssertionCredential(sim.tenantId, clientId, async () => assertion, {
+    authorityHost: sim.authorityHost,
+    disableInstanceDiscovery: true,
+    tlsOptions: { ca: sim.caPem },
+  });
+  return credential.getToken(scope);
+}
 
 describe("the simulated Entra token endpoint", () => {
   let sim: Simulator;
@@ -17,27 +41,12 @@ describe("the simulated Entra token endpoint", () => {
   });
   afterAll(() => sim.close());
 
-  /** A projected-style service account token, from the cluster's own TokenRequest API. */
-  async function serviceAccountToken(cluster: string, namespace: string, name: string, audience = "api://AzureADTokenExchange"): Promise<string> {
-    const config = new KubeConfig();
-    config.loadFromString(sim.kubeconfigFor(cluster));
-    const response = await config.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-      name,
-      namespace,
-      body: { spec: { audiences: [audience], expirationSeconds: 3600 } },
-    });
-    const token = response.status?.token;
-    if (!token) throw new Error("no token");
-    return token;
+  function serviceAccountToken(cluster: string, namespace: string, name: string, audience?: string): Promise<string> {
+    return serviceAccountTokenOf(sim, cluster, namespace, name, audience);
   }
 
   function exchange(clientId: string, assertion: string, scope = ARM) {
-    const credential = new ClientAssertionCredential(sim.tenantId, clientId, async () => assertion, {
-      authorityHost: sim.authorityHost,
-      disableInstanceDiscovery: true,
-      tlsOptions: { ca: sim.caPem },
-    });
-    return credential.getToken(scope);
+    return exchangeAt(sim, clientId, assertion, scope);
   }
 
   async function rawExchange(clientId: string, assertion: string, scope = ARM) {
@@ -127,5 +136,39 @@ describe("the simulated Entra token endpoint", () => {
     });
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ error: "invalid_client", error_codes: [7000215] });
+  });
+});
+
+describe("the simulated Entra token endpoint, for an app registered in another tenant", () => {
+  const HOME_TENANT_OF_APP = "0c1d2e3f-4a5b-4c6d-8e7f-901a2b3c4d5e";
+
+  /** The mini fleet with legacy-batch registered in another tenant: its service principal here, application and credential there. */
+  async function startWithForeignApp(signInAudience: string): Promise<Simulator> {
+    const fleet = await loadFleet(MINI_FLEET_DIR);
+    const app = fleet.azure.applications.find((a) => a.appId === LEGACY_APP_ID)!;
+    fleet.azure.applications = fleet.azure.applications.filter((a) => a !== app);
+    fleet.azure.foreignApplications = [{ ...app, signInAudience }];
+    const sp = fleet.azure.servicePrincipals.find((p) => p.appId === LEGACY_APP_ID)!;
+    sp.appOwnerOrganizationId = HOME_TENANT_OF_APP;
+    return startFleetSimulator({ fleet });
+  }
+
+  it("exchanges a token its credential matches when the app is multi-tenant and provisioned here", async () => {
+    const sim = await startWithForeignApp("AzureADMultipleOrgs");
+    try {
+      const token = await exchangeAt(sim, LEGACY_APP_ID, await serviceAccountTokenOf(sim, "platform-aks", "batch", "runner"));
+      expect(token.token.split(".")).toHaveLength(3);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it("answers AADSTS700016 when the app is single-tenant: it cannot sign in outside its home tenant", async () => {
+    const sim = await startWithForeignApp("AzureADMyOrg");
+    try {
+      await expect(exchangeAt(sim, LEGACY_APP_ID, await serviceAccountTokenOf(sim, "platform-aks", "batch", "runner"))).rejects.toThrow(/AADSTS700016/);
+    } finally {
+      await sim.close();
+    }
   });
 });
