@@ -14,15 +14,9 @@ import { clip, clipMultiline } from "../digest/text-bounds.js";
 import { SEVERITIES, type Severity } from "../findings/model.js";
 import type { Subscription } from "../inventory/model.js";
 import type { ClusterHealth, ScanRun } from "../scan/model.js";
+import { formatInstant, safeUrl } from "../views/format.js";
 import { compareFindings } from "./finding-order.js";
 import { statusOf, type ReportedFinding } from "./model.js";
-
-/**
- * Remediation commands are written for a POSIX shell: every value in them is
- * quoted by shared/checks/shell-quote.ts, which PowerShell does not read the
- * same way. The report says so beside each command.
- */
-export const COMMAND_SHELL = "bash";
 
 const SEVERITY_LABELS: Record<Severity, string> = { high: "High", medium: "Medium", low: "Low", info: "Info" };
 const FLEET_LEVEL = "Identities and app registrations";
@@ -147,7 +141,7 @@ export function buildHtmlReportView(scan: ScanRun, findings: readonly ReportedFi
     groups: findingGroups(sorted, subName),
     ...(scan.coverage !== undefined && { coverage: coverageView(scan.coverage, names, subName) }),
     clusters: clusterRows(scan.clusters, subName),
-    shell: COMMAND_SHELL,
+    shell: SHELL_LABELS.bash,
   };
 }
 
@@ -221,7 +215,7 @@ function findingCard(f: ReportedFinding): FindingCardView {
     evidence: Object.entries(f.evidence).map(([key, value]) => ({ key: clip(key, "name"), value: clip(value, "evidence") })),
     remediationText: clip(f.remediation.text, "text"),
     command: clipMultiline(f.remediation.command ?? "", "command"),
-    shell: COMMAND_SHELL,
+    shell: SHELL_LABELS.bash,
     powershellCommand: clipMultiline(f.remediation.command === undefined ? "" : (commandForms(f.remediation.command).powershell ?? ""), "command"),
     powershellShell: SHELL_LABELS.powershell,
     docsUrl: safeUrl(f.docsUrl),
@@ -268,16 +262,6 @@ function clusterRows(clusters: readonly ClusterHealth[], subName: (id: string) =
 
 function distinctSorted(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
-}
-
-/** Only https links from findings reach an href; anything else is dropped. */
-function safeUrl(url: string): string {
-  return /^https:\/\/[^\s"'<>]+$/i.test(url) ? clip(url, "url") : "";
-}
-
-function formatInstant(iso: string): string {
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? clip(iso, "name") : new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 }
 
 function formatSeconds(ms: number): string {
