@@ -6,8 +6,8 @@
  */
 import { callHandler, type CallInit } from "../../support/http.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { findingPage, findingsPage, overviewPage } from "../../../functions/console/pages.js";
-import { liftAction, suppressAction } from "../../../functions/console/actions.js";
+import { findingPage, findingsPage, overviewPage, scansPage } from "../../../functions/console/pages.js";
+import { liftAction, resendAction, startScanAction, suppressAction } from "../../../functions/console/actions.js";
 import { consoleAsset } from "../../../functions/console/assets.js";
 import { listFindings } from "../../../functions/http/findings.js";
 import { useFindingsStore } from "../../../functions/http/store-instance.js";
@@ -221,5 +221,27 @@ describe("console actions", () => {
     expect(after.text).toContain("Suppression lifted</td>");
     expect(after.text).toContain("lifted by writer@example.com: jobs now use workload identity");
     expect(after.text).toContain("Suppressed</td>");
+  });
+
+  it("shows the start-scan form only to Scans.Start, and without Durable Functions (wiscan serve) says where scans start", async () => {
+    signIn("reader@example.com", ...READER);
+    expect((await page(scansPage, "console/scans")).text).not.toContain('id="start-scan-form"');
+    const refused = await page(startScanAction, "console/scans", form({ csrf: "x", target: "aks-one" }));
+    expect(refused.status).toBe(403);
+    expect(errorOf(refused.text)).toContain("Scans.Start");
+
+    signIn("operator@example.com", APP_ROLES.readFindings, APP_ROLES.startScans);
+    const scans = await page(scansPage, "console/scans");
+    expect(scans.text).toContain('id="start-scan-form"');
+    const local = await page(startScanAction, "console/scans", form({ csrf: csrfOf(scans.text), target: "aks-one" }));
+    expect(local.status).toBe(503);
+    expect(errorOf(local.text)).toContain("Durable Functions");
+  });
+
+  it("refuses a digest resend without Digests.Send", async () => {
+    signIn("reader@example.com", ...READER);
+    const r = await page(resendAction, "console/digests/scan-1/resend", { ...form({ csrf: "x" }), params: { scanId: "scan-1" } });
+    expect(r.status).toBe(403);
+    expect(errorOf(r.text)).toContain("Digests.Send");
   });
 });
