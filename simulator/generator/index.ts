@@ -193,6 +193,57 @@ interface FleetState {
   cache: Map<string, BuiltWorkload>;
 }
 
+/**
+ * An application pod as teams ship them, so that objects are of real size (a
+ * pod of 5-10 kB on the wire with its managedFields): the app with its
+ * settings, probes, a hardened security context and mounts, a log-forwarding
+ * sidecar, a config map and two emptyDirs.
+ */
+function appPod(name: string): Pick<k.PodTemplate, "containers" | "volumes" | "tolerations"> {
+  const hardened = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 10001 };
+  return {
+    containers: [
+      {
+        name: "app",
+        image: APP_IMAGE,
+        ports: [
+          { name: "http", containerPort: 8080 },
+          { name: "metrics", containerPort: 9090 },
+        ],
+        env: [
+          { name: "ASPNETCORE_URLS", value: "http://+:8080" },
+          { name: "LOG_LEVEL", value: "Information" },
+          { name: "OTEL_SERVICE_NAME", value: name },
+          { name: "OTEL_EXPORTER_OTLP_ENDPOINT", value: "http://otel-collector.monitoring.svc.cluster.local:4317" },
+          { name: "FEATURE_FLAGS_URL", value: "https://appconfig-contoso.azconfig.io" },
+        ],
+        probe: { path: "/healthz", port: "http" },
+        resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+        securityContext: hardened,
+        volumeMounts: [
+          { name: "config", mountPath: "/app/config", readOnly: true },
+          { name: "tmp", mountPath: "/tmp" },
+          { name: "logs", mountPath: "/var/log/app" },
+        ],
+      },
+      {
+        name: "log-forwarder",
+        image: "mcr.microsoft.com/oss/v2/fluent/fluent-bit:v3.1.9",
+        args: ["--config=/fluent-bit/etc/fluent-bit.conf"],
+        resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { memory: "64Mi" } },
+        securityContext: hardened,
+        volumeMounts: [{ name: "logs", mountPath: "/var/log/app", readOnly: true }],
+      },
+    ],
+    volumes: [
+      { configMap: { defaultMode: 420, name: `${name}-config` }, name: "config" },
+      { emptyDir: {}, name: "tmp" },
+      { emptyDir: { sizeLimit: "256Mi" }, name: "logs" },
+    ],
+    tolerations: [{ effect: "NoSchedule", key: "workload", operator: "Equal", value: "apps" }],
+  };
+}
+
 /** Every cluster's nodes carry the same names: pods of a shared template can then share their spec. */
 const NODES = [0, 1, 2].map((i) => ({ name: `aks-nodepool1-31415926-vmss${String(i).padStart(6, "0")}`, ip: `10.224.0.${i + 4}` }));
 
@@ -390,7 +441,7 @@ function buildCluster(state: FleetState, plan: ClusterPlan, o: ResolvedOptions):
       labels: { app: name, ...(podLabelled && { [k.WI_LABEL_USE]: "true" }) },
       ...(planted === "token-expiration-invalid" && { annotations: { [k.WI_TOKEN_EXPIRATION]: "100" } }),
       serviceAccountName: saName,
-      containers: [{ name: "app", image: APP_IMAGE, ports: [{ name: "http", containerPort: 8080 }] }],
+      ...appPod(name),
     };
     const mutated = podLabelled && planted !== "not-mutated" && planted !== "excluded-namespace" && planted !== "token-expiration-invalid";
     const pods = workload(ns, name, template, wiPodsEach, {
@@ -414,7 +465,7 @@ function buildCluster(state: FleetState, plan: ClusterPlan, o: ResolvedOptions):
     const name = `svc-${index + 1}`;
     const replicas = Math.min(podBudget, 3 + (index % 4));
     const serviceAccountName = index < plainAccounts ? name : undefined;
-    workload(ns, name, { labels: { app: name }, ...(serviceAccountName && { serviceAccountName }), containers: [{ name: "app", image: APP_IMAGE, ports: [{ name: "http", containerPort: 8080 }] }] }, replicas, { cacheKey: `plain/${ns}/${name}/${serviceAccountName ?? ""}` });
+    workload(ns, name, { labels: { app: name }, ...(serviceAccountName && { serviceAccountName }), ...appPod(name) }, replicas, { cacheKey: `plain/${ns}/${name}/${serviceAccountName ?? ""}` });
     index += 1;
   }
   state.clusters.set(plan.name, objects);

@@ -43,6 +43,10 @@ export interface ContainerTemplate {
   args?: string[];
   command?: string[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  /** Liveness and readiness probes: HTTP GET of this path on the named port. */
+  probe?: { path: string; port: string };
+  volumeMounts?: Array<{ name: string; mountPath: string; readOnly?: boolean }>;
+  securityContext?: Record<string, unknown>;
 }
 
 export interface PodTemplate {
@@ -58,6 +62,8 @@ export interface PodTemplate {
   priorityClassName?: string;
   /** "Always" (default) for long-running pods, "OnFailure"/"Never" for jobs. */
   restartPolicy?: string;
+  /** The template's own volumes (config maps, emptyDirs); the API and the webhook add theirs. */
+  volumes?: Array<Record<string, unknown>>;
 }
 
 export interface ObjectMeta {
@@ -148,17 +154,26 @@ export function configMap(ns: string, name: string, m: ObjectMeta, data: Record<
   return { apiVersion: "v1", data, kind: "ConfigMap", metadata: meta(name, ns, m) };
 }
 
-function containerSpec(c: ContainerTemplate, extraEnv: ReadonlyArray<{ name: string; value: string }>, mounts: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
+/** A probe as the API prints it, defaults filled in. */
+function httpProbe(probe: { path: string; port: string }, initialDelaySeconds: number): Record<string, unknown> {
+  return { failureThreshold: 3, httpGet: { path: probe.path, port: probe.port, scheme: "HTTP" }, initialDelaySeconds, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 };
+}
+
+function containerSpec(c: ContainerTemplate, extraEnv: ReadonlyArray<{ name: string; value: string }>, apiMounts: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
   const env = [...(c.env ?? []), ...extraEnv.filter((e) => !(c.env ?? []).some((own) => own.name === e.name))];
+  const mounts = [...(c.volumeMounts ?? []), ...apiMounts];
   return {
     ...(c.args && { args: c.args }),
     ...(c.command && { command: c.command }),
     ...(env.length > 0 && { env }),
     image: c.image,
     imagePullPolicy: c.image.endsWith(":latest") ? "Always" : "IfNotPresent",
+    ...(c.probe && { livenessProbe: httpProbe(c.probe, 10) }),
     name: c.name,
     ...(c.ports && { ports: c.ports.map((p) => ({ containerPort: p.containerPort, ...(p.name && { name: p.name }), protocol: "TCP" })) }),
+    ...(c.probe && { readinessProbe: httpProbe(c.probe, 5) }),
     resources: c.resources ?? DEFAULT_RESOURCES,
+    ...(c.securityContext && { securityContext: c.securityContext }),
     terminationMessagePath: "/dev/termination-log",
     terminationMessagePolicy: "File",
     ...(mounts.length > 0 && { volumeMounts: mounts }),
@@ -194,6 +209,7 @@ export function podTemplateSpec(t: PodTemplate): Record<string, unknown> {
       ...(t.initContainers && { initContainers: t.initContainers.map((c) => containerSpec(c, [], [])) }),
       ...commonPodSpec(t),
       ...(t.tolerations && { tolerations: t.tolerations }),
+      ...(t.volumes && { volumes: t.volumes }),
     },
   };
 }
@@ -212,6 +228,7 @@ export function podSpecParts(t: PodTemplate, kubeApiAccessSuffix: string, inject
   const kubeApiVolume = `kube-api-access-${kubeApiAccessSuffix}`;
   const mounts: Array<Record<string, unknown>> = [{ mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", name: kubeApiVolume, readOnly: true }];
   const volumes: unknown[] = [
+    ...(t.volumes ?? []),
     {
       name: kubeApiVolume,
       projected: {

@@ -9,6 +9,7 @@
  *   const kubernetes = createKubernetesApi(fleet, { tokens: createTokenSigner() });
  *   // in the HTTPS server: await kubernetes.handle(req, res, "payments-prod", "/api/v1/pods?limit=500");
  */
+import { withManagedFields } from "./managed-fields.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { ArmObject, FleetDescription, KubeObject } from "../fleet/model.js";
@@ -205,7 +206,8 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
       return;
     }
     const apiVersion = apiVersionOf(type);
-    const items = objects.map((object) => JSON.stringify(object)).join(",");
+    // Real API servers return managedFields on every object (managed-fields.ts).
+    const items = objects.map((object) => JSON.stringify(withManagedFields(object))).join(",");
     sendJsonText(
       context.res,
       200,
@@ -224,7 +226,7 @@ export function createKubernetesApi(fleet: FleetDescription, options: Kubernetes
       sendJsonText(context.res, 200, JSON.stringify(toTable(type.resource, [object], {}, includeObjectOf(context.query), now())));
       return;
     }
-    sendJsonText(context.res, 200, JSON.stringify(object));
+    sendJsonText(context.res, 200, JSON.stringify(withManagedFields(object)));
   };
 
   const readLog = (context: RequestContext, namespace: string, name: string): void => {

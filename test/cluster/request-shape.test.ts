@@ -32,16 +32,20 @@ async function snapshotsOf(serviceAccountsPerCluster: number): Promise<ClusterSn
 }
 
 describe("the requests a cluster scan makes", () => {
-  it("do not grow with the service accounts, read pods in one page and logs once per owner", async () => {
+  it("do not grow with the service accounts, read pods in one page and logs once per container of one pod per owner", async () => {
     const [few, many] = await Promise.all([snapshotsOf(30), snapshotsOf(120)]);
     for (const snapshot of [...few!, ...many!]) {
-      const owners = new Set(snapshot.pods.filter((p) => p.labels["azure.workload.identity/use"] === "true").map((p) => `${p.namespace}/${p.owner?.kind}/${p.owner?.name ?? p.name}`));
+      const labelled = snapshot.pods.filter((p) => p.labels["azure.workload.identity/use"] === "true");
+      const containersByOwner = new Map(labelled.map((p) => [`${p.namespace}/${p.owner?.kind}/${p.owner?.name ?? p.name}`, p.containers.length]));
+      const owners = new Set(containersByOwner.keys());
       expect(snapshot.errors).toEqual([]);
       expect(owners.size).toBeGreaterThan(0);
       expect(snapshot.stats.podsSeen).toBeGreaterThanOrEqual(150);
       expect(snapshot.stats.podPages).toBe(1);
-      // 11 lists (namespaces, service accounts, pods, 6 kinds of workload, services, webhook configurations) and one log read per owner.
-      expect(snapshot.stats.requests).toBe(11 + owners.size);
+      // 11 lists (namespaces, service accounts, pods, 6 kinds of workload, services, webhook configurations) and one log read per container of one pod per owner (the app and its log forwarder).
+      const logReads = [...containersByOwner.values()].reduce((sum, containers) => sum + containers, 0);
+      expect(logReads).toBe(2 * owners.size);
+      expect(snapshot.stats.requests).toBe(11 + logReads);
     }
     expect(many!.map((s) => s.stats.requests)).toEqual(few!.map((s) => s.stats.requests));
   });
