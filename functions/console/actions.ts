@@ -22,6 +22,7 @@ import { findingsStore } from "../http/store-instance.js";
 import { createSuppression, deleteSuppression } from "../http/suppressions.js";
 import { startScan } from "../scans/start.js";
 import { csrfKey } from "./csrf-key-instance.js";
+import { forgetOverview } from "./overview-data.js";
 import { readForm, render, respondPage, seeOther } from "./page.js";
 
 type FormField = (name: string) => string | undefined;
@@ -72,6 +73,7 @@ export async function suppressAction(request: HttpRequest, context: InvocationCo
     const body = { checkId: found.finding.checkId, ...chosen.pattern, reason: required(field, "reason"), expiresAt: required(field, "expiresAt", 40) };
     const answer = await createSuppression(apiRequest(request, "POST", "/api/suppressions", body), context);
     if ((answer.status ?? 200) >= 300) return answer;
+    forgetOverview();
     return seeOther(`${CONSOLE_LINKS.finding(id)}?done=suppressed`);
   });
 }
@@ -84,6 +86,7 @@ export async function liftAction(request: HttpRequest, context: InvocationContex
     if (!FINDING_ID.test(finding)) throw new InvalidParameterError("finding", "is not a finding id");
     const answer = await deleteSuppression(apiRequest(request, "DELETE", `/api/suppressions/${encodeURIComponent(id)}`, { reason: required(field, "reason") }, { id }), context);
     if ((answer.status ?? 200) >= 300) return answer;
+    forgetOverview();
     return seeOther(`${CONSOLE_LINKS.finding(finding)}?done=lifted`);
   });
 }

@@ -6,7 +6,6 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { APP_ROLES, requireRole } from "../../shared/auth/index.js";
-import { gatherDigestData } from "../../shared/digest/index.js";
 import { FINDING_QUERY_PARAMETERS, InvalidParameterError, PAGE_PARAMETERS, parseFindingQuery, parsePageRequest } from "../../shared/store/index.js";
 import { pageChrome, permissionsOf } from "../../shared/console/chrome.js";
 import { buildFindingPageView, NOTICES, type Notice } from "../../shared/console/finding-page-view.js";
@@ -19,16 +18,15 @@ import { notFound, queryParameters, routeParameter } from "../http/respond.js";
 import { findingsStore } from "../http/store-instance.js";
 import { instanceStatus } from "../scans/scan-instances.js";
 import { csrfKey } from "./csrf-key-instance.js";
+import { overviewData } from "./overview-data.js";
 import { pageParameters, render, respondPage } from "./page.js";
 
 export async function overviewPage(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return respondPage(request, context, async () => {
     const caller = requireRole(request, APP_ROLES.readFindings);
     queryParameters(request, []);
-    const store = await findingsStore();
-    const latest = (await store.listScans({ pageSize: 1 })).items[0];
-    const data = latest === undefined ? undefined : await gatherDigestData(store, latest.id);
-    return render(OVERVIEW_PAGE, buildOverviewView(pageChrome("Overview", "overview", caller), data));
+    const read = await overviewData(await findingsStore());
+    return render(OVERVIEW_PAGE, buildOverviewView(pageChrome("Overview", "overview", caller), read?.data, read?.asOf));
   });
 }
 

@@ -40,6 +40,8 @@ export interface TrendChart {
 
 export interface OverviewView {
   page: PageChrome;
+  /** When the figures were read (the overview keeps them for a minute). */
+  asOf: string;
   scan:
     | { id: string; href: string; startedAt: string; duration: string; clustersScanned: number; clustersTotal: number; complete: boolean }
     | undefined;
@@ -60,13 +62,14 @@ export interface OverviewView {
 const FLEET = { id: "fleet", recipients: [] } as const;
 
 /** The overview of the latest scan; `data` is undefined when no scan is stored yet. */
-export function buildOverviewView(page: PageChrome, data: FleetDigestData | undefined): OverviewView {
+export function buildOverviewView(page: PageChrome, data: FleetDigestData | undefined, asOf: Date | undefined): OverviewView {
   if (data === undefined) return emptyOverview(page);
   // maxFindings 0: the overview counts and links findings; the findings page lists them.
   const digest = buildDigestView({ ...data, trend: new Map() }, FLEET, { maxFindings: 0 });
   const clusterIds = new Map(data.clusters.map((h) => [h.cluster, h.clusterId]));
   return {
     page,
+    asOf: asOf === undefined ? "" : `${asOf.toISOString().slice(11, 19)} UTC`,
     scan: {
       id: digest.scan.id,
       href: CONSOLE_LINKS.scan(data.scan.id),
@@ -152,6 +155,7 @@ function emptyOverview(page: PageChrome): OverviewView {
   const unknown: GradedScore = { text: "n/a", percent: 0, known: false, workloads: 0, compliant: 0, color: "#5f6368", grade: "unknown" };
   return {
     page,
+    asOf: "",
     scan: undefined,
     totals: { open: 0, new: 0, newHigh: 0, resolved: 0, suppressed: 0, clusters: 0, subscriptions: 0 },
     bySeverity: [],

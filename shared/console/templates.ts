@@ -17,7 +17,7 @@ ${SCORE_CELL}<td class="num" data-label="Open">{{open}}</td><td class="num" data
 export const OVERVIEW_PAGE = `{{#> layout}}
 <h1>Overview</h1>
 {{#if scan}}
-<p class="muted" id="last-scan">Last scan <a href="{{scan.href}}">{{scan.id}}</a>, {{scan.startedAt}}, took {{scan.duration}}: {{scan.clustersScanned}} of {{plural scan.clustersTotal "cluster"}} read{{#unless scan.complete}} (incomplete: nothing was resolved where it could not look){{/unless}}.</p>
+<p class="muted" id="last-scan">Last scan <a href="{{scan.href}}">{{scan.id}}</a>, {{scan.startedAt}}, took {{scan.duration}}: {{scan.clustersScanned}} of {{plural scan.clustersTotal "cluster"}} read{{#unless scan.complete}} (incomplete: nothing was resolved where it could not look){{/unless}}.{{#if asOf}} <span id="as-of">Figures as of {{asOf}}.</span>{{/if}}</p>
 <section aria-labelledby="severity-heading">
 <h2 id="severity-heading">Open findings by severity</h2>
 <ul class="cards" id="severity-counts">
