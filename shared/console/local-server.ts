@@ -118,7 +118,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const principal = clientPrincipalHeader(options.caller);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
 
+  let allowedHosts = new Set<string>();
   const server = createServer((req, res) => {
+    // A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) would otherwise read the console as this caller.
+    if (!allowedHosts.has((req.headers.host ?? "").toLowerCase())) {
+      res.writeHead(421, { "content-type": "text/plain; charset=utf-8" });
+      res.end("this server answers only to 127.0.0.1 and localhost");
+      return;
+    }
     serve(req, res, principal, log).catch((error: unknown) => {
       log(`wiscan serve: ${error instanceof Error ? error.message : String(error)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
@@ -131,6 +138,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   });
   platformAuthenticationFor(true);
   const { port } = server.address() as AddressInfo;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   let closed = false;
   return {
     url: `http://127.0.0.1:${port}${CONSOLE_PREFIX}`,
