@@ -10,7 +10,6 @@ import { FINDING_QUERY_PARAMETERS, InvalidParameterError, PAGE_PARAMETERS, parse
 import { pageChrome, permissionsOf } from "../../shared/console/chrome.js";
 import { buildFindingPageView, NOTICES, type Notice } from "../../shared/console/finding-page-view.js";
 import { buildFindingsPageView, CONSOLE_SORT_PARAMETER, DEFAULT_CONSOLE_PAGE_SIZE, parseSort } from "../../shared/console/findings-view.js";
-import { buildOverviewView } from "../../shared/console/overview-view.js";
 import { buildScanPageView, buildScansPageView, type OrchestrationState } from "../../shared/console/scans-view.js";
 import { issueCsrfToken } from "../../shared/console/security.js";
 import { FINDING_PAGE, FINDINGS_PAGE, OVERVIEW_PAGE, SCAN_PAGE, SCANS_PAGE } from "../../shared/console/templates.js";
@@ -18,15 +17,15 @@ import { notFound, queryParameters, routeParameter } from "../http/respond.js";
 import { findingsStore } from "../http/store-instance.js";
 import { instanceStatus } from "../scans/scan-instances.js";
 import { csrfKey } from "./csrf-key-instance.js";
-import { overviewData } from "./overview-data.js";
+import { overviewFigures } from "./overview-data.js";
 import { pageParameters, render, respondPage } from "./page.js";
 
 export async function overviewPage(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   return respondPage(request, context, async () => {
     const caller = requireRole(request, APP_ROLES.readFindings);
     queryParameters(request, []);
-    const read = await overviewData(await findingsStore());
-    return render(OVERVIEW_PAGE, buildOverviewView(pageChrome("Overview", "overview", caller), read?.data, read?.asOf));
+    const figures = await overviewFigures(await findingsStore());
+    return render(OVERVIEW_PAGE, { ...figures, page: pageChrome("Overview", "overview", caller) });
   });
 }
 

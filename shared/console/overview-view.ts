@@ -61,14 +61,15 @@ export interface OverviewView {
 
 const FLEET = { id: "fleet", recipients: [] } as const;
 
-/** The overview of the latest scan; `data` is undefined when no scan is stored yet. */
-export function buildOverviewView(page: PageChrome, data: FleetDigestData | undefined, asOf: Date | undefined): OverviewView {
-  if (data === undefined) return emptyOverview(page);
+/** What the overview shows of the latest scan, the same for every caller (so it can be kept); `data` is undefined when no scan is stored yet. */
+export type OverviewFigures = Omit<OverviewView, "page">;
+
+export function buildOverviewFigures(data: FleetDigestData | undefined, asOf: Date | undefined): OverviewFigures {
+  if (data === undefined) return emptyOverview();
   // maxFindings 0: the overview counts and links findings; the findings page lists them.
   const digest = buildDigestView({ ...data, trend: new Map() }, FLEET, { maxFindings: 0 });
   const clusterIds = new Map(data.clusters.map((h) => [h.cluster, h.clusterId]));
   return {
-    page,
     asOf: asOf === undefined ? "" : `${asOf.toISOString().slice(11, 19)} UTC`,
     scan: {
       id: digest.scan.id,
@@ -151,10 +152,9 @@ function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-function emptyOverview(page: PageChrome): OverviewView {
+function emptyOverview(): OverviewFigures {
   const unknown: GradedScore = { text: "n/a", percent: 0, known: false, workloads: 0, compliant: 0, color: "#5f6368", grade: "unknown" };
   return {
-    page,
     asOf: "",
     scan: undefined,
     totals: { open: 0, new: 0, newHigh: 0, resolved: 0, suppressed: 0, clusters: 0, subscriptions: 0 },
