@@ -4,8 +4,9 @@
  * would read: roles, CSRF, headers, escaping of cluster values, bad input.
  * The real-browser tests are in test/browser.
  */
+import { isolateCallers, signIn } from "../../support/callers.js";
 import { callHandler, type CallInit } from "../../support/http.js";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findingPage, findingsPage, overviewPage, scansPage } from "../../../functions/console/pages.js";
 import { liftAction, resendAction, startScanAction, suppressAction } from "../../../functions/console/actions.js";
 import { consoleAsset } from "../../../functions/console/assets.js";
@@ -18,22 +19,7 @@ import { useCsrfKey } from "../../../functions/console/csrf-key-instance.js";
 import { CONSOLE_TABLE_SUFFIX, loadOrCreateCsrfKey } from "../../../shared/console/csrf-key.js";
 import { azuriteConnectionString, clusterId, finding, health, saFinding, scanRun, SUB_A, testStore } from "../../store/fixtures.js";
 
-const AUTH_SETTINGS = ["WISCAN_DEV_PRINCIPAL", "WEBSITE_AUTH_ENABLED", "WEBSITE_INSTANCE_ID"] as const;
-let saved: Record<string, string | undefined> = {};
-beforeEach(() => {
-  saved = Object.fromEntries(AUTH_SETTINGS.map((k) => [k, process.env[k]]));
-  for (const k of AUTH_SETTINGS) delete process.env[k];
-});
-afterEach(() => {
-  for (const k of AUTH_SETTINGS) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-});
-
-function signIn(name: string, ...roles: string[]): void {
-  process.env["WISCAN_DEV_PRINCIPAL"] = JSON.stringify({ name, roles });
-}
+isolateCallers();
 const READER = [APP_ROLES.readFindings];
 const WRITER = [APP_ROLES.readFindings, APP_ROLES.writeSuppressions];
 

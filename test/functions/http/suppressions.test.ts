@@ -4,8 +4,9 @@
  * suppression must say. Callers are development principals (WISCAN_DEV_PRINCIPAL)
  * or, for the platform path, an x-ms-client-principal header with WEBSITE_AUTH_ENABLED.
  */
+import { isolateCallers, signIn } from "../../support/callers.js";
 import { callHandler } from "../../support/http.js";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getFinding, listFindings } from "../../../functions/http/findings.js";
 import { useFindingsStore } from "../../../functions/http/store-instance.js";
 import { createSuppression, deleteSuppression, listSuppressions } from "../../../functions/http/suppressions.js";
@@ -17,23 +18,7 @@ import { health, saFinding, scanRun, testStore } from "../../store/fixtures.js";
 
 const call = callHandler;
 
-const AUTH_SETTINGS = ["WISCAN_DEV_PRINCIPAL", "WEBSITE_AUTH_ENABLED", "WEBSITE_INSTANCE_ID"] as const;
-let saved: Record<string, string | undefined> = {};
-beforeEach(() => {
-  saved = Object.fromEntries(AUTH_SETTINGS.map((k) => [k, process.env[k]]));
-  for (const k of AUTH_SETTINGS) delete process.env[k];
-});
-afterEach(() => {
-  for (const k of AUTH_SETTINGS) {
-    if (saved[k] === undefined) delete process.env[k];
-    else process.env[k] = saved[k];
-  }
-});
-
-/** Signs the next requests in as this development caller. */
-function signIn(name: string, ...roles: string[]): void {
-  process.env["WISCAN_DEV_PRINCIPAL"] = JSON.stringify({ name, roles });
-}
+isolateCallers();
 const WRITER = [APP_ROLES.readFindings, APP_ROLES.writeSuppressions];
 
 const S1 = "2026-11-02T06:00:00.000Z";
