@@ -46,6 +46,9 @@ export const CHECK_INPUTS = [
   "services",
   "deployments",
   "mutatingwebhookconfigurations",
+  /** Read only where some pod opts in to identity binding (ClusterRoles and their bindings). */
+  "clusterroles",
+  "clusterrolebindings",
   "pods/log",
   /** The live token-exchange probe (opt-in). */
   "probe",

@@ -13,23 +13,15 @@
  * audience, and no check advises changing the AKS-managed credential.
  */
 import type { Annotations, ClusterSnapshot, PodSummary, WorkloadSummary } from "../cluster/model.js";
+import { optsIntoIdentityBinding } from "../cluster/summarize.js";
 import type { FederatedCredential } from "../inventory/model.js";
 import type { ClusterFacts } from "./cluster-facts.js";
 import type { WorkloadPrincipal } from "./fleet-view.js";
 import { isLive } from "./pod-targets.js";
 import { TOKEN_EXCHANGE_AUDIENCE, hasUseLabel } from "./workload-identity.js";
 
-/** The webhook's custom-token-endpoint annotation as AKS configures it: `azure.workload.identity/use-<suffix>` with suffix identity-binding. */
-export const USE_IDENTITY_BINDING_ANNOTATION = "azure.workload.identity/use-identity-binding";
-
-/** The verb and API group the doc's ClusterRole grants on the resource named after the identity's client id. */
-export const USE_MANAGED_IDENTITY_VERB = "use-managed-identity";
-export const IDENTITY_BINDING_RBAC_GROUP = "cid.wi.aks.azure.com";
-
-/** `strings.EqualFold(val, "true")` in the webhook: "True" opts in too. */
-export function optsIntoIdentityBinding(annotations: Annotations): boolean {
-  return (annotations[USE_IDENTITY_BINDING_ANNOTATION] ?? "").toLowerCase() === "true";
-}
+// Collection reads the grants only where some pod opts in, so the opt-in rule lives beside the summaries.
+export { IDENTITY_BINDING_RBAC_GROUP, USE_IDENTITY_BINDING_ANNOTATION, USE_MANAGED_IDENTITY_VERB, optsIntoIdentityBinding } from "../cluster/summarize.js";
 
 export function identityBindingCredential(principal: WorkloadPrincipal): FederatedCredential | undefined {
   return principal.credentials.find((c) => c.trust.kind === "identity-binding");

@@ -30,6 +30,7 @@ import { podProxySidecarHostNetwork } from "./catalog/pod-proxy-sidecar-host-net
 import { podClientIdOverridden } from "./catalog/pod-client-id-overridden.js";
 import { bindingCredentialMissing } from "./catalog/binding-credential-missing.js";
 import { bindingAnnotationMissing } from "./catalog/binding-annotation-missing.js";
+import { bindingRoleMissing } from "./catalog/binding-role-missing.js";
 import { identityNoRoleAssignments } from "./catalog/identity-no-role-assignments.js";
 import { identityOverPrivileged } from "./catalog/identity-over-privileged.js";
 import { podAadstsErrors } from "./catalog/pod-aadsts-errors.js";
@@ -65,6 +66,7 @@ export const CHECKS: readonly Check[] = [
   podClientIdOverridden,
   bindingCredentialMissing,
   bindingAnnotationMissing,
+  bindingRoleMissing,
   identityNoRoleAssignments,
   identityOverPrivileged,
   podAadstsErrors,

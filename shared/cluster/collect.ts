@@ -11,7 +11,16 @@
  * too (COLLECT_DEFAULTS), so that no API server keeps a scan busy.
  * Every failure becomes a CollectionError in the snapshot; nothing is thrown.
  */
-import type { V1Deployment, V1MutatingWebhookConfiguration, V1Namespace, V1Pod, V1Service, V1ServiceAccount } from "@kubernetes/client-node";
+import type {
+  V1ClusterRole,
+  V1ClusterRoleBinding,
+  V1Deployment,
+  V1MutatingWebhookConfiguration,
+  V1Namespace,
+  V1Pod,
+  V1Service,
+  V1ServiceAccount,
+} from "@kubernetes/client-node";
 import { groupBy } from "../collections.js";
 import type { AksCluster } from "../inventory/model.js";
 import type { ClusterAccess } from "./access.js";
@@ -23,8 +32,12 @@ import { WORKLOAD_KINDS, type AadstsLogEvidence, type ClusterSnapshot, type Coll
 import {
   USE_LABEL,
   WEBHOOK_DEPLOYMENT_NAME,
+  clusterRoleBindingSummary,
   isWorkloadIdentityServiceAccount,
+  managedIdentityGrants,
+  managedIdentityUseOf,
   namespaceSummary,
+  optsIntoIdentityBinding,
   podBytesMayTouchWorkloadIdentity,
   podSummary,
   podTouchesWorkloadIdentity,
@@ -160,6 +173,17 @@ export async function collectClusterSnapshot(cluster: AksCluster, access: Cluste
   ]);
   assembler.complete();
 
+  // Only where some pod opts in to identity binding: the grants of use-managed-identity concern nobody else.
+  if (assembler.wantsManagedIdentityGrants()) {
+    const rbac = "rbac.authorization.k8s.io";
+    const failures = await Promise.all([
+      lists.collect<V1ClusterRole>({ resource: "clusterroles", verb: "list", group: rbac }, (role) => assembler.clusterRole(role), () => assembler.reset("clusterroles")),
+      lists.collect<V1ClusterRoleBinding>({ resource: "clusterrolebindings", verb: "list", group: rbac }, (b) => assembler.clusterRoleBinding(b), () => assembler.reset("clusterrolebindings")),
+    ]);
+    // Half the picture would report grants missing that exist: without both lists, none is known (the errors say why).
+    if (failures.every((failure) => failure === undefined)) assembler.managedIdentityGrantsComplete();
+  }
+
   // Without the right to list deployments everywhere, the webhook's two known homes can still be read one by one.
   if (deploymentsError) await findWebhookDeployments(session, snapshot, lists);
 
@@ -181,6 +205,8 @@ export const SNAPSHOT_RESOURCES = [
   "cronjobs",
   "services",
   "mutatingwebhookconfigurations",
+  "clusterroles",
+  "clusterrolebindings",
 ] as const;
 export type SnapshotResource = (typeof SNAPSHOT_RESOURCES)[number];
 
@@ -197,6 +223,8 @@ export class SnapshotAssembler {
   private workloadIdentityAccountNames: ReadonlySet<string> = new Set();
   private readonly workloadsByKind = new Map<WorkloadKind, WorkloadSummary[]>(WORKLOAD_KINDS.map((kind) => [kind, []]));
   private podsSeen = 0;
+  private readonly useRoles = new Map<string, string[]>();
+  private clusterRoleBindings: Array<NonNullable<ReturnType<typeof clusterRoleBindingSummary>>> = [];
 
   constructor(readonly snapshot: ClusterSnapshot) {}
 
@@ -252,6 +280,26 @@ export class SnapshotAssembler {
     if (webhook) this.snapshot.mutatingWebhooks.push(webhook);
   }
 
+  /** Whether a kept pod or pod template opts in to identity binding: only then are ClusterRoles and their bindings read. */
+  wantsManagedIdentityGrants(): boolean {
+    return this.snapshot.pods.some((p) => optsIntoIdentityBinding(p.annotations)) || this.snapshot.workloads.some((w) => optsIntoIdentityBinding(w.template.annotations));
+  }
+
+  clusterRole(role: V1ClusterRole): void {
+    const clientIds = managedIdentityUseOf(role);
+    if (clientIds) this.useRoles.set(role.metadata?.name ?? "", clientIds);
+  }
+
+  clusterRoleBinding(binding: V1ClusterRoleBinding): void {
+    const summary = clusterRoleBindingSummary(binding);
+    if (summary) this.clusterRoleBindings.push(summary);
+  }
+
+  /** Call once both RBAC lists are in. */
+  managedIdentityGrantsComplete(): void {
+    this.snapshot.managedIdentityGrants = managedIdentityGrants(this.useRoles, this.clusterRoleBindings);
+  }
+
   /** Drops what one resource's list gathered, so that a restarted list counts nothing twice. */
   reset(resource: SnapshotResource): void {
     const snapshot = this.snapshot;
@@ -290,6 +338,12 @@ export class SnapshotAssembler {
         return;
       case "mutatingwebhookconfigurations":
         snapshot.mutatingWebhooks.length = 0;
+        return;
+      case "clusterroles":
+        this.useRoles.clear();
+        return;
+      case "clusterrolebindings":
+        this.clusterRoleBindings = [];
         return;
     }
   }

@@ -152,6 +152,28 @@ export interface MutatingWebhookSummary {
   }>;
 }
 
+/** Who a binding names: a service account, or the user or group names Kubernetes gives service accounts. */
+export interface RbacSubject {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/**
+ * A ClusterRoleBinding whose ClusterRole allows the `use-managed-identity`
+ * verb of API group `cid.wi.aks.azure.com` on resources named after
+ * identities' client ids: the permission AKS identity bindings check before
+ * the token proxy exchanges a pod's token (azure-aks-docs
+ * articles/aks/identity-bindings.md, "Authorize namespaces and service accounts").
+ */
+export interface ManagedIdentityGrant {
+  binding: string;
+  role: string;
+  /** The client ids the role's rules name ("*" for every identity). */
+  clientIds: string[];
+  subjects: RbacSubject[];
+}
+
 /** AADSTS codes seen in the recent log lines of one container. Never the lines themselves. */
 export interface AadstsLogEvidence {
   namespace: string;
@@ -206,6 +228,12 @@ export interface ClusterSnapshot {
   services: ServiceSummary[];
   webhookDeployments: WebhookDeployment[];
   mutatingWebhooks: MutatingWebhookSummary[];
+  /**
+   * The grants of `use-managed-identity`, read only when some pod or pod
+   * template opts in to identity binding (ClusterRoles and ClusterRoleBindings
+   * are large and concern nobody else); absent when they were not read.
+   */
+  managedIdentityGrants?: ManagedIdentityGrant[];
   logEvidence: AadstsLogEvidence[];
   /**
    * Whether every workload-identity workload had its logs read: "off" when

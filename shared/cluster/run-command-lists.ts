@@ -52,7 +52,12 @@ export const API_GROUP: Readonly<Record<SnapshotResource, string>> = {
   jobs: "batch",
   cronjobs: "batch",
   mutatingwebhookconfigurations: "admissionregistration.k8s.io",
+  clusterroles: "rbac.authorization.k8s.io",
+  clusterrolebindings: "rbac.authorization.k8s.io",
 };
+
+/** Read after the others, and only when some pod opts in to identity binding (see collect.ts). */
+export const RUN_COMMAND_RBAC_LISTS: readonly SnapshotResource[] = ["clusterroles", "clusterrolebindings"];
 
 export type CommandOutcome = { ok: true; logs: string } | { ok: false; error: CommandFailure };
 

@@ -14,7 +14,7 @@
  * it were whole.
  */
 import { WEBHOOK_ENV_NAMES } from "./model.js";
-import { WORKLOAD_IDENTITY_PREFIX } from "./summarize.js";
+import { USE_MANAGED_IDENTITY_VERB, WORKLOAD_IDENTITY_PREFIX } from "./summarize.js";
 
 /** The key of the trailer line, which no Kubernetes object has. */
 export const LIST_END_KEY = "wiscan-list-end";
@@ -49,6 +49,8 @@ const PROJECT = [
   'elif .kind == "Deployment" or .kind == "StatefulSet" or .kind == "DaemonSet" or .kind == "ReplicaSet" or .kind == "Job" then replicas',
   'elif .kind == "Service" then {kind, metadata: meta, spec: ({selector: .spec.selector} | keep)}',
   'elif .kind == "MutatingWebhookConfiguration" then {kind, metadata: {name: .metadata.name}, webhooks: [(.webhooks // [])[] | webhook]}',
+  `elif .kind == "ClusterRole" then {kind, metadata: {name: .metadata.name}, rules: [(.rules // [])[] | select(any((.verbs // [])[]; . == ${jqString(USE_MANAGED_IDENTITY_VERB)} or . == "*")) | {verbs, apiGroups, resources, resourceNames} | keep]}`,
+  'elif .kind == "ClusterRoleBinding" then {kind, metadata: {name: .metadata.name}, roleRef: {kind: .roleRef.kind, name: .roleRef.name}, subjects: [(.subjects // [])[] | {kind, name, namespace} | keep]}',
   "else {kind, metadata: meta} end",
 ].join(" ");
 

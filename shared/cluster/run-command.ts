@@ -17,6 +17,8 @@ import type { ContainerServiceClient, RunCommandResult } from "@azure/arm-contai
 import type { TokenCredential } from "@azure/core-auth";
 import type { Pipeline, PipelinePolicy, PipelineRequest } from "@azure/core-rest-pipeline";
 import type {
+  V1ClusterRole,
+  V1ClusterRoleBinding,
   V1CronJob,
   V1DaemonSet,
   V1Deployment,
@@ -35,7 +37,7 @@ import { AKS_SERVER_APP_ID, clusterTenantOf, entraTokenProvider } from "./access
 import { aadstsEvidence } from "./aadsts.js";
 import { COLLECT_DEFAULTS, logCandidates, logReading, SnapshotAssembler, snapshotWithoutAccess, type SnapshotResource } from "./collect.js";
 import { kindOfStatus, kindOfTransportError, scrub } from "./errors.js";
-import { firstLines, kindOfKubectlError, readLists, RUN_COMMAND_ACTION, RUN_COMMAND_LISTS, type CommandFailure, type CommandOutcome } from "./run-command-lists.js";
+import { firstLines, kindOfKubectlError, readLists, RUN_COMMAND_ACTION, RUN_COMMAND_LISTS, RUN_COMMAND_RBAC_LISTS, type CommandFailure, type CommandOutcome } from "./run-command-lists.js";
 import type { AadstsLogEvidence, ClusterSnapshot, CollectionError, PodSummary } from "./model.js";
 
 /**
@@ -76,6 +78,8 @@ const RESOURCE_OF_KIND: Readonly<Record<string, SnapshotResource>> = {
   Job: "jobs",
   CronJob: "cronjobs",
   MutatingWebhookConfiguration: "mutatingwebhookconfigurations",
+  ClusterRole: "clusterroles",
+  ClusterRoleBinding: "clusterrolebindings",
 };
 
 /** What a cluster with apiServerAccessProfile.disableRunCommand gets instead of a command. */
@@ -166,7 +170,8 @@ export async function collectSnapshotThroughRunCommand(
   snapshot.accessPath = runner.ranInCluster ? "run-command" : "none";
   if (snapshot.accessPath === "none") return finish(snapshot, runner, started);
 
-  assemble(snapshot, items);
+  const assembler = assemble(snapshot, items);
+  if (assembler.wantsManagedIdentityGrants()) await readManagedIdentityGrants(runner, assembler);
   snapshot.logEvidence = await collectLogEvidence(runner, snapshot, options);
   snapshot.logReading = logReading(
     snapshot.pods,
@@ -178,7 +183,7 @@ export async function collectSnapshotThroughRunCommand(
 }
 
 /** Feeds the lists to the SnapshotAssembler in the order the direct path reads them. */
-function assemble(snapshot: ClusterSnapshot, items: ReadonlyMap<SnapshotResource, unknown[]>): void {
+function assemble(snapshot: ClusterSnapshot, items: ReadonlyMap<SnapshotResource, unknown[]>): SnapshotAssembler {
   const assembler = new SnapshotAssembler(snapshot);
   const each = <T>(resource: SnapshotResource, take: (item: T) => void) => {
     for (const item of items.get(resource) ?? []) take(item as T);
@@ -196,6 +201,20 @@ function assemble(snapshot: ClusterSnapshot, items: ReadonlyMap<SnapshotResource
   each<V1Service>("services", (o) => assembler.service(o));
   each<V1MutatingWebhookConfiguration>("mutatingwebhookconfigurations", (o) => assembler.mutatingWebhookConfiguration(o));
   assembler.complete();
+  return assembler;
+}
+
+/** ClusterRoles and their bindings, as the direct path reads them: only where some pod opts in to identity binding, kept only when both lists were read. */
+async function readManagedIdentityGrants(runner: CommandRunner, assembler: SnapshotAssembler): Promise<void> {
+  const { objects, errors } = await readLists((command) => runner.run(command), RUN_COMMAND_RBAC_LISTS);
+  for (const error of errors) record(assembler.snapshot.errors, error);
+  if (objects === undefined || errors.length > 0) return;
+  for (const item of objects) {
+    const kind = (item as { kind?: string }).kind;
+    if (kind === "ClusterRole") assembler.clusterRole(item as V1ClusterRole);
+    else if (kind === "ClusterRoleBinding") assembler.clusterRoleBinding(item as V1ClusterRoleBinding);
+  }
+  assembler.managedIdentityGrantsComplete();
 }
 
 /**

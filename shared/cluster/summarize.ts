@@ -5,6 +5,8 @@
  * of annotations only `azure.workload.identity/*`.
  */
 import type {
+  V1ClusterRole,
+  V1ClusterRoleBinding,
   V1Container,
   V1CronJob,
   V1DaemonSet,
@@ -28,6 +30,8 @@ import {
   type ContainerSummary,
   type LabelSelector,
   type Labels,
+  type ManagedIdentityGrant,
+  type RbacSubject,
   type MutatingWebhookSummary,
   type NamespaceSummary,
   type OwnerRef,
@@ -333,4 +337,55 @@ function copy(record: Record<string, string> | undefined): Record<string, string
 function isoString(value: Date | string): string {
   const date = value instanceof Date ? value : new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** The webhook's custom-token-endpoint annotation as AKS configures it: `azure.workload.identity/use-<suffix>` with suffix identity-binding. */
+export const USE_IDENTITY_BINDING_ANNOTATION = "azure.workload.identity/use-identity-binding";
+/** The verb and API group the doc's ClusterRole grants on the resource named after the identity's client id. */
+export const USE_MANAGED_IDENTITY_VERB = "use-managed-identity";
+export const IDENTITY_BINDING_RBAC_GROUP = "cid.wi.aks.azure.com";
+
+/** `strings.EqualFold(val, "true")` in the webhook: "True" opts in too. */
+export function optsIntoIdentityBinding(annotations: Annotations): boolean {
+  return (annotations[USE_IDENTITY_BINDING_ANNOTATION] ?? "").toLowerCase() === "true";
+}
+
+/**
+ * The client ids a ClusterRole lets its subjects `use-managed-identity`, by
+ * Kubernetes RBAC's rule matching (a verb, group or resource of "*" matches
+ * any; a rule limited to resourceNames never matches a request naming none):
+ * undefined when it allows no such use.
+ */
+export function managedIdentityUseOf(role: V1ClusterRole): string[] | undefined {
+  const clientIds = new Set<string>();
+  for (const rule of role.rules ?? []) {
+    const verbs = rule.verbs ?? [];
+    const groups = rule.apiGroups ?? [];
+    if (!(verbs.includes(USE_MANAGED_IDENTITY_VERB) || verbs.includes("*"))) continue;
+    if (!(groups.includes(IDENTITY_BINDING_RBAC_GROUP) || groups.includes("*"))) continue;
+    if ((rule.resourceNames ?? []).length > 0) continue;
+    for (const resource of rule.resources ?? []) clientIds.add(resource.toLowerCase());
+  }
+  return clientIds.size > 0 ? [...clientIds].sort() : undefined;
+}
+
+/** A ClusterRoleBinding of a ClusterRole, as far as identity bindings care: its role and subjects. */
+export function clusterRoleBindingSummary(binding: V1ClusterRoleBinding): { name: string; role: string; subjects: RbacSubject[] } | undefined {
+  if (binding.roleRef.kind !== "ClusterRole") return undefined;
+  return {
+    name: binding.metadata?.name ?? "",
+    role: binding.roleRef.name,
+    subjects: (binding.subjects ?? []).map((s) => ({ kind: s.kind, name: s.name, ...(s.namespace && { namespace: s.namespace }) })),
+  };
+}
+
+/** The bindings of roles that allow `use-managed-identity`, joined with what their roles allow. */
+export function managedIdentityGrants(
+  roles: ReadonlyMap<string, readonly string[]>,
+  bindings: ReadonlyArray<{ name: string; role: string; subjects: RbacSubject[] }>,
+): ManagedIdentityGrant[] {
+  return bindings.flatMap((binding) => {
+    const clientIds = roles.get(binding.role);
+    return clientIds ? [{ binding: binding.name, role: binding.role, clientIds: [...clientIds], subjects: binding.subjects }] : [];
+  });
 }

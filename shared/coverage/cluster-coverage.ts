@@ -109,6 +109,8 @@ function inputSight(input: ClusterCoverageInput): (i: CheckInput) => InputSight 
       case "services":
       case "deployments":
       case "mutatingwebhookconfigurations":
+      case "clusterroles":
+      case "clusterrolebindings":
         return kube([i]);
       case "pods/log": {
         const logs = kube(["pods/log", "pods"]);

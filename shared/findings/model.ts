@@ -32,6 +32,7 @@ export const CHECK_IDS = [
   "pod.client-id-overridden",
   "binding.credential-missing",
   "binding.annotation-missing",
+  "binding.role-missing",
   "identity.no-role-assignments",
   "identity.over-privileged",
   "pod.aadsts-errors",

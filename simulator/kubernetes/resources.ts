@@ -16,6 +16,8 @@ export const RESOURCE_NAMES = [
   "jobs",
   "cronjobs",
   "mutatingwebhookconfigurations",
+  "clusterroles",
+  "clusterrolebindings",
 ] as const;
 export type ResourceName = (typeof RESOURCE_NAMES)[number];
 
@@ -74,6 +76,18 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     namespaced: false,
     shortNames: [],
     categories: ["api-extensions"],
+    subresources: [],
+  },
+  { resource: "clusterroles", kind: "ClusterRole", singular: "clusterrole", group: "rbac.authorization.k8s.io", version: "v1", namespaced: false, shortNames: [], categories: [], subresources: [] },
+  {
+    resource: "clusterrolebindings",
+    kind: "ClusterRoleBinding",
+    singular: "clusterrolebinding",
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    namespaced: false,
+    shortNames: [],
+    categories: [],
     subresources: [],
   },
 ];

@@ -78,6 +78,9 @@ const COLUMNS: Record<ResourceName, Column[]> = {
     age,
   ],
   mutatingwebhookconfigurations: [name, column("Webhooks", (o) => (Array.isArray(o.webhooks) ? o.webhooks.length : 0), 0, "integer"), age],
+  // kubernetes pkg/printers/internalversion/printers.go: clusterRoleColumnDefinitions, clusterRoleBindingColumnDefinitions.
+  clusterroles: [name, column("Created At", (o) => String(o.metadata.creationTimestamp ?? ""))],
+  clusterrolebindings: [name, column("Role", (o) => `${str(o, "roleRef", "kind")}/${str(o, "roleRef", "name")}`), age],
 };
 
 export type IncludeObject = "None" | "Metadata" | "Object";

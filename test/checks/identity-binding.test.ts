@@ -6,6 +6,7 @@
  * and no check reads it.
  */
 import { describe, expect, it } from "vitest";
+import type { ManagedIdentityGrant } from "../../shared/cluster/model.js";
 import type { FederatedCredential } from "../../shared/inventory/model.js";
 import { credentialTrust } from "../../shared/inventory/credential-trust.js";
 import { CLIENT_ID, NS, SA, TENANT, credential, first, fires, identity, inventory, mutatedContainers, only, pod, quiet, snapshot, workload, type TestFleet } from "./builders.js";
@@ -31,9 +32,15 @@ function bindingPod(overrides = {}) {
   });
 }
 
-/** One identity whose only credential is the binding's; its workload opts in. */
+/** The doc's ClusterRole and ClusterRoleBinding: `use-managed-identity` on the identity's client id, bound to the service account. */
+function docGrant(subjects: ManagedIdentityGrant["subjects"] = [{ kind: "ServiceAccount", name: SA, namespace: NS }]): ManagedIdentityGrant {
+  return { binding: `use-mi-${CLIENT_ID}`, role: `use-mi-${CLIENT_ID}`, clientIds: [CLIENT_ID.toLowerCase()], subjects };
+}
+
+/** One identity whose only credential is the binding's; its workload opts in, and its service account may use the identity. */
 function bindingFleet(): TestFleet {
   const s = snapshot({
+    managedIdentityGrants: [docGrant()],
     pods: [bindingPod()],
     workloads: [
       workload("Deployment", "orders-api", {}, { annotations: OPT_IN }),
@@ -54,7 +61,7 @@ describe("recognising the AKS-managed credential", () => {
 describe("a working identity-binding workload", () => {
   it("gets none of the default-mode findings (audience, issuer, not mutated, no credential)", () => {
     const fleet = bindingFleet();
-    for (const id of ["fic.audience-missing", "fic.issuer-mismatch", "fic.unknown-issuer", "fic.subject-malformed", "fic.dangling", "pod.not-mutated", "sa.no-matching-fic", "binding.credential-missing", "binding.annotation-missing", "pod.client-id-overridden"] as const) {
+    for (const id of ["fic.audience-missing", "fic.issuer-mismatch", "fic.unknown-issuer", "fic.subject-malformed", "fic.dangling", "pod.not-mutated", "sa.no-matching-fic", "binding.credential-missing", "binding.annotation-missing", "binding.role-missing", "pod.client-id-overridden"] as const) {
       quiet(id, fleet);
     }
   });
@@ -101,5 +108,46 @@ describe("binding.annotation-missing", () => {
     fleet.inventory = inventory({ identities: [identity({ federatedCredentials: [bindingCredential(), credential()] })] });
     first(fleet).pods = [pod()];
     quiet("binding.annotation-missing", fleet);
+  });
+});
+
+describe("binding.role-missing", () => {
+  it("reports a service account no ClusterRoleBinding lets use the identity, with a binding of the role that allows it", () => {
+    const fleet = bindingFleet();
+    first(fleet).managedIdentityGrants = [docGrant([{ kind: "ServiceAccount", name: "other", namespace: NS }])];
+    const f = only(fires("binding.role-missing", fleet));
+    expect(f.resource).toMatchObject({ kind: "ServiceAccount", namespace: NS, name: SA, identityClientId: CLIENT_ID });
+    expect(f.evidence.rolesAllowingIdentity).toBe(`use-mi-${CLIENT_ID}`);
+    expect(f.remediation.command).toContain(`create clusterrolebinding`);
+    expect(f.remediation.command).toContain(`--serviceaccount ${NS}:${SA}`);
+  });
+
+  it("names the ClusterRole to create when no role allows the identity", () => {
+    const fleet = bindingFleet();
+    first(fleet).managedIdentityGrants = [];
+    const f = only(fires("binding.role-missing", fleet));
+    expect(f.remediation.command).toBeUndefined();
+    expect(f.remediation.text).toContain(`verbs ["use-managed-identity"], apiGroups ["cid.wi.aks.azure.com"], resources ["${CLIENT_ID.toLowerCase()}"]`);
+  });
+
+  it("counts the service-account groups and user name as Kubernetes RBAC does, and a role on every identity", () => {
+    for (const subject of [
+      { kind: "Group", name: `system:serviceaccounts:${NS}` },
+      { kind: "Group", name: "system:serviceaccounts" },
+      { kind: "User", name: `system:serviceaccount:${NS}:${SA}` },
+    ]) {
+      const fleet = bindingFleet();
+      first(fleet).managedIdentityGrants = [docGrant([subject])];
+      quiet("binding.role-missing", fleet);
+    }
+    const wildcard = bindingFleet();
+    first(wildcard).managedIdentityGrants = [{ ...docGrant(), clientIds: ["*"] }];
+    quiet("binding.role-missing", wildcard);
+  });
+
+  it("stays quiet when the ClusterRoles could not be read (a gap, not an absence)", () => {
+    const fleet = bindingFleet();
+    delete first(fleet).managedIdentityGrants;
+    quiet("binding.role-missing", fleet);
   });
 });

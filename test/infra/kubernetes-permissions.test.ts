@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { collectClusterSnapshot, resolveClusterAccess, type ClusterAccess, type ClusterSnapshot } from "../../shared/cluster/index.js";
 import { MINI_FLEET_CLUSTERS } from "../simulator/kubernetes/fleets.js";
-import type { Simulator } from "../../simulator/index.js";
+import { loadFleet, type FleetDescription, type Simulator } from "../../simulator/index.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
 import {
   azureDataActionFor,
@@ -82,6 +82,14 @@ const hasAnchor = (anchor: string) => permissionsDoc.includes(`<a id="${anchor}"
 const tripleOf = (request: KubernetesRequest) => `${request.group}|${resourcePath(request)}|${request.verb}`;
 const describeRequest = (request: KubernetesRequest) => `${request.verb} ${request.group || "core"}/${resourcePath(request)}`;
 
+/** One labelled pod opts in to AKS identity bindings, so that the RBAC lists read only then are exercised too. */
+function withIdentityBindingPod(fleet: FleetDescription, cluster: string): FleetDescription {
+  const pod = fleet.clusters.get(cluster)?.find((o) => o.kind === "Pod" && o.metadata.labels?.["azure.workload.identity/use"] === "true");
+  if (!pod) throw new Error(`no labelled pod in ${cluster}`);
+  pod.metadata.annotations = { ...pod.metadata.annotations, "azure.workload.identity/use-identity-binding": "true" };
+  return fleet;
+}
+
 let sim: Simulator;
 let proxy: RecordingProxy;
 const snapshots: ClusterSnapshot[] = [];
@@ -89,7 +97,7 @@ let requests: KubernetesRequest[] = [];
 
 beforeAll(async () => {
   sim = await startFleetSimulator({
-    fleetDir: FLEET_DIR,
+    fleet: withIdentityBindingPod(await loadFleet(FLEET_DIR), localAccountsCluster.name),
     kubernetes: { forbidden: [{ cluster: entraCluster.name, resource: "deployments", verb: "list" }] },
   });
   proxy = await startRecordingProxy(new URL(sim.kubernetesEndpoint).origin, sim.caPem);
