@@ -16,9 +16,9 @@ import type { Annotations, ClusterSnapshot, PodSummary, WorkloadSummary } from "
 import { optsIntoIdentityBinding } from "../cluster/summarize.js";
 import type { FederatedCredential } from "../inventory/model.js";
 import type { ClusterFacts } from "./cluster-facts.js";
-import type { WorkloadPrincipal } from "./fleet-view.js";
-import { isLive } from "./pod-targets.js";
-import { TOKEN_EXCHANGE_AUDIENCE, hasUseLabel } from "./workload-identity.js";
+import type { FleetView, WorkloadPrincipal } from "./fleet-view.js";
+import { PodTargets, isLive, type PodTarget } from "./pod-targets.js";
+import { CLIENT_ID_ANNOTATION, TOKEN_EXCHANGE_AUDIENCE, hasUseLabel, isGuid } from "./workload-identity.js";
 
 // Collection reads the grants only where some pod opts in, so the opt-in rule lives beside the summaries.
 export { IDENTITY_BINDING_RBAC_GROUP, USE_IDENTITY_BINDING_ANNOTATION, USE_MANAGED_IDENTITY_VERB, optsIntoIdentityBinding } from "../cluster/summarize.js";
@@ -75,4 +75,42 @@ export function serviceAccountModes(snapshot: ClusterSnapshot, facts: ClusterFac
 
 export function isPod(user: PodSummary | WorkloadSummary): user is PodSummary {
   return !("template" in user);
+}
+
+/** A service account whose labelled pods or templates opt in to identity binding, with the identity it names. */
+export interface OptedInServiceAccount {
+  /** `namespace/name`. */
+  key: string;
+  namespace: string;
+  name: string;
+  /** Its client-id annotation, lower case. */
+  clientId: string;
+  principal: WorkloadPrincipal;
+  /** The workloads and pods that opt in. */
+  targets: PodTarget[];
+  pods: PodSummary[];
+}
+
+/**
+ * The opted-in service accounts the binding checks can judge: outside the
+ * namespaces the webhook skips, with a well-formed client id (a missing or bad
+ * one is sa.client-id-*'s) naming an identity whose credentials were read (an
+ * unknown identity or unread credentials prove nothing).
+ */
+export function optedInServiceAccounts(view: FleetView, snapshot: ClusterSnapshot, facts: ClusterFacts): OptedInServiceAccount[] {
+  const accounts: OptedInServiceAccount[] = [];
+  for (const [key, modes] of serviceAccountModes(snapshot, facts)) {
+    if (modes.binding.length === 0) continue;
+    const [namespace = "", name = ""] = key.split("/");
+    if (facts.isExcludedNamespace(namespace)) continue;
+    const clientId = facts.serviceAccount(namespace, name)?.annotations[CLIENT_ID_ANNOTATION]?.trim().toLowerCase();
+    if (clientId === undefined || !isGuid(clientId)) continue;
+    const principal = view.principalByClientId.get(clientId);
+    if (principal === undefined || !principal.credentialsKnown) continue;
+    const podTargets = new PodTargets(facts);
+    for (const user of modes.binding) (isPod(user) ? podTargets.addPod(user) : podTargets.addWorkload(user));
+    const targets = podTargets.list();
+    accounts.push({ key, namespace, name, clientId, principal, targets, pods: targets.flatMap((t) => t.pods) });
+  }
+  return accounts;
 }

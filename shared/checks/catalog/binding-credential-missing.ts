@@ -2,11 +2,10 @@ import type { Finding } from "../../findings/index.js";
 import { clusterFacts } from "../cluster-facts.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
 import type { WorkloadPrincipal } from "../fleet-view.js";
-import { identityBindingCredential, isPod, serviceAccountModes } from "../identity-binding.js";
+import { identityBindingCredential, optedInServiceAccounts } from "../identity-binding.js";
 import { DOCS, MCSB } from "../links.js";
-import { PodTargets, describeTargets, examplePods } from "../pod-targets.js";
+import { describeTargets, examplePods } from "../pod-targets.js";
 import { shellQuote as q } from "../shell-quote.js";
-import { CLIENT_ID_ANNOTATION, isGuid } from "../workload-identity.js";
 import type { AksCluster } from "../../inventory/model.js";
 
 /**
@@ -30,19 +29,8 @@ export const bindingCredentialMissing = defineCheck({
     const facts = clusterFacts(snapshot);
     const { cluster } = snapshot;
     const findings: Finding[] = [];
-    for (const [key, modes] of serviceAccountModes(snapshot, facts)) {
-      if (modes.binding.length === 0) continue;
-      const [namespace = "", name = ""] = key.split("/");
-      if (facts.isExcludedNamespace(namespace)) continue;
-      const clientId = facts.serviceAccount(namespace, name)?.annotations[CLIENT_ID_ANNOTATION]?.trim();
-      // No or a bad client id is sa.client-id-*'s; an unknown identity or unread credentials prove nothing here.
-      if (clientId === undefined || !isGuid(clientId)) continue;
-      const principal = view.principalByClientId.get(clientId.toLowerCase());
-      if (principal === undefined || !principal.credentialsKnown || identityBindingCredential(principal) !== undefined) continue;
-      const targets = new PodTargets(facts);
-      for (const user of modes.binding) (isPod(user) ? targets.addPod(user) : targets.addWorkload(user));
-      const list = targets.list();
-      const pods = list.flatMap((t) => t.pods);
+    for (const { key, namespace, name, principal, targets: list, pods } of optedInServiceAccounts(view, snapshot, facts)) {
+      if (identityBindingCredential(principal) !== undefined) continue;
       findings.push(
         report({
           severity: "high",

@@ -3,11 +3,10 @@ import type { Finding } from "../../findings/index.js";
 import { clusterFacts } from "../cluster-facts.js";
 import { kubectl } from "../commands.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
-import { IDENTITY_BINDING_RBAC_GROUP, USE_MANAGED_IDENTITY_VERB, identityBindingCredential, isPod, serviceAccountModes } from "../identity-binding.js";
+import { IDENTITY_BINDING_RBAC_GROUP, USE_MANAGED_IDENTITY_VERB, identityBindingCredential, optedInServiceAccounts } from "../identity-binding.js";
 import { DOCS, MCSB } from "../links.js";
-import { PodTargets, describeTargets, examplePods } from "../pod-targets.js";
+import { describeTargets, examplePods } from "../pod-targets.js";
 import { shellQuote as q } from "../shell-quote.js";
-import { CLIENT_ID_ANNOTATION, isGuid } from "../workload-identity.js";
 
 /**
  * Pods opt in to identity binding, their identity has a binding, but no
@@ -37,20 +36,10 @@ export const bindingRoleMissing = defineCheck({
     const facts = clusterFacts(snapshot);
     const { cluster } = snapshot;
     const findings: Finding[] = [];
-    for (const [key, modes] of serviceAccountModes(snapshot, facts)) {
-      if (modes.binding.length === 0) continue;
-      const [namespace = "", name = ""] = key.split("/");
-      if (facts.isExcludedNamespace(namespace)) continue;
-      const clientId = facts.serviceAccount(namespace, name)?.annotations[CLIENT_ID_ANNOTATION]?.trim().toLowerCase();
-      if (clientId === undefined || !isGuid(clientId)) continue;
+    for (const { key, namespace, name, clientId, principal, targets: list, pods } of optedInServiceAccounts(view, snapshot, facts)) {
       // Without a binding (no aks-identity-binding credential), binding.credential-missing speaks first.
-      const principal = view.principalByClientId.get(clientId);
-      if (principal === undefined || !principal.credentialsKnown || identityBindingCredential(principal) === undefined) continue;
+      if (identityBindingCredential(principal) === undefined) continue;
       if (grants.some((grant) => allows(grant, clientId) && grant.subjects.some((subject) => names(subject, namespace, name)))) continue;
-      const targets = new PodTargets(facts);
-      for (const user of modes.binding) (isPod(user) ? targets.addPod(user) : targets.addWorkload(user));
-      const list = targets.list();
-      const pods = list.flatMap((t) => t.pods);
       const role = grants.find((grant) => allows(grant, clientId))?.role;
       findings.push(
         report({
