@@ -66,9 +66,9 @@ textarea{min-height:70px}
  .who{margin:0}
  table.reflow thead{position:absolute;left:-10000px}
  table.reflow tr{display:block;border-bottom:2px solid var(--line);padding:4px 0}
- table.reflow td{display:grid;grid-template-columns:40% 60%;border:0;padding:3px 6px;text-align:left}
+ table.reflow td{display:block;border:0;padding:3px 6px;text-align:left}
  table.reflow td.num{text-align:left;white-space:normal}
- table.reflow td::before{content:attr(data-label);font-weight:bold;color:var(--muted)}
+ table.reflow td::before{content:attr(data-label);display:block;font-size:12px;font-weight:bold;color:var(--muted)}
  .evidence{grid-template-columns:1fr}
 }
 `;

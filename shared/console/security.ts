@@ -3,7 +3,7 @@
  *
  * Headers: a strict Content-Security-Policy (our own script and stylesheet
  * only, no inline anything, no framing, forms post only to us), no caching of
- * authenticated pages, no MIME sniffing, no referrer.
+ * authenticated pages, no MIME sniffing, no referrer to other sites.
  *
  * CSRF: App Service Authentication keeps the session in a cookie
  * (AppServiceAuthSession), which a browser sends with a form another site
@@ -28,7 +28,10 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   // A page shows what one caller may see: never kept by a browser or a proxy.
   "cache-control": "no-store",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  // Not no-referrer: under it a browser sends "Origin: null" with the page's own form posts
+  // (Fetch Standard, "append a request Origin header"), which checkSameOrigin must refuse.
+  // same-origin sends nothing to other sites and our own origin to us.
+  "referrer-policy": "same-origin",
   "x-frame-options": "DENY",
 };
 

@@ -15,7 +15,7 @@ export const LAYOUT_PARTIAL = `<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>{{page.title}} · wiscan</title>
 <link rel="stylesheet" href="{{page.assets.css}}">
 <script src="{{page.assets.js}}" defer></script>

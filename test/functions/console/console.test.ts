@@ -74,6 +74,8 @@ describe("console pages", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("content-security-policy")).toBe(CONTENT_SECURITY_POLICY);
     expect(r.headers.get("cache-control")).toBe("no-store");
+    // Under no-referrer a browser posts the page's own forms with "Origin: null", which must be refused.
+    expect(r.headers.get("referrer-policy")).toBe("same-origin");
     expect(r.headers.get("content-type")).toMatch(/^text\/html/);
     expect(r.text).toContain('id="trend-chart"');
     expect(r.text).toContain("aks-&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -177,6 +179,8 @@ describe("console actions", () => {
     expect(crossSite.status).toBe(403);
     const otherOrigin = await page(suppressAction, suppressPath, { ...form({ ...fields, csrf: token }, { origin: "https://evil.example" }), params: { id: low.id } });
     expect(otherOrigin.status).toBe(403);
+    const opaqueOrigin = await page(suppressAction, suppressPath, { ...form({ ...fields, csrf: token }, { origin: "null" }), params: { id: low.id } });
+    expect(opaqueOrigin.status).toBe(403);
     signIn("mallory@example.com", ...WRITER);
     const stolen = await page(suppressAction, suppressPath, { ...form({ ...fields, csrf: token }), params: { id: low.id } });
     expect(stolen.status).toBe(403);
