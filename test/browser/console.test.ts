@@ -151,6 +151,31 @@ describe("the console in Chromium", () => {
     await reader.close();
   });
 
+  it("lets the analyst suppress it with a reason and lift it, and shows both in its history", async () => {
+    await analyst.setViewportSize({ width: 1440, height: 900 });
+    const suppress = analyst.locator("#suppress-form");
+    await suppress.getByLabel("Scope").selectOption("resource");
+    await suppress.getByLabel("Reason").fill("Client id fixed in the next release; accepted until then");
+    await suppress.getByRole("button", { name: "Suppress" }).click();
+    await analyst.waitForURL(/done=suppressed/);
+    expect(await analyst.locator("#notice").count()).toBe(1);
+    const suppression = await analyst.locator("#suppression").innerText();
+    expect(suppression).toContain(ANALYST.name);
+    expect(suppression).toContain("Client id fixed in the next release");
+    await inspectPage(analyst, SHOTS, "finding-suppressed", WIDTHS, analystCsp);
+
+    const lift = analyst.locator("#lift-form");
+    await lift.getByLabel("Reason for lifting").fill("Released early");
+    await lift.getByRole("button", { name: "Lift suppression" }).click();
+    await analyst.waitForURL(/done=lifted/);
+    expect(await analyst.locator("#suppression").count()).toBe(0);
+    const events = await analyst.locator("#history tbody tr td[data-label=Event]").allInnerTexts();
+    expect(events.slice(0, 2)).toEqual(["Suppression lifted", "Suppressed"]);
+    const history = await analyst.locator("#history").innerText();
+    expect(history).toContain("Released early");
+    expect(history).toContain(ANALYST.name);
+  });
+
   it("lists the scans and shows one's status", async () => {
     await analyst.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Scans" }).click();
     expect(await analyst.locator("#scans-table tbody tr").count()).toBe(2);
