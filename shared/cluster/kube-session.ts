@@ -16,6 +16,7 @@ import { apiServerAgent, apiServerProxyAgent, ConnectTimeoutError, KubernetesHtt
 import { ListSplitter, MalformedAnswerError } from "./list-splitter.js";
 import { proxyFor } from "./proxy.js";
 import type { CollectionError } from "./model.js";
+import { withoutManagedFields } from "./managed-fields.js";
 
 export interface KubeSessionOptions {
   requestTimeoutMs: number;
@@ -102,7 +103,8 @@ export class KubeSession {
    */
   async getList<T>(path: string, query: Query, onItem: (item: T) => void, filter?: ItemFilter): Promise<{ continue?: string }> {
     const splitter = new ListSplitter((bytes) => {
-      if (!filter || filter.worthParsing(bytes)) onItem(parseAnswer<T>(bytes.toString("utf8")));
+      // managedFields are never read: cut from the bytes, they are never parsed either.
+      if (!filter || filter.worthParsing(bytes)) onItem(parseAnswer<T>(withoutManagedFields(bytes).toString("utf8")));
       else filter.skipped();
     });
     await this.send("GET", path, query, undefined, MAX_LIST_BYTES, "application/json", (chunk) => splitter.write(chunk));
