@@ -17,7 +17,7 @@ import { optsIntoIdentityBinding } from "../cluster/summarize.js";
 import type { FederatedCredential } from "../inventory/model.js";
 import type { ClusterFacts } from "./cluster-facts.js";
 import type { FleetView, WorkloadPrincipal } from "./fleet-view.js";
-import { PodTargets, isLive, type PodTarget } from "./pod-targets.js";
+import { PodTargets, describeTargets, examplePods, isLive, type PodTarget } from "./pod-targets.js";
 import { CLIENT_ID_ANNOTATION, TOKEN_EXCHANGE_AUDIENCE, hasUseLabel, isGuid } from "./workload-identity.js";
 
 // Collection reads the grants only where some pod opts in, so the opt-in rule lives beside the summaries.
@@ -113,4 +113,15 @@ export function optedInServiceAccounts(view: FleetView, snapshot: ClusterSnapsho
     accounts.push({ key, namespace, name, clientId, principal, targets, pods: targets.flatMap((t) => t.pods) });
   }
   return accounts;
+}
+
+/** What both binding checks say of an opted-in service account in their evidence. */
+export function optedInEvidence(account: OptedInServiceAccount): Record<string, string | number | undefined> {
+  return {
+    serviceAccount: account.key,
+    identity: account.principal.displayName,
+    workloads: describeTargets(account.targets),
+    optedInPods: account.pods.length,
+    examplePods: examplePods(account.pods),
+  };
 }

@@ -2,9 +2,8 @@ import type { Finding } from "../../findings/index.js";
 import { clusterFacts } from "../cluster-facts.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
 import type { WorkloadPrincipal } from "../fleet-view.js";
-import { identityBindingCredential, optedInServiceAccounts } from "../identity-binding.js";
+import { identityBindingCredential, optedInEvidence, optedInServiceAccounts } from "../identity-binding.js";
 import { DOCS, MCSB } from "../links.js";
-import { describeTargets, examplePods } from "../pod-targets.js";
 import { shellQuote as q } from "../shell-quote.js";
 import type { AksCluster } from "../../inventory/model.js";
 
@@ -29,20 +28,14 @@ export const bindingCredentialMissing = defineCheck({
     const facts = clusterFacts(snapshot);
     const { cluster } = snapshot;
     const findings: Finding[] = [];
-    for (const { key, namespace, name, principal, targets: list, pods } of optedInServiceAccounts(view, snapshot, facts)) {
+    for (const account of optedInServiceAccounts(view, snapshot, facts)) {
+      const { namespace, name, principal } = account;
       if (identityBindingCredential(principal) !== undefined) continue;
       findings.push(
         report({
           severity: "high",
           resource: objectResource(cluster, "ServiceAccount", namespace, name, principal),
-          evidence: evidence({
-            serviceAccount: key,
-            identity: principal.displayName,
-            identityKind: principal.kind,
-            workloads: describeTargets(list),
-            optedInPods: pods.length,
-            examplePods: examplePods(pods),
-          }),
+          evidence: evidence({ ...optedInEvidence(account), identityKind: principal.kind }),
           remediation: remediationFor(cluster, principal),
         }),
       );

@@ -3,9 +3,8 @@ import type { Finding } from "../../findings/index.js";
 import { clusterFacts } from "../cluster-facts.js";
 import { kubectl } from "../commands.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
-import { IDENTITY_BINDING_RBAC_GROUP, USE_MANAGED_IDENTITY_VERB, identityBindingCredential, optedInServiceAccounts } from "../identity-binding.js";
+import { IDENTITY_BINDING_RBAC_GROUP, USE_MANAGED_IDENTITY_VERB, identityBindingCredential, optedInEvidence, optedInServiceAccounts } from "../identity-binding.js";
 import { DOCS, MCSB } from "../links.js";
-import { describeTargets, examplePods } from "../pod-targets.js";
 import { shellQuote as q } from "../shell-quote.js";
 
 /**
@@ -36,7 +35,8 @@ export const bindingRoleMissing = defineCheck({
     const facts = clusterFacts(snapshot);
     const { cluster } = snapshot;
     const findings: Finding[] = [];
-    for (const { key, namespace, name, clientId, principal, targets: list, pods } of optedInServiceAccounts(view, snapshot, facts)) {
+    for (const account of optedInServiceAccounts(view, snapshot, facts)) {
+      const { key, namespace, name, clientId, principal } = account;
       // Without a binding (no aks-identity-binding credential), binding.credential-missing speaks first.
       if (identityBindingCredential(principal) === undefined) continue;
       if (grants.some((grant) => allows(grant, clientId) && grant.subjects.some((subject) => names(subject, namespace, name)))) continue;
@@ -46,12 +46,8 @@ export const bindingRoleMissing = defineCheck({
           severity: "high",
           resource: objectResource(cluster, "ServiceAccount", namespace, name, principal),
           evidence: evidence({
-            serviceAccount: key,
-            identity: principal.displayName,
+            ...optedInEvidence(account),
             clientId,
-            workloads: describeTargets(list),
-            optedInPods: pods.length,
-            examplePods: examplePods(pods),
             rolesAllowingIdentity: [...new Set(grants.filter((g) => allows(g, clientId)).map((g) => g.role))].join(", ") || "none",
           }),
           remediation:
