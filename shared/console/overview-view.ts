@@ -7,6 +7,7 @@ import { buildDigestView, type DigestView } from "../digest/index.js";
 import type { FleetDigestData } from "../digest/gather.js";
 import type { ComplianceRowView, ScoreView, TrendPointView } from "../digest/model.js";
 import { CONSOLE_LINKS } from "./paths.js";
+import { subscriptionNameMap } from "../scan/subscription-names.js";
 import type { PageChrome } from "./chrome.js";
 
 export type Grade = "good" | "fair" | "poor" | "unknown";
@@ -67,7 +68,10 @@ export type OverviewFigures = Omit<OverviewView, "page">;
 export function buildOverviewFigures(data: FleetDigestData | undefined, asOf: Date | undefined): OverviewFigures {
   if (data === undefined) return emptyOverview();
   // maxFindings 0: the overview counts and links findings; the findings page lists them.
-  const digest = buildDigestView({ ...data, trend: new Map() }, FLEET, { maxFindings: 0 });
+  const digest = buildDigestView({ ...data, trend: new Map() }, FLEET, {
+    maxFindings: 0,
+    subscriptionNames: subscriptionNameMap(data.scan.subscriptionNames),
+  });
   const clusterIds = new Map(data.clusters.map((h) => [h.cluster, h.clusterId]));
   return {
     asOf: asOf === undefined ? "" : `${asOf.toISOString().slice(11, 19)} UTC`,
@@ -83,7 +87,13 @@ export function buildOverviewFigures(data: FleetDigestData | undefined, asOf: Da
     totals: digest.totals,
     bySeverity: digest.bySeverity.map((s) => ({ ...s, href: CONSOLE_LINKS.list({ status: "open", severity: s.severity }) })),
     score: graded(digest.score),
-    subscriptions: digest.subscriptions.map((row) => ({ ...row, score: graded(row.score), href: subscriptionHref(row) })),
+    subscriptions: digest.subscriptions.map((row) => ({
+      ...row,
+      // Under a display name, the id people paste into az commands.
+      subscription: row.subscriptionId !== undefined && row.subscriptionId !== row.name ? row.subscriptionId : "",
+      score: graded(row.score),
+      href: subscriptionHref(row),
+    })),
     subscriptionsMore: digest.subscriptionsMore,
     clusters: digest.clusters.map((row) => ({
       ...row,
@@ -99,11 +109,9 @@ export function buildOverviewFigures(data: FleetDigestData | undefined, asOf: Da
   };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Without display names a subscription row is named by its id, which the findings filter takes. */
+/** A subscription row links to its open findings by id, whatever name it shows. */
 function subscriptionHref(row: ComplianceRowView): string {
-  return GUID.test(row.name) ? CONSOLE_LINKS.list({ status: "open", subscription: row.name }) : "";
+  return row.subscriptionId === undefined || row.subscriptionId === "" ? "" : CONSOLE_LINKS.list({ status: "open", subscription: row.subscriptionId });
 }
 
 function graded(score: ScoreView): GradedScore {

@@ -140,6 +140,8 @@ export interface ComplianceRowView {
   name: string;
   /** The subscription of a cluster row. */
   subscription: string;
+  /** The id of a subscription row (its name may be a display name): links filter on it. */
+  subscriptionId?: string;
   score: ScoreView;
   open: number;
   high: number;

@@ -179,7 +179,7 @@ function complianceTables(
     const clusters = data.clusters.filter((h) => h.subscriptionId.toLowerCase() === sub);
     const score = addScores(clusters.map((h) => clusterScores.get(h.clusterId.toLowerCase())!));
     const scanned = clusters.filter((h) => h.status === "ok" || h.status === "partial").length;
-    return complianceRow(subName(sub), "", score, bySub.get(sub) ?? [], `${scanned} of ${plural(clusters.length, "cluster")} scanned`);
+    return { ...complianceRow(subName(sub), "", score, bySub.get(sub) ?? [], `${scanned} of ${plural(clusters.length, "cluster")} scanned`), subscriptionId: sub };
   });
   subRows.sort(worstFirst);
   clusterRows.sort(worstFirst);

@@ -13,6 +13,7 @@ import { ScanError } from "./errors.js";
 import { summarizeCoverage, type FleetCoverage, type ScanCoverageSummary } from "../coverage/index.js";
 import { scanCluster, type ClusterScanResult } from "./scan-cluster.js";
 import { newScanId } from "./scan-id.js";
+import { subscriptionNamesOf } from "../scan/subscription-names.js";
 
 export interface ScanOptions {
   scope: ScanScope;
@@ -69,6 +70,7 @@ export async function scanFleet(deps: ScanDependencies, options: ScanOptions): P
     scope: options.scope,
     tenantId: inventory.tenantId,
     subscriptions: inventory.subscriptions.map((s) => s.subscriptionId),
+    subscriptionNames: subscriptionNamesOf(inventory.subscriptions),
     complete: isComplete(inventory, options.scope, health, coverage),
     coverage,
     clusters: health,

@@ -114,7 +114,8 @@ export interface HtmlReportView {
 }
 
 export function buildHtmlReportView(scan: ScanRun, findings: readonly ReportedFinding[], options: HtmlReportOptions = {}): HtmlReportView {
-  const names = new Map<string, string>();
+  // The scan keeps the inventory's names; options may name more (or newer) ones.
+  const names = new Map<string, string>(Object.entries(scan.subscriptionNames ?? {}));
   for (const s of options.subscriptions ?? []) {
     if (s.displayName !== undefined && s.displayName !== "") names.set(s.subscriptionId.toLowerCase(), s.displayName);
   }

@@ -45,6 +45,12 @@ export interface ScanRun {
   scope: ScanScope;
   tenantId: string;
   subscriptions: string[];
+  /**
+   * Display names of the subscriptions, by lower-case id, as Resource Graph
+   * returned them (bounded by subscriptionNamesOf). Pages and reports read
+   * names from here because the store keeps no inventory. Absent in older scans.
+   */
+  subscriptionNames?: Record<string, string>;
   /** True when every cluster in scope was scanned completely and no check was left out or failed (coverage has the detail). */
   complete: boolean;
   /** What the scan evaluated completely and what it did not, with why. Absent in scans stored before it was recorded. */

@@ -289,6 +289,7 @@ export function scanEntity(run: ScanRun): Row {
     requests: JSON.stringify(run.requests),
     durationMs: run.durationMs,
     ...(run.coverage !== undefined && chunkedJson(COVERAGE_PROPERTY, run.coverage)),
+    ...(run.subscriptionNames !== undefined && chunkedJson(SUBSCRIPTION_NAMES_PROPERTY, run.subscriptionNames)),
   });
 }
 
@@ -307,6 +308,7 @@ export function scanFromEntity(e: Row): ScanSummary {
     requests: JSON.parse(string(e, "requests")) as ScanSummary["requests"],
     durationMs: Number(e["durationMs"] ?? 0),
     ...optionalCoverage<ScanCoverageSummary>(e),
+    ...optionalSubscriptionNames(e),
   };
 }
 
@@ -401,6 +403,16 @@ function readChunkedJson(e: Row, name: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+const SUBSCRIPTION_NAMES_PROPERTY = "subscriptionNames";
+
+/** Names are display only: a row whose names are not a string map simply has none. */
+function optionalSubscriptionNames(e: Row): { subscriptionNames?: Record<string, string> } {
+  const names = readChunkedJson(e, SUBSCRIPTION_NAMES_PROPERTY);
+  if (names === null || typeof names !== "object" || Array.isArray(names)) return {};
+  const kept = Object.entries(names as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+  return { subscriptionNames: Object.fromEntries(kept) };
 }
 
 function optionalCoverage<T>(e: Row): { coverage?: T } {

@@ -13,6 +13,7 @@ import { stagedScan } from "../../runtime/staged-scan.js";
 import { errorText, scanLog, type ScanLog } from "../../runtime/telemetry.js";
 import { addSeverities, type CompleteScanInput, type CompleteScanReport } from "../model.js";
 import { COMPLETE_SCAN_ACTIVITY } from "../names.js";
+import { subscriptionNamesOf } from "../../../shared/scan/subscription-names.js";
 
 export async function completeScan(input: CompleteScanInput, runtime: ScanRuntime, log: ScanLog, now: () => Date = () => new Date()): Promise<CompleteScanReport> {
   const { inventory } = await stagedScan(runtime.staging, input.scan);
@@ -39,6 +40,7 @@ export async function completeScan(input: CompleteScanInput, runtime: ScanRuntim
     scope: input.scope,
     tenantId: inventory.tenantId,
     subscriptions: inventory.subscriptions.map((s) => s.subscriptionId),
+    subscriptionNames: subscriptionNamesOf(inventory.subscriptions),
     complete,
     coverage,
     clusters: health,

@@ -29,6 +29,7 @@ const hostile = finding(
   { subscriptionId: SUB_A, cluster: HOSTILE, clusterId: clusterId("aks-hostile"), namespace: "<img src=x onerror=alert(2)>", name: "api" },
   { title: "Title <b>bold</b>", evidence: { issuer: "<svg onload=alert(3)>" }, remediation: { text: "Fix it.", command: "kubectl annotate sa api 'a=<b>'" } },
 );
+const SUBSCRIPTION_NAME = "payments <b>prod</b>";
 const low = saFinding("aks-one", "batch", "runner", "pod.label-missing", "low");
 const high = saFinding("aks-one", "payments", "api");
 
@@ -60,7 +61,8 @@ beforeAll(async () => {
   useCsrfKey(await loadOrCreateCsrfKey(keyTable(prefix)));
   const clusters = [health("aks-one"), { ...health("aks-hostile"), cluster: HOSTILE }];
   const all = [hostile, low, high];
-  await store.saveScan(scanRun("scan-1", "2026-11-30T06:00:00.000Z", clusters, all), all);
+  const run = { ...scanRun("scan-1", "2026-11-30T06:00:00.000Z", clusters, all), subscriptionNames: { [SUB_A.toLowerCase()]: SUBSCRIPTION_NAME } };
+  await store.saveScan(run, all);
 });
 afterAll(() => {
   useFindingsStore(undefined);
@@ -82,6 +84,16 @@ describe("console pages", () => {
     expect(r.text).not.toContain("<script>alert");
     // No inline script or style for the CSP to refuse.
     expect(r.text).not.toMatch(/<script>|<style|style="| on[a-z]+="/);
+  });
+
+  it("names subscriptions as the scan's inventory did, with the id beneath and links filtering on the id", async () => {
+    signIn("reader@example.com", ...READER);
+    const r = await page(overviewPage, "console");
+    expect(r.text).toContain("payments &lt;b&gt;prod&lt;/b&gt;");
+    expect(r.text).not.toContain(SUBSCRIPTION_NAME);
+    const row = r.text.slice(r.text.indexOf("payments &lt;b&gt;prod"));
+    expect(row.slice(0, 400)).toContain(SUB_A.toLowerCase());
+    expect(r.text).toContain(`subscription&#x3D;${SUB_A.toLowerCase()}">payments &lt;b&gt;prod`);
   });
 
   it("escapes a hostile finding on its own page and offers no suppress form to a reader", async () => {
