@@ -85,9 +85,9 @@ describe("discovery", () => {
     expect(names).toEqual(expect.arrayContaining(["pods", "pods/log", "serviceaccounts", "serviceaccounts/token", "namespaces", "configmaps", "services"]));
   });
 
-  it("lists the apps, batch and admissionregistration groups", async () => {
+  it("lists the apps, batch, admissionregistration and rbac groups", async () => {
     const groups = (await rawRequest(server, "shop-aks", "/apis", { token: shopToken })).body as { groups: Array<{ name: string }> };
-    expect(groups.groups.map((g) => g.name).sort()).toEqual(["admissionregistration.k8s.io", "apps", "batch"]);
+    expect(groups.groups.map((g) => g.name).sort()).toEqual(["admissionregistration.k8s.io", "apps", "batch", "rbac.authorization.k8s.io"]);
   });
 });
 
