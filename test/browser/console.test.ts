@@ -64,13 +64,15 @@ afterAll(async () => {
 const findingUrl = (server: ConsoleServer, f: Finding) => `${server.url}/findings/${encodeURIComponent(f.id)}`;
 
 describe("the console in Chromium", () => {
-  it("shows the overview of the demo scans: counts by severity, the trend, compliance by subscription, what was not checked", async () => {
+  it("shows the overview of the demo scans: counts by severity, the trend, compliance by subscription name, what was not checked", async () => {
     await analyst.goto(analystServer.url);
     expect(await analyst.getByRole("heading", { level: 1 }).innerText()).toBe("Overview");
     expect(await analyst.locator("#severity-counts").innerText()).toMatch(/High/i);
     expect(await analyst.getByRole("img", { name: /Open findings and compliance over the last 2 scans/ }).count()).toBe(1);
-    // By id: the store keeps no display names yet (docs/console.md, TODO).
+    // By display name (kept with each scan), the hostile one as text, each with its id.
     const subscriptions = await analyst.locator("#subscriptions-table").innerText();
+    expect(subscriptions).toContain("contoso-data");
+    expect(subscriptions).toContain(`contoso-payments ${HOSTILE}`);
     for (const id of new Set(lastScan.clusters.map((c) => c.subscriptionId))) expect(subscriptions).toContain(id);
     expect(await analyst.locator("#clusters-table").innerText()).toContain("payments-staging");
     expect(await analyst.locator("#coverage-table").innerText()).toContain("data-ingest");
