@@ -11,6 +11,12 @@
  * 1.21 and later), indented by four spaces as kubectl's JSON printer does.
  * `logs` prefixes each line with `[pod/<pod>/<container>]` and fails with
  * kubectl's error for a container that has not started or a pod that is gone.
+ *
+ * Sources (kubernetes/kubectl, staging/src/k8s.io/kubectl in kubernetes/kubernetes):
+ * pkg/cmd/get/get.go (the `--show-managed-fields` flag, default false, and the
+ * List printed for `-o json` over several resources), pkg/cmd/logs/logs.go
+ * (`--prefix`: "Prefix each log line with the log source (pod name and
+ * container name)").
  */
 import type { KubeObject } from "../fleet/model.js";
 import { podLog } from "./logs.js";
