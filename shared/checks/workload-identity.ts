@@ -4,6 +4,7 @@
  */
 import type { ClusterSnapshot, Labels } from "../cluster/model.js";
 import { isAcceptedTokenExpiration } from "./token-expiration.js";
+import { WEBHOOK_DEFAULT_AUDIENCE } from "./aks-clouds.js";
 
 export const USE_LABEL = "azure.workload.identity/use";
 export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
@@ -12,7 +13,8 @@ export const TOKEN_EXPIRATION_ANNOTATION = "azure.workload.identity/service-acco
 export const INJECT_PROXY_SIDECAR_ANNOTATION = "azure.workload.identity/inject-proxy-sidecar";
 export const SKIP_CONTAINERS_ANNOTATION = "azure.workload.identity/skip-containers";
 
-export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+/** The audience the webhook projects unless told otherwise (aks-clouds.ts says where another one is possible). */
+export const TOKEN_EXCHANGE_AUDIENCE = WEBHOOK_DEFAULT_AUDIENCE;
 /** The webhook entry of the azure-workload-identity MutatingWebhookConfiguration. */
 export const WEBHOOK_ENTRY_NAME = "mutation.azure-workload-identity.io";
 export const HELM_WEBHOOK_NAMESPACE = "azure-workload-identity-system";
@@ -111,7 +113,7 @@ export function isBroadScope(scope: string): boolean {
 export const AADSTS_CODES: Readonly<Record<string, { meaning: string; fix: string }>> = {
   AADSTS70021: { meaning: "no matching federated identity record", fix: "Create a federated credential for this cluster's issuer and the service account's subject (it can take a few minutes to propagate)." },
   AADSTS700211: { meaning: "no matching issuer", fix: "Make the credential's issuer equal the cluster's OIDC issuer URL exactly, trailing slash included; re-created clusters have a new issuer." },
-  AADSTS700212: { meaning: "no matching audience", fix: "Set the credential's audience to api://AzureADTokenExchange." },
+  AADSTS700212: { meaning: "no matching audience", fix: "Set the credential's audience to the assertion audience the error names, the one the pod's token carries (api://AzureADTokenExchange unless the cluster's webhook projects another)." },
   AADSTS700213: { meaning: "no matching subject", fix: "Make the credential's subject system:serviceaccount:<namespace>:<name> exactly (case-sensitive)." },
   AADSTS700016: { meaning: "application not found in the directory", fix: "Check the client id annotation and the tenant: the identity must exist in the tenant the pod authenticates against." },
   AADSTS70011: { meaning: "invalid scope", fix: "Request a scope ending in /.default for the right resource." },

@@ -1,7 +1,8 @@
 /**
  * The live token-exchange probe: for each service account that workloads use
  * with workload identity, a TokenRequest for a short-lived token with the
- * audience api://AzureADTokenExchange, exchanged at the tenant's Entra token
+ * audience api://AzureADTokenExchange (or the one the service account's pods
+ * carry on a sovereign-cloud cluster), exchanged at the tenant's Entra token
  * endpoint for the identity in the client-id annotation. The verdict (and
  * Entra's AADSTS code) goes into the snapshot; the tokens never leave this
  * module's memory: not in results, errors, logs or findings.
@@ -14,8 +15,9 @@ import pLimit from "p-limit";
 import { apiPath, KubeSession, type ClusterAccess, type ClusterSnapshot, type CollectionError, type ProbeResult } from "../cluster/index.js";
 import { exchangeServiceAccountToken, PUBLIC_AUTHORITY_HOST } from "./token-exchange.js";
 import { probeTargets, type ProbeTarget } from "./targets.js";
+import { WEBHOOK_DEFAULT_AUDIENCE } from "../checks/aks-clouds.js";
 
-export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
+export const TOKEN_EXCHANGE_AUDIENCE = WEBHOOK_DEFAULT_AUDIENCE;
 
 export interface ProbeSettings {
   /** Entra's authority host; default https://login.microsoftonline.com (the simulator's authorityHost in tests). */
@@ -75,7 +77,7 @@ async function probeOne(session: KubeSession, target: ProbeTarget, settings: Pro
     session.postJson<AuthenticationV1TokenRequest>(apiPath({ ...TOKEN_REQUEST_TARGET, namespace: target.namespace }, target.serviceAccount, "token"), {
       apiVersion: "authentication.k8s.io/v1",
       kind: "TokenRequest",
-      spec: { audiences: [TOKEN_EXCHANGE_AUDIENCE], expirationSeconds: target.expirationSeconds },
+      spec: { audiences: [target.audience ?? TOKEN_EXCHANGE_AUDIENCE], expirationSeconds: target.expirationSeconds },
     }),
   );
   if (!requested.ok) {

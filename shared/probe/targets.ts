@@ -6,6 +6,7 @@
  */
 import type { ClusterSnapshot, ServiceAccountSummary } from "../cluster/index.js";
 import { optsIntoIdentityBinding } from "../checks/identity-binding.js";
+import { WEBHOOK_DEFAULT_AUDIENCE, acceptedTokenAudiences } from "../checks/aks-clouds.js";
 import { TOKEN_EXPIRATION_ANNOTATION, TOKEN_EXPIRATION_LIMITS, effectiveTokenExpiration, parseGoInt64 } from "../checks/token-expiration.js";
 
 export const CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
@@ -22,6 +23,13 @@ export interface ProbeTarget {
   /** The service account's tenant annotation, when it has one. */
   tenantId?: string;
   expirationSeconds: number;
+  /**
+   * The audience the token of the service account's pods carries when it is
+   * not the webhook's default: on an Azure Government or 21Vianet cluster
+   * whose webhook projects the cloud's own (shared/checks/aks-clouds.ts), the
+   * probe asks for what the workload presents.
+   */
+  audience?: string;
 }
 
 export function probeTargets(snapshot: ClusterSnapshot): ProbeTarget[] {
@@ -32,6 +40,7 @@ export function probeTargets(snapshot: ClusterSnapshot): ProbeTarget[] {
   };
   for (const pod of snapshot.pods) note(pod.namespace, pod.serviceAccountName, pod.annotations);
   for (const workload of snapshot.workloads) note(workload.namespace, workload.template.serviceAccountName, workload.template.annotations);
+  const projectedAudiences = sovereignProjectedAudiences(snapshot);
 
   return snapshot.serviceAccounts.flatMap((account) => {
     const clientId = account.annotations[CLIENT_ID_ANNOTATION]?.trim();
@@ -42,6 +51,7 @@ export function probeTargets(snapshot: ClusterSnapshot): ProbeTarget[] {
     // would prove nothing about them, and binding.* judge them instead.
     if (users.every(optsIntoIdentityBinding)) return [];
     const tenantId = account.annotations[TENANT_ID_ANNOTATION]?.trim();
+    const audience = projectedAudiences.get(`${account.namespace}/${account.name}`);
     return [
       {
         namespace: account.namespace,
@@ -49,9 +59,21 @@ export function probeTargets(snapshot: ClusterSnapshot): ProbeTarget[] {
         clientId,
         ...(tenantId !== undefined && tenantId !== "" && { tenantId }),
         expirationSeconds: expirationFor(account, users),
+        ...(audience !== undefined && { audience }),
       },
     ];
   });
+}
+
+/** By "<namespace>/<service account>": a non-default token-exchange audience the cluster's cloud allows, seen on its pods. */
+function sovereignProjectedAudiences(snapshot: ClusterSnapshot): Map<string, string> {
+  const accepted = acceptedTokenAudiences(snapshot.cluster.oidcIssuerUrl).filter((a) => a !== WEBHOOK_DEFAULT_AUDIENCE);
+  const found = new Map<string, string>();
+  for (const pod of snapshot.pods) {
+    const audience = pod.projectedTokenVolumes.find((v) => v.audience !== undefined && accepted.includes(v.audience))?.audience;
+    if (audience !== undefined) found.set(`${pod.namespace}/${pod.serviceAccountName}`, audience);
+  }
+  return found;
 }
 
 /**

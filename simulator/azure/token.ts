@@ -156,7 +156,11 @@ function armFic(fic: ArmObject): { issuer: string; subject: string; audiences: s
  * do: subject right but issuer not (a missing trailing slash, a re-created
  * cluster) is AADSTS700211; issuer right but subject not is AADSTS700213;
  * both right but audience not is AADSTS700212; no credential sharing the
- * issuer or the subject is AADSTS70021.
+ * issuer or the subject is AADSTS70021. The audience is compared exactly in
+ * every cloud: the clouds' token-exchange audiences (api://AzureADTokenExchange,
+ * ...USGov, ...China) are no aliases of one another (Entra in Azure China
+ * refused api://AzureADTokenExchange for a credential listing ...China with
+ * AADSTS700212: hashicorp/terraform-provider-azuread#1755).
  */
 function exchangeFederatedAssertion(ctx: AzureContext, res: ServerResponse, tenantId: string, clientId: string, resource: string, assertion: string): void {
   const fail = (status: number, error: string, code: number, description: string) => sendTokenError(res, status, error, code, description);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   APP_CLIENT_ID,
   CLIENT_ID,
+  CLUSTER_GUID,
   ISSUER,
   NS,
   OTHER_ISSUER,
@@ -119,6 +120,39 @@ describe("fic.audience-missing", () => {
   it("stays quiet when the audience is right", () => {
     quiet("fic.audience-missing", healthyFleet());
   });
+
+  it("keeps one audience for a public-cloud cluster: a sovereign cloud's value is wrong there", () => {
+    const fleet = healthyFleet();
+    fleet.inventory.identities = [identity({ federatedCredentials: [credential({ audiences: ["api://AzureADTokenExchangeUSGov"] })] })];
+    expect(only(fires("fic.audience-missing", fleet)).evidence).toMatchObject({ expectedAudience: "api://AzureADTokenExchange" });
+  });
+
+  // docs/checks.md "Sovereign clouds: the facts": the webhook projects api://AzureADTokenExchange unless AKS passes
+  // --audience, which is not published for Azure Government or 21Vianet, whose Entra names its own token-exchange audience.
+  for (const [cloud, host, own] of [
+    ["Azure Government", "usgovvirginia.oic.prod-aks.azure.us", "api://AzureADTokenExchangeUSGov"],
+    ["Azure operated by 21Vianet", "chinanorth3.oic.prod-aks.azure.cn", "api://AzureADTokenExchangeChina"],
+  ] as const) {
+    const sovereignFleet = (audiences: string[]) => {
+      const issuer = `https://${host}/${TENANT}/${CLUSTER_GUID}/`;
+      const fleet = healthyFleet();
+      fleet.inventory.clusters = [cluster({ oidcIssuerUrl: issuer })];
+      fleet.snapshots = [snapshot({ cluster: cluster({ oidcIssuerUrl: issuer }) })];
+      fleet.inventory.identities = [identity({ federatedCredentials: [credential({ issuer, audiences })] })];
+      return fleet;
+    };
+
+    it(`${cloud}: accepts both the webhook's default and the cloud's own token-exchange audience (which one AKS projects there is unpublished)`, () => {
+      quiet("fic.audience-missing", sovereignFleet([own]));
+      quiet("fic.audience-missing", sovereignFleet(["api://AzureADTokenExchange"]));
+    });
+
+    it(`${cloud}: reports an audience that is neither, naming both`, () => {
+      const f = only(fires("fic.audience-missing", sovereignFleet(["api://AzureADTokenExchangeUSNat"])));
+      expect(f.evidence).toMatchObject({ expectedAudience: `api://AzureADTokenExchange or ${own}`, foundAudiences: "api://AzureADTokenExchangeUSNat" });
+      expect(f.remediation.text).toContain("projected token");
+    });
+  }
 });
 
 describe("fic.dangling", () => {

@@ -114,6 +114,17 @@ describe("pod.not-mutated", () => {
     fires("pod.not-mutated", fleet);
   });
 
+  it("takes the token of a sovereign-cloud cluster's webhook for either token-exchange audience of that cloud", () => {
+    const fleet = healthyFleet();
+    const s = first(fleet);
+    s.cluster = { ...s.cluster, oidcIssuerUrl: (s.cluster.oidcIssuerUrl ?? "").replace("eastus.oic.prod-aks.azure.com", "usgovvirginia.oic.prod-aks.azure.us") };
+    const projecting = (audience: string) => pod({ name: `orders-api-${audience.length}`, projectedTokenVolumes: [{ volumeName: "azure-workload-identity-reserved-6f1c2", audience, path: "azure-identity-token" }] });
+    s.pods = [projecting("api://AzureADTokenExchangeUSGov"), projecting(AUDIENCE)];
+    quiet("pod.not-mutated", fleet);
+    s.pods = [projecting("api://AzureADTokenExchangeChina")];
+    fires("pod.not-mutated", fleet);
+  });
+
   it("stays quiet while the webhook is down: the cluster finding covers it", () => {
     const fleet = healthyFleet();
     first(fleet).pods = [unmutatedPod()];

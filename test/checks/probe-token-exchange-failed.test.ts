@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { ProbeResult } from "../../shared/cluster/index.js";
 import { probeTargets } from "../../shared/probe/index.js";
-import { CLIENT_ID, ISSUER, NS, SA, TENANT, credential, first, fires, healthyFleet, identity, inventory, only, pod, quiet, serviceAccount, snapshot, type TestFleet } from "./builders.js";
+import { CLIENT_ID, ISSUER, NS, SA, TENANT, cluster, credential, first, fires, healthyFleet, identity, inventory, only, pod, quiet, serviceAccount, snapshot, type TestFleet } from "./builders.js";
 
 function probed(fleet: TestFleet, result: Partial<ProbeResult>): TestFleet {
   first(fleet).probeResults = [{ namespace: NS, serviceAccount: SA, clientId: CLIENT_ID, tenantId: TENANT, expirationSeconds: 3600, outcome: "ok", ...result }];
@@ -73,5 +73,15 @@ describe("the service accounts the probe exchanges a token for", () => {
       { namespace: NS, serviceAccount: "long-lived", clientId: CLIENT_ID, tenantId: TENANT, expirationSeconds: 86400 },
     ]);
     expect(ISSUER).toMatch(/\/$/);
+  });
+
+  it("ask for the audience the pods' token carries on a sovereign-cloud cluster whose webhook projects the cloud's own, else the default", () => {
+    const usGov = ISSUER.replace("eastus.oic.prod-aks.azure.com", "usgovvirginia.oic.prod-aks.azure.us");
+    const projecting = (audience: string) => pod({ projectedTokenVolumes: [{ volumeName: "azure-workload-identity-reserved-6f1c2", audience, path: "azure-identity-token" }] });
+    const target = (issuer: string, audience: string) => probeTargets(snapshot({ cluster: cluster({ oidcIssuerUrl: issuer }), pods: [projecting(audience)] }))[0];
+    expect(target(usGov, "api://AzureADTokenExchangeUSGov")?.audience).toBe("api://AzureADTokenExchangeUSGov");
+    expect(target(usGov, "api://AzureADTokenExchange")?.audience).toBeUndefined();
+    // Another cloud's audience is no token-exchange audience of this cluster: the probe asks for the default.
+    expect(target(ISSUER, "api://AzureADTokenExchangeUSGov")?.audience).toBeUndefined();
   });
 });

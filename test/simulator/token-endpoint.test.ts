@@ -101,6 +101,13 @@ describe("the simulated Entra token endpoint", () => {
     expect(response.body.error_codes).toEqual([700212]);
   });
 
+  it("takes no cloud's token-exchange audience for another's: a token for api://AzureADTokenExchangeUSGov fails a credential listing api://AzureADTokenExchange", async () => {
+    // As Entra answered in Azure China (hashicorp/terraform-provider-azuread#1755): the audience is matched exactly.
+    const response = await rawExchange(PAYMENTS_CLIENT_ID, await serviceAccountToken("payments-aks", "payments", "api", "api://AzureADTokenExchangeUSGov"));
+    expect(response.body.error_codes).toEqual([700212]);
+    expect(response.body.error_description).toContain("presented assertion audience 'api://AzureADTokenExchangeUSGov'");
+  });
+
   it("answers AADSTS700016 for a client id that nothing in the tenant has", async () => {
     const response = await rawExchange("00000000-0000-4000-8000-000000000000", await serviceAccountToken("payments-aks", "payments", "api"));
     expect(response.body).toMatchObject({ error: "unauthorized_client", error_codes: [700016] });

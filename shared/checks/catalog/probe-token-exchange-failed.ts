@@ -4,7 +4,8 @@ import { matchCredential } from "../credential-match.js";
 import { objectResource, defineCheck, evidence, reportFor, type Check } from "../define.js";
 import type { FleetView } from "../fleet-view.js";
 import { DOCS, MCSB } from "../links.js";
-import { AADSTS_CODES, TOKEN_EXCHANGE_AUDIENCE, isGuid, serviceAccountSubject } from "../workload-identity.js";
+import { AADSTS_CODES, isGuid, serviceAccountSubject } from "../workload-identity.js";
+import { listsAcceptedAudience } from "../aks-clouds.js";
 import { clusterOidcIssuerDisabled } from "./cluster-oidc-issuer-disabled.js";
 import { ficIssuerMismatch } from "./fic-issuer-mismatch.js";
 import { bindingAnnotationMissing } from "./binding-annotation-missing.js";
@@ -135,7 +136,7 @@ function staticPredictions(view: FleetView, snapshot: ClusterSnapshot): Map<stri
     const principal = isGuid(result.clientId) ? view.principalByClientId.get(result.clientId.toLowerCase()) : undefined;
     if (principal === undefined || issuer === undefined) continue;
     const match = matchCredential(view, snapshot.cluster, issuer, principal, serviceAccountSubject(result.namespace, result.serviceAccount));
-    if (match.kind === "exact" && !match.credential.audiences.includes(TOKEN_EXCHANGE_AUDIENCE)) add(result.namespace, result.serviceAccount, "fic.audience-missing");
+    if (match.kind === "exact" && !listsAcceptedAudience(issuer, match.credential.audiences)) add(result.namespace, result.serviceAccount, "fic.audience-missing");
   }
   return predictions;
 }
