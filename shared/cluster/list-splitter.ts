@@ -7,12 +7,13 @@
  * that, times the pages the garbage collector has not reached yet, was most
  * of the scanner's memory (docs/benchmarks.md).
  *
- * It only finds the boundaries of the items (tracking strings, escapes and
- * nesting byte by byte; UTF-8 continuation bytes never look like JSON
- * punctuation) and hands each item over as its bytes; the caller parses the
-ones it wants. Everything outside the items
- * array (kind, apiVersion, metadata with the continue token) is returned by
- * `end()` as the list with `items: []`.
+ * It only finds the boundaries of the items (nesting counted byte by byte
+ * outside strings; a string's contents skipped to the next quote, and the
+ * backslashes before that quote counted to tell an escaped one; UTF-8
+ * continuation bytes never look like JSON punctuation) and hands each item
+ * over as its bytes; the caller parses the ones it wants. Everything outside
+ * the items array (kind, apiVersion, metadata with the continue token) is
+ * returned by `end()` as the list with `items: []`.
  */
 
 const QUOTE = 0x22;
@@ -34,7 +35,7 @@ export class ListSplitter {
   /** Nesting depth outside strings: 1 inside the list object, 2 inside its items array, 3+ inside an item. */
   private depth = 0;
   private inString = false;
-  /** The previous byte inside a string was an unescaped backslash. */
+  /** The last chunk ended inside a string with a lone backslash: the next chunk's first byte is escaped. */
   private escaped = false;
   private inItems = false;
   private itemsDone = false;
@@ -50,42 +51,56 @@ export class ListSplitter {
   constructor(private readonly onItem: (json: Buffer) => void) {}
 
   write(chunk: Buffer): void {
+    const length = chunk.length;
+    if (length === 0) return;
     // The state lives in locals while the loop runs: this is the scanner's hottest loop.
     let depth = this.depth;
-    let inString = this.inString;
-    let escaped = this.escaped;
     let envelopeFrom = this.inItems ? -1 : 0;
     let itemStart = this.itemOpen ? 0 : -1;
     let keyStart = this.keyOpen ? 0 : -1;
-    const length = chunk.length;
-    scan: for (let i = 0; i < length; i++) {
-      let byte = chunk[i]!;
-      if (inString) {
-        if (escaped) {
-          escaped = false;
-          continue;
-        }
-        // Most of a list's bytes are inside strings: a tight loop to the next quote or backslash.
-        while (byte !== QUOTE && byte !== BACKSLASH) {
-          if (++i === length) break scan;
-          byte = chunk[i]!;
-        }
-        if (byte === BACKSLASH) {
-          escaped = true;
-          continue;
-        }
-        inString = false;
+    let i = 0;
+    if (this.inString) {
+      // A string the previous chunk left open (its first byte here escaped if that chunk ended in a lone backslash).
+      const from = this.escaped ? 1 : 0;
+      const close = stringEnd(chunk, from);
+      if (close === -1) {
+        this.escaped = endsInLoneBackslash(chunk, from);
+        i = length;
+      } else {
+        this.inString = false;
+        this.escaped = false;
         if (keyStart !== -1) {
-          this.key.push(chunk.subarray(keyStart, i + 1));
-          this.keyOpen = false;
+          this.keyEnds(chunk.subarray(keyStart, close + 1));
           keyStart = -1;
         }
+        i = close + 1;
+      }
+    }
+    for (; i < length; i++) {
+      const byte = chunk[i]!;
+      if (byte === QUOTE) {
+        // Most of a list's bytes are inside strings: skipped whole, to the closing quote.
+        if (depth === 1) {
+          this.key = [];
+          this.keyOpen = true;
+          keyStart = i;
+        } else if (depth === 2 && this.inItems) throw new MalformedAnswerError("a list item is not an object");
+        const close = stringEnd(chunk, i + 1);
+        if (close === -1) {
+          this.inString = true;
+          this.escaped = endsInLoneBackslash(chunk, i + 1);
+          break;
+        }
+        if (keyStart !== -1) {
+          this.keyEnds(chunk.subarray(keyStart, close + 1));
+          keyStart = -1;
+        }
+        i = close;
         continue;
       }
       if (depth > 2) {
-        // Inside an item (or deep in the envelope): only strings and nesting matter.
-        if (byte === QUOTE) inString = true;
-        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth += 1;
+        // Inside an item (or deep in the envelope): only nesting matters.
+        if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth += 1;
         else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
           depth -= 1;
           if (depth === 2 && this.inItems) {
@@ -101,14 +116,6 @@ export class ListSplitter {
         continue;
       }
       switch (byte) {
-        case QUOTE:
-          inString = true;
-          if (depth === 1) {
-            this.key = [];
-            this.keyOpen = true;
-            keyStart = i;
-          }
-          break;
         case OPEN_BRACE:
         case OPEN_BRACKET:
           if (this.inItems && depth === 2) {
@@ -139,8 +146,6 @@ export class ListSplitter {
       }
     }
     this.depth = depth;
-    this.inString = inString;
-    this.escaped = escaped;
     if (itemStart !== -1) this.itemPieces.push(chunk.subarray(itemStart));
     if (keyStart !== -1) this.key.push(chunk.subarray(keyStart));
     if (envelopeFrom !== -1) this.envelope.push(chunk.subarray(envelopeFrom));
@@ -158,8 +163,51 @@ export class ListSplitter {
     }
   }
 
+  /** A string at depth 1 closed with these bytes: it is the last key read. */
+  private keyEnds(lastPiece: Buffer): void {
+    this.key.push(lastPiece);
+    this.keyOpen = false;
+  }
+
   private keyIsItems(): boolean {
     const key = this.key.length === 1 ? this.key[0]! : Buffer.concat(this.key);
     return key.equals(ITEMS_KEY);
   }
+}
+
+/**
+ * The index of the quote that closes a string whose contents continue at
+ * `from` (a byte not escaped), or -1 when the chunk ends first. A quote is
+ * escaped when an odd run of backslashes precedes it; the run is counted
+ * back no further than `from`, where escaping starts afresh.
+ */
+function stringEnd(chunk: Buffer, from: number): number {
+  for (let quote = nextQuote(chunk, from); quote !== -1; quote = nextQuote(chunk, quote + 1)) {
+    if (!oddBackslashesBefore(chunk, from, quote)) return quote;
+  }
+  return -1;
+}
+
+/**
+ * Most strings of a list are short (13 bytes on average in a page of pods
+ * with their managedFields): a loop over the first bytes finds their quote
+ * sooner than a call to `indexOf` would; a longer string is left to it.
+ */
+const NEAR_BYTES = 24;
+
+function nextQuote(chunk: Buffer, from: number): number {
+  const near = Math.min(chunk.length, from + NEAR_BYTES);
+  for (let i = from; i < near; i++) if (chunk[i] === QUOTE) return i;
+  return near === chunk.length ? -1 : chunk.indexOf(QUOTE, near);
+}
+
+/** The chunk ends inside a string with a backslash that escapes the next chunk's first byte. */
+function endsInLoneBackslash(chunk: Buffer, from: number): boolean {
+  return oddBackslashesBefore(chunk, from, chunk.length);
+}
+
+function oddBackslashesBefore(chunk: Buffer, from: number, at: number): boolean {
+  let before = at - 1;
+  while (before >= from && chunk[before] === BACKSLASH) before--;
+  return ((at - 1 - before) & 1) === 1;
 }

@@ -50,6 +50,37 @@ describe("ListSplitter", () => {
     }
   });
 
+  it("finds where each string ends whatever backslashes precede its quotes and wherever the chunks are cut", () => {
+    // Runs of backslashes before a quote (\\", \\\\", ...), brackets inside strings, multi-byte characters and strings longer than the splitter's near loop, cut at every byte and into one-byte chunks.
+    const tricky = fc.string({ unit: fc.constantFrom("\\", '"', "}", "]", "{", "[", ",", "a", "ż", "🐢", "x".repeat(30)), maxLength: 12 });
+    const trickyList = fc.record({ kind: tricky, items: fc.array(fc.dictionary(tricky, fc.oneof(tricky, fc.array(tricky, { maxLength: 3 })), { maxKeys: 3 }), { maxLength: 3 }) });
+    fc.assert(
+      fc.property(trickyList, (value) => {
+        const text = JSON.stringify(value);
+        const expected = JSON.parse(text) as { items: unknown[] };
+        const length = Buffer.byteLength(text);
+        for (let cut = 1; cut < length; cut++) {
+          expect(split(text, [cut]).items).toEqual(expected.items);
+          expect(split(text, [cut, cut + 1]).items).toEqual(expected.items);
+        }
+        expect(split(text, Array.from({ length }, (_, at) => at))).toEqual({ items: expected.items, envelope: { ...expected, items: [] } });
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it("reads a list whose strings end in backslashes, cut right after each of them", () => {
+    const long = "x".repeat(40);
+    const names = ["\\", "\\\\", '\\"', '\\\\"', "a\\", '"}]', "🐢\\", `${long}\\`, `${long}\\"${long}`, `${long}🐢\\\\`];
+    const text = JSON.stringify({ kind: "PodList", metadata: { continue: "\\" }, items: names.map((name) => ({ name, tags: [name] })) });
+    const expected = JSON.parse(text) as { items: unknown[] };
+    const bytes = Buffer.from(text);
+    for (let at = bytes.indexOf(0x5c); at !== -1; at = bytes.indexOf(0x5c, at + 1)) {
+      expect(split(text, [at + 1]).items).toEqual(expected.items);
+      expect(split(text, [at, at + 1]).items).toEqual(expected.items);
+    }
+  });
+
   it("keeps the continue token of the list and hands over nothing for a list without items", () => {
     expect(split('{"kind":"PodList","metadata":{"continue":"next"},"items":null}')).toEqual({ items: [], envelope: { kind: "PodList", metadata: { continue: "next" }, items: null } });
     expect(split('{"kind":"PodList","metadata":{}}')).toEqual({ items: [], envelope: { kind: "PodList", metadata: {} } });
@@ -59,6 +90,7 @@ describe("ListSplitter", () => {
     expect(() => split('{"kind":"PodList","items":[{"a":1},{"b":')).toThrow(MalformedAnswerError);
     expect(() => split('{"kind":"PodList","items":[{"a":"unterminated')).toThrow(MalformedAnswerError);
     expect(() => split('{"kind":"PodList","items":[1,2]}')).toThrow(MalformedAnswerError);
+    expect(() => split('{"kind":"PodList","items":["a",{"b":1}]}')).toThrow(MalformedAnswerError);
     expect(() => split("")).toThrow(MalformedAnswerError);
   });
 });
