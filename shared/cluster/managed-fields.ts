@@ -6,11 +6,14 @@
  * (docs/benchmarks.md, "Real object sizes").
  */
 
+import { stringEnd } from "./json-string.js";
+
 const KEY = Buffer.from('"managedFields":');
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const OPEN = 0x5b;
 const CLOSE = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 const COMMA = 0x2c;
 
 /**
@@ -19,7 +22,7 @@ const COMMA = 0x2c;
  * holds an array. The key's quotes cannot occur unescaped inside a JSON
  * string, so every match is a member name; one whose value is no array (a
  * label or annotation called so) is passed over, and the array is skipped by
- * counting brackets outside strings.
+ * counting brackets outside strings (a string's contents skipped whole).
  */
 export function withoutManagedFields(bytes: Buffer): Buffer {
   for (let at = bytes.indexOf(KEY); at !== -1; at = bytes.indexOf(KEY, at + KEY.length)) {
@@ -50,15 +53,13 @@ function cut(bytes: Buffer, at: number, end: number): Buffer {
 /** The index of the bracket closing the array opened at `open`, or -1. */
 function arrayEnd(bytes: Buffer, open: number): number {
   let depth = 0;
-  let inString = false;
   for (let i = open; i < bytes.length; i++) {
     const c = bytes[i];
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-    } else if (c === QUOTE) inString = true;
-    else if (c === OPEN || c === 0x7b) depth++;
-    else if (c === CLOSE || c === 0x7d) {
+    if (c === QUOTE) {
+      i = stringEnd(bytes, i + 1);
+      if (i === -1) return -1;
+    } else if (c === OPEN || c === OPEN_BRACE) depth++;
+    else if (c === CLOSE || c === CLOSE_BRACE) {
       depth--;
       if (depth === 0) return c === CLOSE ? i : -1;
     }
