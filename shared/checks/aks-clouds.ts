@@ -5,6 +5,7 @@
  * are in docs/checks.md ("Sovereign clouds: the facts").
  */
 import type { AzureCloud } from "../azure/clouds.js";
+import type { ClusterSnapshot } from "../cluster/model.js";
 
 /**
  * The webhook's `--audience` default (Azure/azure-workload-identity
@@ -70,4 +71,17 @@ export function acceptedTokenAudiences(issuer: string | undefined): readonly str
 export function listsAcceptedAudience(issuer: string | undefined, audiences: readonly string[]): boolean {
   const accepted = acceptedTokenAudiences(issuer);
   return audiences.some((audience) => accepted.includes(audience));
+}
+
+/**
+ * On a cluster whose cloud allows more than one audience, the ones its pods'
+ * projected tokens were seen to carry (sorted, unique): what its webhook
+ * really projects, which settles the choice for that cluster. Empty in the
+ * public cloud and when no pod shows one.
+ */
+export function seenTokenAudiences(snapshot: Pick<ClusterSnapshot, "cluster" | "pods">): string[] {
+  const accepted = acceptedTokenAudiences(snapshot.cluster.oidcIssuerUrl);
+  if (accepted.length < 2) return [];
+  const seen = snapshot.pods.flatMap((pod) => pod.projectedTokenVolumes.flatMap((v) => (v.audience !== undefined && accepted.includes(v.audience) ? [v.audience] : [])));
+  return [...new Set(seen)].sort();
 }

@@ -84,6 +84,8 @@ export interface CredentialSpec {
   name: string;
   issuer: string;
   subject: string;
+  /** Default api://AzureADTokenExchange; a sovereign cluster's pods may carry their cloud's own (aks-clouds.ts). */
+  audience?: string;
 }
 
 function identityScope(principal: Extract<WorkloadPrincipal, { kind: "managed-identity" }>): string {
@@ -92,7 +94,7 @@ function identityScope(principal: Extract<WorkloadPrincipal, { kind: "managed-id
 }
 
 function appParameters(spec: CredentialSpec): string {
-  return q(JSON.stringify({ name: spec.name, issuer: spec.issuer, subject: spec.subject, audiences: [TOKEN_EXCHANGE_AUDIENCE] }));
+  return q(JSON.stringify({ name: spec.name, issuer: spec.issuer, subject: spec.subject, audiences: [spec.audience ?? TOKEN_EXCHANGE_AUDIENCE] }));
 }
 
 /** Creates a federated credential on a managed identity (az identity) or an app registration (az ad app). */
@@ -100,7 +102,7 @@ export function createCredential(principal: WorkloadPrincipal, spec: CredentialS
   if (principal.kind === "managed-identity") {
     return (
       `az identity federated-credential create --name ${q(spec.name)} ${identityScope(principal)} ` +
-      `--issuer ${q(spec.issuer)} --subject ${q(spec.subject)} --audiences ${q(TOKEN_EXCHANGE_AUDIENCE)}`
+      `--issuer ${q(spec.issuer)} --subject ${q(spec.subject)} --audiences ${q(spec.audience ?? TOKEN_EXCHANGE_AUDIENCE)}`
     );
   }
   return `az ad app federated-credential create --id ${q(principal.clientId)} --parameters ${appParameters(spec)}`;
@@ -112,7 +114,7 @@ export function updateCredential(principal: WorkloadPrincipal, spec: CredentialS
   if (principal.kind === "managed-identity") {
     return (
       `az identity federated-credential update --name ${q(spec.name)} ${identityScope(principal)} ` +
-      `--issuer ${q(spec.issuer)} --subject ${q(spec.subject)} --audiences ${q(TOKEN_EXCHANGE_AUDIENCE)}`
+      `--issuer ${q(spec.issuer)} --subject ${q(spec.subject)} --audiences ${q(spec.audience ?? TOKEN_EXCHANGE_AUDIENCE)}`
     );
   }
   return (

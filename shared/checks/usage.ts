@@ -6,6 +6,7 @@
 import type { ClusterSnapshot } from "../cluster/model.js";
 import { clusterFacts } from "./cluster-facts.js";
 import { CLIENT_ID_ANNOTATION, isGuid } from "./workload-identity.js";
+import { seenTokenAudiences } from "./aks-clouds.js";
 
 export interface ClusterUsage {
   clusterId: string;
@@ -25,6 +26,13 @@ export interface ClusterUsage {
    * (a cluster that could not be read, a summary staged by an older version): false.
    */
   complete?: boolean;
+  /**
+   * On a cluster whose cloud allows more than one token-exchange audience
+   * (Azure Government, 21Vianet: aks-clouds.ts), the ones its pods' projected
+   * tokens were seen to carry; sorted, unique. Absent: none seen, or a
+   * public-cloud cluster.
+   */
+  projectedTokenAudiences?: string[];
 }
 
 /** What the fleet checks know of the clusters: who uses which identity, which credentials are explained. */
@@ -33,6 +41,8 @@ export interface WorkloadUsage {
   clustersByClientId: ReadonlyMap<string, readonly string[]>;
   /** Credential keys claimed by any cluster. */
   claimedCredentials: ReadonlySet<string>;
+  /** Cluster id -> ClusterUsage.projectedTokenAudiences, for the clusters that have them. */
+  projectedTokenAudiencesByClusterId: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -49,19 +59,23 @@ export function summarizeClusterUsage(snapshot: ClusterSnapshot, claimedCredenti
   };
   for (const pod of snapshot.pods) runAs(pod.namespace, pod.serviceAccountName);
   for (const w of snapshot.workloads) runAs(w.namespace, w.template.serviceAccountName);
+  const audiences = seenTokenAudiences(snapshot);
   return {
     clusterId: snapshot.cluster.id,
     clientIds: [...clientIds].sort(),
     claimedCredentials: [...new Set(claimedCredentials)].sort(),
     complete: facts.sees("pods") && facts.sees("serviceaccounts") && facts.seesWorkloads(),
+    ...(audiences.length > 0 && { projectedTokenAudiences: audiences }),
   };
 }
 
 export function combineUsage(usages: readonly ClusterUsage[]): WorkloadUsage {
   const clustersByClientId = new Map<string, string[]>();
   const claimedCredentials = new Set<string>();
+  const projectedTokenAudiencesByClusterId = new Map<string, readonly string[]>();
   for (const usage of usages) {
     for (const key of usage.claimedCredentials ?? []) claimedCredentials.add(key);
+    if (usage.projectedTokenAudiences !== undefined) projectedTokenAudiencesByClusterId.set(usage.clusterId, usage.projectedTokenAudiences);
     for (const clientId of usage.clientIds) {
       const key = clientId.toLowerCase();
       const clusters = clustersByClientId.get(key);
@@ -69,7 +83,7 @@ export function combineUsage(usages: readonly ClusterUsage[]): WorkloadUsage {
       else if (!clusters.includes(usage.clusterId)) clusters.push(usage.clusterId);
     }
   }
-  return { clustersByClientId, claimedCredentials };
+  return { clustersByClientId, claimedCredentials, projectedTokenAudiencesByClusterId };
 }
 
 /** Clusters whose workloads use this client id. */

@@ -19,6 +19,7 @@ import {
   healthyFleet,
   identity,
   only,
+  pod,
   quiet,
   snapshot,
 } from "./builders.js";
@@ -133,16 +134,18 @@ describe("fic.audience-missing", () => {
     ["Azure Government", "usgovvirginia.oic.prod-aks.azure.us", "api://AzureADTokenExchangeUSGov"],
     ["Azure operated by 21Vianet", "chinanorth3.oic.prod-aks.azure.cn", "api://AzureADTokenExchangeChina"],
   ] as const) {
-    const sovereignFleet = (audiences: string[]) => {
+    /** A cluster of that cloud, and its pods' projected token when one is given (none seen otherwise). */
+    const sovereignFleet = (audiences: string[], podAudience?: string) => {
       const issuer = `https://${host}/${TENANT}/${CLUSTER_GUID}/`;
       const fleet = healthyFleet();
+      const pods = podAudience === undefined ? [] : [pod({ projectedTokenVolumes: [{ volumeName: "azure-workload-identity-reserved-6f1c2", audience: podAudience, path: "azure-identity-token" }] })];
       fleet.inventory.clusters = [cluster({ oidcIssuerUrl: issuer })];
-      fleet.snapshots = [snapshot({ cluster: cluster({ oidcIssuerUrl: issuer }) })];
+      fleet.snapshots = [snapshot({ cluster: cluster({ oidcIssuerUrl: issuer }), pods })];
       fleet.inventory.identities = [identity({ federatedCredentials: [credential({ issuer, audiences })] })];
       return fleet;
     };
 
-    it(`${cloud}: accepts both the webhook's default and the cloud's own token-exchange audience (which one AKS projects there is unpublished)`, () => {
+    it(`${cloud}: accepts both the webhook's default and the cloud's own token-exchange audience while no pod shows which one AKS projects (unpublished)`, () => {
       quiet("fic.audience-missing", sovereignFleet([own]));
       quiet("fic.audience-missing", sovereignFleet(["api://AzureADTokenExchange"]));
     });
@@ -151,6 +154,14 @@ describe("fic.audience-missing", () => {
       const f = only(fires("fic.audience-missing", sovereignFleet(["api://AzureADTokenExchangeUSNat"])));
       expect(f.evidence).toMatchObject({ expectedAudience: `api://AzureADTokenExchange or ${own}`, foundAudiences: "api://AzureADTokenExchangeUSNat" });
       expect(f.remediation.text).toContain("projected token");
+    });
+
+    it(`${cloud}: takes the audience the cluster's pods carry as the one, and writes it in the command`, () => {
+      quiet("fic.audience-missing", sovereignFleet([own], own));
+      const f = only(fires("fic.audience-missing", sovereignFleet(["api://AzureADTokenExchange"], own)));
+      expect(f.evidence).toMatchObject({ expectedAudience: own, seenOnPods: true });
+      expect(f.remediation.command).toContain(`--audiences ${own}`);
+      expect(only(fires("fic.audience-missing", sovereignFleet([own], "api://AzureADTokenExchange"))).evidence).toMatchObject({ expectedAudience: "api://AzureADTokenExchange" });
     });
   }
 });

@@ -5,7 +5,7 @@ import { objectResource, defineCheck, evidence, reportFor, type Check } from "..
 import type { FleetView } from "../fleet-view.js";
 import { DOCS, MCSB } from "../links.js";
 import { AADSTS_CODES, isGuid, serviceAccountSubject } from "../workload-identity.js";
-import { listsAcceptedAudience } from "../aks-clouds.js";
+import { acceptedTokenAudiences, seenTokenAudiences } from "../aks-clouds.js";
 import { clusterOidcIssuerDisabled } from "./cluster-oidc-issuer-disabled.js";
 import { ficIssuerMismatch } from "./fic-issuer-mismatch.js";
 import { bindingAnnotationMissing } from "./binding-annotation-missing.js";
@@ -130,13 +130,15 @@ function staticPredictions(view: FleetView, snapshot: ClusterSnapshot): Map<stri
   // Without an OIDC issuer no service account token of this cluster can be verified.
   const issuerOff = (clusterOidcIssuerDisabled.evaluateCluster?.(view, snapshot, reportFor(clusterOidcIssuerDisabled)) ?? []).length > 0;
   const issuer = snapshot.cluster.oidcIssuerUrl;
+  const seen = seenTokenAudiences(snapshot);
+  const accepted = seen.length > 0 ? seen : acceptedTokenAudiences(issuer);
   for (const result of snapshot.probeResults ?? []) {
     if (issuerOff) add(result.namespace, result.serviceAccount, clusterOidcIssuerDisabled.id);
     // The one prediction that lives on the credential (fic.audience-missing is a fleet check): the matching credential has the wrong audience.
     const principal = isGuid(result.clientId) ? view.principalByClientId.get(result.clientId.toLowerCase()) : undefined;
     if (principal === undefined || issuer === undefined) continue;
     const match = matchCredential(view, snapshot.cluster, issuer, principal, serviceAccountSubject(result.namespace, result.serviceAccount));
-    if (match.kind === "exact" && !listsAcceptedAudience(issuer, match.credential.audiences)) add(result.namespace, result.serviceAccount, "fic.audience-missing");
+    if (match.kind === "exact" && !match.credential.audiences.some((audience) => accepted.includes(audience))) add(result.namespace, result.serviceAccount, "fic.audience-missing");
   }
   return predictions;
 }
