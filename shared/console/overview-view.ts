@@ -9,6 +9,8 @@ import type { ComplianceRowView, ScoreView, TrendPointView } from "../digest/mod
 import { CONSOLE_LINKS } from "./paths.js";
 import { subscriptionNameMap } from "../scan/subscription-names.js";
 import type { PageChrome } from "./chrome.js";
+import type { FindingCounts, StoredClusterHealth } from "../store/index.js";
+import { overviewPartsFromCounts, type OverviewParts, type OverviewScan } from "./overview-counts.js";
 
 export type Grade = "good" | "fair" | "poor" | "unknown";
 export type GradedScore = ScoreView & { grade: Grade };
@@ -43,10 +45,12 @@ export interface OverviewView {
   page: PageChrome;
   /** When the figures were read (the overview keeps them for a minute). */
   asOf: string;
+  /** Every open and suppressed finding was read (a store saved before counts were kept), not the counts the store keeps per scope. */
+  readEveryFinding: boolean;
   scan:
     | { id: string; href: string; startedAt: string; duration: string; clustersScanned: number; clustersTotal: number; complete: boolean }
     | undefined;
-  totals: DigestView["totals"];
+  totals: OverviewParts["totals"];
   bySeverity: Array<DigestView["bySeverity"][number] & { href: string }>;
   score: GradedScore;
   subscriptions: Array<ComplianceRowView & { href: string; score: GradedScore }>;
@@ -65,6 +69,7 @@ const FLEET = { id: "fleet", recipients: [] } as const;
 /** What the overview shows of the latest scan, the same for every caller (so it can be kept); `data` is undefined when no scan is stored yet. */
 export type OverviewFigures = Omit<OverviewView, "page">;
 
+/** The figures from every open and suppressed finding, through the digest's own view model. */
 export function buildOverviewFigures(data: FleetDigestData | undefined, asOf: Date | undefined): OverviewFigures {
   if (data === undefined) return emptyOverview();
   // maxFindings 0: the overview counts and links findings; the findings page lists them.
@@ -72,19 +77,37 @@ export function buildOverviewFigures(data: FleetDigestData | undefined, asOf: Da
     maxFindings: 0,
     subscriptionNames: subscriptionNameMap(data.scan.subscriptionNames),
   });
-  const clusterIds = new Map(data.clusters.map((h) => [h.cluster, h.clusterId]));
+  return consoleFigures(digest, data.clusters, data.scan.id, asOf, true);
+}
+
+/** The same figures from the counts the store keeps (FindingsStore.findingCounts): a handful of rows instead of every finding. */
+export function buildOverviewFiguresFromCounts(input: OverviewScan, counts: readonly FindingCounts[], asOf: Date | undefined): OverviewFigures {
+  const parts = overviewPartsFromCounts(input, counts, subscriptionNameMap(input.scan.subscriptionNames));
+  return consoleFigures(parts, input.clusters, input.scan.id, asOf, false);
+}
+
+/** The digest's view as the console shows it: console links, graded scores, a drawn chart. */
+function consoleFigures(
+  digest: OverviewParts,
+  clusters: readonly StoredClusterHealth[],
+  scanId: string,
+  asOf: Date | undefined,
+  readEveryFinding: boolean,
+): OverviewFigures {
+  const clusterIds = new Map(clusters.map((h) => [h.cluster, h.clusterId]));
   return {
     asOf: asOf === undefined ? "" : `${asOf.toISOString().slice(11, 19)} UTC`,
+    readEveryFinding,
     scan: {
       id: digest.scan.id,
-      href: CONSOLE_LINKS.scan(data.scan.id),
+      href: CONSOLE_LINKS.scan(scanId),
       startedAt: digest.scan.startedAt,
       duration: digest.scan.duration,
       clustersScanned: digest.scan.clustersScanned,
       clustersTotal: digest.scan.clustersTotal,
       complete: digest.scan.complete,
     },
-    totals: digest.totals,
+    totals: { open: digest.totals.open, suppressed: digest.totals.suppressed, clusters: digest.totals.clusters, subscriptions: digest.totals.subscriptions },
     bySeverity: digest.bySeverity.map((s) => ({ ...s, href: CONSOLE_LINKS.list({ status: "open", severity: s.severity }) })),
     score: graded(digest.score),
     subscriptions: digest.subscriptions.map((row) => ({
@@ -164,8 +187,9 @@ function emptyOverview(): OverviewFigures {
   const unknown: GradedScore = { text: "n/a", percent: 0, known: false, workloads: 0, compliant: 0, color: "#5f6368", grade: "unknown" };
   return {
     asOf: "",
+    readEveryFinding: false,
     scan: undefined,
-    totals: { open: 0, new: 0, newHigh: 0, resolved: 0, suppressed: 0, clusters: 0, subscriptions: 0 },
+    totals: { open: 0, suppressed: 0, clusters: 0, subscriptions: 0 },
     bySeverity: [],
     score: unknown,
     subscriptions: [],

@@ -18,6 +18,7 @@ export const OVERVIEW_PAGE = `{{#> layout}}
 <h1>Overview</h1>
 {{#if scan}}
 <p class="muted" id="last-scan">Last scan <a href="{{scan.href}}">{{scan.id}}</a>, {{scan.startedAt}}, took {{scan.duration}}: {{scan.clustersScanned}} of {{plural scan.clustersTotal "cluster"}} read{{#unless scan.complete}} (incomplete: nothing was resolved where it could not look){{/unless}}.{{#if asOf}} <span id="as-of">Figures as of {{asOf}}.</span>{{/if}}</p>
+{{#if readEveryFinding}}<p class="notice" id="counts-missing">These figures were counted from every open and suppressed finding, which is slow with many findings: the findings were saved before the store kept counts, and the next scan to complete adds them.</p>{{/if}}
 <section aria-labelledby="severity-heading">
 <h2 id="severity-heading">Open findings by severity</h2>
 <ul class="cards" id="severity-counts">

@@ -211,7 +211,7 @@ function controlViews(open: readonly StoredFinding[]): ControlView[] {
     .slice(0, LIST_LIMITS.controls);
 }
 
-function trendPoints(data: DigestData, audience: DigestAudience, openNow: number, scoreNow: number | undefined): TrendPointView[] {
+export function trendPoints(data: DigestData, audience: DigestAudience, openNow: number, scoreNow: number | undefined): TrendPointView[] {
   const points = data.earlierScans.map((scan) => {
     const record = data.trend.get(scan.id);
     // Without an earlier digest, the scan's own count stands in for the fleet; a team's share of it is unknown.
@@ -262,7 +262,7 @@ function identityName(id: string): string {
 }
 
 /** Coverage gaps of the scan that concern this audience: its clusters and subscriptions, and the fleet. */
-function notChecked(data: DigestData, subName: (id: string | undefined) => string): Pick<DigestView, "notChecked" | "notCheckedMore" | "coverage"> {
+export function notChecked(data: DigestData, subName: (id: string | undefined) => string): Pick<DigestView, "notChecked" | "notCheckedMore" | "coverage"> {
   const coverage = data.scan.coverage;
   if (coverage === undefined) return { notChecked: [], notCheckedMore: 0, coverage: "" };
   const clusters = new Set(data.clusters.map((h) => h.cluster));

@@ -16,3 +16,4 @@ export {
 } from "./params.js";
 export { findingsCsv, csvHeader, csvRows, CSV_COLUMNS } from "./csv.js";
 export { effectiveStatus } from "./lifecycle.js";
+export { countFindings, openCount, type FindingCounts, type FleetCounts } from "./counts.js";

@@ -5,6 +5,7 @@
  * |----------------|---------------------------------|---------------------------------|----------------------------------------|
  * | Scans          | "scan"                          | newest-first time + scan id     | one row per finished scan              |
  * |                | "scan|" + scan id               | "cluster|" + cluster id, "fleet"| per-cluster health, fleet marker       |
+ * |                | "counts"                        | scope                           | open/suppressed counts (counts.ts)     |
  * | Findings       | "c|" + cluster id / "f|" + sub  | finding id                      | current state of every finding         |
  * | ActiveFindings | severity                        | check id + "|" + finding id     | copy of open and suppressed findings   |
  * | FindingHistory | "h00".."h15" (hash of id)       | finding id + "|" + time + scan  | one row per scan that saw or resolved  |
@@ -84,6 +85,8 @@ import type {
 } from "./model.js";
 import { decodeContinuation, encodeContinuation } from "./paging.js";
 import { planFindingQuery, queryFingerprint } from "./query.js";
+import { CountRowsTable } from "./count-rows.js";
+import { countFindings, countsHold, type FleetCounts } from "./counts.js";
 
 export interface FindingsTables {
   scans: TableClient;
@@ -118,6 +121,8 @@ export class FindingsStore {
   readonly suppressionMaxDays: number;
   /** Scans whose start time the store's clock has accepted. */
   private readonly clockChecked = new Set<string>();
+  /** Per-scope counts of open and suppressed findings, for the console's overview. */
+  private readonly countRows: CountRowsTable;
 
   constructor(
     private readonly tables: FindingsTables,
@@ -127,6 +132,7 @@ export class FindingsStore {
     this.concurrency = options.concurrency ?? 8;
     this.now = options.now ?? (() => new Date());
     this.suppressionMaxDays = options.suppressionMaxDays ?? SUPPRESSION_LIMITS.defaultMaxDays;
+    this.countRows = new CountRowsTable(tables.scans);
   }
 
   /** Creates the tables when missing; safe to call on every start. */
@@ -215,6 +221,7 @@ export class FindingsStore {
     const limit = pLimit(Math.max(1, Math.floor(this.concurrency / 2)));
     const unique = [...new Map(resolutions.map((r) => [r.scope, r])).values()];
     const counts = await Promise.all(unique.map((r) => limit(() => this.resolveScope(scan, r.scope, r.covers))));
+    await this.backfillCounts();
 
     await this.tables.scans.upsertEntity(scanEntity(run), "Replace");
     return result(0, healthRows, ...counts, ONE_ROW);
@@ -284,7 +291,9 @@ export class FindingsStore {
     suppressions: readonly Suppression[],
     grades: (finding: Finding) => boolean,
   ): Promise<WriteCount> {
+    const countsEtag = await this.countRows.begin(scope);
     const previous = await this.readScope(scope);
+    const after = new Map(previous);
     const now = this.now();
     const at = scanInstant(scan);
     const history: WriteAction[] = [];
@@ -301,6 +310,7 @@ export class FindingsStore {
       history.push({ kind: "upsert", row: historyEntity(bucket, next ?? finding, scan.id, at, event, status, scope, shown) });
       if (!before) history.push({ kind: "upsert", row: locatorEntity(bucket, finding.id, scope) });
       if (!next) continue;
+      after.set(next.id, next);
       this.noticeExpiry(before, next.status, next.suppression?.id, scope, now, suppressions, history, audit);
       if (before && before.status !== "resolved" && before.severity !== next.severity) {
         active.push({ kind: "delete", partitionKey: before.severity, rowKey: activeRowKey(before.checkId, before.id) });
@@ -308,7 +318,9 @@ export class FindingsStore {
       active.push({ kind: "upsert", row: findingEntity(next, scope, next.severity, activeRowKey(next.checkId, next.id)) });
       current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
     }
-    return addCounts(await this.writeAudit(audit), await this.writePhases(history, active, current));
+    const written = addCounts(await this.writeAudit(audit), await this.writePhases(history, active, current));
+    await this.countRows.finish(scope, countsEtag, countFindings(after.values(), now));
+    return written;
   }
 
   private async resolveScope(scan: ScanRef, scope: string, covers: (finding: StoredFinding) => boolean): Promise<WriteCount> {
@@ -319,10 +331,13 @@ export class FindingsStore {
     const current: WriteAction[] = [];
     const audit = new AuditRows();
     let suppressions: Suppression[] | undefined;
-    for (const before of (await this.readScope(scope, odata`status ne ${"resolved"}`)).values()) {
+    const countsEtag = await this.countRows.begin(scope);
+    const after = await this.readOpenScope(scope);
+    for (const before of [...after.values()]) {
       if (!covers(before)) continue;
       const next = resolveAbsent(before, scan);
       if (!next) continue;
+      after.set(next.id, next);
       if (expiredSuppression(before, now) !== undefined) {
         suppressions ??= await this.listSuppressions();
         this.noticeExpiry(before, "resolved", undefined, scope, now, suppressions, history, audit);
@@ -331,7 +346,28 @@ export class FindingsStore {
       active.push({ kind: "delete", partitionKey: before.severity, rowKey: activeRowKey(before.checkId, before.id) });
       current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
     }
-    return addCounts(await this.writeAudit(audit), await this.writePhases(history, active, current));
+    const written = addCounts(await this.writeAudit(audit), await this.writePhases(history, active, current));
+    await this.countRows.finish(scope, countsEtag, countFindings(after.values(), now));
+    return written;
+  }
+
+  /**
+   * Counts rows for the scopes with open or suppressed findings saved before
+   * counts were kept (each scope read once), then the marker that says every
+   * scope has its row: from then on the overview reads counts, not findings.
+   * Once done, one row read per scan.
+   */
+  private async backfillCounts(): Promise<void> {
+    const rows = await this.countRows.read();
+    if (rows.complete) return;
+    const counted = new Set(rows.scopes.map((r) => r.scope));
+    const missing = new Set<string>();
+    for await (const row of this.tables.active.listEntities<{ scope?: string }>({ queryOptions: { select: ["scope"] } })) {
+      if (row.scope !== undefined && !counted.has(row.scope)) missing.add(row.scope);
+    }
+    const limit = pLimit(Math.max(1, Math.floor(this.concurrency / 2)));
+    await Promise.all([...missing].map((scope) => limit(async () => this.countRows.backfill(scope, countFindings((await this.readOpenScope(scope)).values(), this.now())))));
+    await this.countRows.markComplete();
   }
 
   /**
@@ -398,6 +434,10 @@ export class FindingsStore {
       found.set(f.id, f);
     }
     return found;
+  }
+
+  private async readOpenScope(scope: string): Promise<Map<string, StoredFinding>> {
+    return this.readScope(scope, odata`status ne ${"resolved"}`);
   }
 
   /** The parts of a scan already saved: each cluster's health (with its coverage) and the fleet's coverage. */
@@ -479,6 +519,24 @@ export class FindingsStore {
       }
     }
     return changes;
+  }
+
+  /**
+   * The open and suppressed findings counted, for the console's overview: one
+   * row per scope, and the findings of the scopes whose row does not hold
+   * (stale, or a suppression in it has expired since) read live. Undefined
+   * while some scope saved before counts were kept has no row yet (until the
+   * next scan completes): the caller reads the findings instead.
+   */
+  async findingCounts(): Promise<FleetCounts | undefined> {
+    const rows = await this.countRows.read();
+    if (!rows.complete) return undefined;
+    const now = this.now();
+    const holding = rows.scopes.filter((r) => countsHold(r, now));
+    const live = rows.scopes.filter((r) => !countsHold(r, now));
+    const limit = pLimit(this.concurrency);
+    const recounted = await Promise.all(live.map((r) => limit(async () => countFindings((await this.readOpenScope(r.scope)).values(), now))));
+    return { groups: [...holding, ...recounted].flatMap((c) => c.groups), scopes: rows.scopes.length, scopesReadLive: live.length };
   }
 
   /** One finding with its history (oldest first), or undefined when the store never saw it. */
@@ -653,6 +711,7 @@ export class FindingsStore {
     const active: WriteAction[] = [];
     const current: WriteAction[] = [];
     const audit = new AuditRows();
+    const touched = new Set<string>();
     for await (const e of this.tables.active.listEntities<Record<string, unknown>>({
       queryOptions: { filter: odata`RowKey ge ${lower} and RowKey lt ${upper}` },
     })) {
@@ -674,9 +733,14 @@ export class FindingsStore {
       }
       active.push({ kind: "upsert", row: findingEntity(next, scope, next.severity, activeRowKey(next.checkId, next.id)) });
       current.push({ kind: "upsert", row: findingEntity(next, scope, scope, findingRowKey(next.id)) });
+      touched.add(scope);
     }
+    const limit = pLimit(Math.max(1, Math.floor(this.concurrency / 2)));
+    const etags = new Map(await Promise.all([...touched].map((scope) => limit(async () => [scope, await this.countRows.begin(scope)] as const))));
     await this.writeAudit(audit);
     await this.writePhases(history, active, current);
+    // Only this check's rows were read: each touched scope is read whole again to count it.
+    await Promise.all([...etags].map(([scope, etag]) => limit(async () => this.countRows.finish(scope, etag, countFindings((await this.readOpenScope(scope)).values(), now)))));
   }
 
   // ---------------------------------------------------------------- retention

@@ -18,14 +18,19 @@ export function scoreView(score: ScoreCount): ScoreView {
 }
 
 export function complianceRow(name: string, subscription: string, score: ScoreCount, open: readonly StoredFinding[], status: string): ComplianceRowView {
-  const controls = [...new Set(open.flatMap((f) => f.controls))].sort();
+  const tally = { open: open.length, high: open.filter((f) => f.severity === "high").length, controls: open.flatMap((f) => f.controls) };
+  return complianceRowOf(name, subscription, score, tally, status);
+}
+
+/** The same row from counts kept in the store (shared/store/counts.ts) instead of the findings themselves. */
+export function complianceRowOf(name: string, subscription: string, score: ScoreCount, tally: { open: number; high: number; controls: readonly string[] }, status: string): ComplianceRowView {
   return {
     name,
     subscription,
     score: scoreView(score),
-    open: open.length,
-    high: open.filter((f) => f.severity === "high").length,
-    controls: clip(controls.join(", "), "text"),
+    open: tally.open,
+    high: tally.high,
+    controls: clip([...new Set(tally.controls)].sort().join(", "), "text"),
     status,
   };
 }

@@ -16,6 +16,8 @@ import { APP_ROLES } from "../../../shared/auth/index.js";
 import { CONTENT_SECURITY_POLICY } from "../../../shared/console/security.js";
 import { TableClient } from "@azure/data-tables";
 import { useCsrfKey } from "../../../functions/console/csrf-key-instance.js";
+import { forgetOverview } from "../../../functions/console/overview-data.js";
+import { tableNames } from "../../../shared/store/index.js";
 import { CONSOLE_TABLE_SUFFIX, loadOrCreateCsrfKey } from "../../../shared/console/csrf-key.js";
 import { azuriteConnectionString, clusterId, finding, health, saFinding, scanRun, SUB_A, testStore } from "../../store/fixtures.js";
 
@@ -54,8 +56,10 @@ function keyTable(prefix: string): TableClient {
   return TableClient.fromConnectionString(azuriteConnectionString(), `${prefix}${CONSOLE_TABLE_SUFFIX}`, { allowInsecureConnection: true });
 }
 
+let storePrefix = "";
 beforeAll(async () => {
   const { store, prefix } = await testStore("console");
+  storePrefix = prefix;
   useFindingsStore(store);
   await keyTable(prefix).createTable();
   useCsrfKey(await loadOrCreateCsrfKey(keyTable(prefix)));
@@ -131,6 +135,25 @@ describe("console pages", () => {
       expect(errorOf(r.text)).toMatch(new RegExp(`^${parameter}`));
     });
   }
+
+  it("counts on the overview what the findings page lists, from kept counts or, for a store saved before them, from every finding (and says so)", async () => {
+    signIn("reader@example.com", ...READER);
+    const severityCounts = (html: string) => [...html.matchAll(/severity&#x3D;(\w+)"><span class="n">(\d+)</g)].map((m) => [m[1], Number(m[2])]);
+    const listed = async (severity: string) => (await page(findingsPage, `console/findings?severity=${severity}`)).text.match(/<tr><td data-label="Severity">/g)?.length ?? 0;
+    forgetOverview();
+    const counted = await page(overviewPage, "console");
+    expect(counted.text).not.toContain('id="counts-missing"');
+    const shown = severityCounts(counted.text);
+    expect(shown).toEqual([["high", 2], ["medium", 0], ["low", 1], ["info", 0]]);
+    for (const [severity, count] of shown) expect(await listed(String(severity))).toBe(count);
+
+    const scans = TableClient.fromConnectionString(azuriteConnectionString(), tableNames(storePrefix).scans, { allowInsecureConnection: true });
+    for await (const row of scans.listEntities({ queryOptions: { filter: "PartitionKey eq 'counts'" } })) await scans.deleteEntity("counts", row.rowKey!);
+    forgetOverview();
+    const read = await page(overviewPage, "console");
+    expect(read.text).toContain('id="counts-missing"');
+    expect(severityCounts(read.text)).toEqual(shown);
+  });
 
   it("sends a caller with no session to sign in", async () => {
     const r = await page(overviewPage, "console");
