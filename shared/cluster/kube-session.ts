@@ -31,7 +31,7 @@ export interface KubeSessionOptions {
   deadline?: { at: number; error: CollectionLimitError };
 }
 
-/** Items of a list that can be told apart unparsed: `skipped` is told of each item left unparsed. */
+/** Items of a list that can be told apart unparsed (`worthParsing` may not keep the bytes past its return): `skipped` is told of each item left unparsed. */
 export interface ItemFilter {
   worthParsing(bytes: Buffer): boolean;
   skipped(): void;

@@ -43,12 +43,14 @@ export class ListSplitter {
   /** An item is open: its bytes so far, from chunks that ended before it did. */
   private itemOpen = false;
   private itemPieces: Buffer[] = [];
+  private scratch = Buffer.alloc(0);
   /** Everything outside the items array, to parse as the list's envelope. */
   private readonly envelope: Buffer[] = [];
   /** The last string at depth 1, a key when a value follows it; `keyOpen` while it is being read. */
   private key: Buffer[] = [];
   private keyOpen = false;
 
+  /** `onItem` gets each item's bytes, valid only until it returns (they may be the splitter's scratch buffer, reused for the next item). */
   constructor(private readonly onItem: (json: Buffer) => void) {}
 
   write(chunk: Buffer): void {
@@ -107,8 +109,7 @@ export class ListSplitter {
           if (depth === 2 && this.inItems) {
             if (byte !== CLOSE_BRACE) throw new MalformedAnswerError("unbalanced brackets");
             const tail = chunk.subarray(itemStart, i + 1);
-            const bytes = this.itemPieces.length > 0 ? Buffer.concat([...this.itemPieces, tail]) : tail;
-            this.itemPieces = [];
+            const bytes = this.itemPieces.length > 0 ? this.joined(tail) : tail;
             this.itemOpen = false;
             itemStart = -1;
             this.onItem(bytes);
@@ -162,6 +163,22 @@ export class ListSplitter {
       // Not the parser's message: it quotes the text around the error.
       throw new MalformedAnswerError("the list is not valid JSON");
     }
+  }
+
+  /**
+   * An item's pieces and its tail, copied into the splitter's scratch buffer
+   * rather than a new one: most items span two chunks, and a new buffer for
+   * each was garbage by the time the next arrived.
+   */
+  private joined(tail: Buffer): Buffer {
+    let size = tail.length;
+    for (const piece of this.itemPieces) size += piece.length;
+    if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(Math.max(size, 2 * this.scratch.length));
+    let at = 0;
+    for (const piece of this.itemPieces) at += piece.copy(this.scratch, at);
+    tail.copy(this.scratch, at);
+    this.itemPieces = [];
+    return this.scratch.subarray(0, size);
   }
 
   /** A string at depth 1 closed with these bytes: it is the last key read. */
