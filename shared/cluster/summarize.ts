@@ -44,6 +44,7 @@ import {
   type WorkloadKind,
   type WorkloadSummary,
 } from "./model.js";
+import { indexOfNeedle, needle } from "./rare-byte-search.js";
 
 export const WORKLOAD_IDENTITY_PREFIX = "azure.workload.identity/";
 export const USE_LABEL = "azure.workload.identity/use";
@@ -93,8 +94,9 @@ export function podTouchesWorkloadIdentity(pod: PodSummary, workloadIdentityAcco
   );
 }
 
-const MARKERS = [WORKLOAD_IDENTITY_PREFIX, "AzureADTokenExchange", "AZURE_FEDERATED_TOKEN_FILE"].map((marker) => Buffer.from(marker));
-const SERVICE_ACCOUNT_FIELDS = ['"serviceAccountName":"', '"serviceAccount":"'].map((field) => Buffer.from(field));
+// Each searched from a part that is rare in pods (rare-byte-search.ts): the same matches, a quarter of the time.
+const MARKERS = [needle(WORKLOAD_IDENTITY_PREFIX, "zure."), needle("AzureADTokenExchange", "Azure"), needle("AZURE_FEDERATED_TOKEN_FILE", "AZURE")];
+const SERVICE_ACCOUNT_FIELDS = [needle('"serviceAccountName":"', "Account"), needle('"serviceAccount":"', "Account")];
 const QUOTE = 0x22;
 
 /**
@@ -110,13 +112,13 @@ const QUOTE = 0x22;
  * pod's own is among them); a pod that names none runs as "default".
  */
 export function podBytesMayTouchWorkloadIdentity(bytes: Buffer, accountNames: ReadonlySet<string>): boolean {
-  for (const marker of MARKERS) if (bytes.includes(marker)) return true;
+  for (const marker of MARKERS) if (indexOfNeedle(bytes, marker) !== -1) return true;
   if (accountNames.size === 0) return false;
   let named = false;
   for (const field of SERVICE_ACCOUNT_FIELDS) {
-    for (let at = bytes.indexOf(field); at !== -1; at = bytes.indexOf(field, at + field.length)) {
+    for (let at = indexOfNeedle(bytes, field); at !== -1; at = indexOfNeedle(bytes, field, at + field.bytes.length)) {
       named = true;
-      const start = at + field.length;
+      const start = at + field.bytes.length;
       const end = bytes.indexOf(QUOTE, start);
       if (end === -1 || accountNames.has(bytes.toString("utf8", start, end))) return true;
     }
