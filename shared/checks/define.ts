@@ -49,6 +49,8 @@ export const CHECK_INPUTS = [
   /** Read only where some pod opts in to identity binding (ClusterRoles and their bindings). */
   "clusterroles",
   "clusterrolebindings",
+  /** The cluster's AKS identity bindings (ARM), read only where some pod opts in to identity binding. */
+  "identity-bindings",
   "pods/log",
   /** The live token-exchange probe (opt-in). */
   "probe",

@@ -12,15 +12,17 @@
  * addProjectedVolume). Such pods are judged by this mode, never by the default
  * audience, and no check advises changing the AKS-managed credential.
  */
-import type { Annotations, ClusterSnapshot, PodSummary, WorkloadSummary } from "../cluster/model.js";
+import type { Annotations, ClusterSnapshot, IdentityBindingSummary, PodSummary, WorkloadSummary } from "../cluster/model.js";
 import { optsIntoIdentityBinding } from "../cluster/summarize.js";
-import type { FederatedCredential } from "../inventory/model.js";
+import type { AksCluster, FederatedCredential } from "../inventory/model.js";
 import type { ClusterFacts } from "./cluster-facts.js";
 import type { FleetView, WorkloadPrincipal } from "./fleet-view.js";
 import { PodTargets, describeTargets, examplePods, isLive, type PodTarget } from "./pod-targets.js";
+import { shellQuote as q } from "./shell-quote.js";
 import { CLIENT_ID_ANNOTATION, TOKEN_EXCHANGE_AUDIENCE, hasUseLabel, isGuid } from "./workload-identity.js";
 
 // Collection reads the grants only where some pod opts in, so the opt-in rule lives beside the summaries.
+export { IDENTITY_BINDING_CREDENTIAL_NAME } from "../inventory/credential-trust.js";
 export { IDENTITY_BINDING_RBAC_GROUP, USE_IDENTITY_BINDING_ANNOTATION, USE_MANAGED_IDENTITY_VERB, optsIntoIdentityBinding } from "../cluster/summarize.js";
 
 export function identityBindingCredential(principal: WorkloadPrincipal): FederatedCredential | undefined {
@@ -124,4 +126,90 @@ export function optedInEvidence(account: OptedInServiceAccount): Record<string, 
     optedInPods: account.pods.length,
     examplePods: examplePods(account.pods),
   };
+}
+
+/**
+ * How an identity is bound to this cluster, judged from the cluster's
+ * identity bindings (ARM) and the identity's credentials, in the order a
+ * person fixes them: no binding here; a binding that is not (yet, or no
+ * longer) provisioned; a provisioned binding whose aks-identity-binding
+ * credential is gone (AKS creates it with the binding and shares it across
+ * the identity's bindings: azure-aks-docs articles/aks/identity-bindings.md,
+ * "Create an identity binding"); or working. "unknown" when the bindings were
+ * not read (the read failed: a gap, never "no binding").
+ */
+export type ClusterBinding =
+  | { state: "unknown" }
+  | { state: "missing" }
+  | { state: "not-ready" | "credential-deleted" | "working"; binding: IdentityBindingSummary };
+
+export function clusterBinding(snapshot: ClusterSnapshot, principal: WorkloadPrincipal): ClusterBinding {
+  if (snapshot.identityBindings === undefined) return { state: "unknown" };
+  const binding = bindingOf(snapshot.identityBindings, principal);
+  if (binding === undefined) return { state: "missing" };
+  // provisioningState is read-only and always set by AKS; an answer without it is taken at its word.
+  if ((binding.provisioningState ?? "Succeeded") !== "Succeeded") return { state: "not-ready", binding };
+  return { state: identityBindingCredential(principal) === undefined ? "credential-deleted" : "working", binding };
+}
+
+/** The binding of this identity: by its resource id (any case, as ARM compares ids) or, failing that, by its client id. */
+function bindingOf(bindings: readonly IdentityBindingSummary[], principal: WorkloadPrincipal): IdentityBindingSummary | undefined {
+  if (principal.kind !== "managed-identity") return undefined;
+  const id = principal.identity.id.toLowerCase();
+  const clientId = principal.clientId.toLowerCase();
+  return bindings.find((b) => b.managedIdentityResourceId.toLowerCase() === id) ?? bindings.find((b) => b.clientId === clientId);
+}
+
+/** The cluster's binding names, for evidence: what is there when this identity's is not. */
+export function bindingNames(snapshot: ClusterSnapshot): string {
+  const names = (snapshot.identityBindings ?? []).map((b) => b.name);
+  return names.length === 0 ? "none" : names.length > 10 ? `${names.slice(0, 10).join(", ")} and ${names.length - 10} more` : names.join(", ");
+}
+
+/** The opted-in service accounts of one identity whose binding on this cluster is in a given state. */
+export interface BoundIdentity {
+  binding: IdentityBindingSummary;
+  principal: WorkloadPrincipal;
+  accounts: OptedInServiceAccount[];
+}
+
+/** Opted-in service accounts grouped by their identity's binding on this cluster, for the bindings in `state`: one finding per binding. */
+export function optedInByBinding(view: FleetView, snapshot: ClusterSnapshot, facts: ClusterFacts, state: "not-ready" | "credential-deleted"): BoundIdentity[] {
+  const byBinding = new Map<IdentityBindingSummary, BoundIdentity>();
+  for (const account of optedInServiceAccounts(view, snapshot, facts)) {
+    const bound = clusterBinding(snapshot, account.principal);
+    if (bound.state !== state) continue;
+    const entry = byBinding.get(bound.binding) ?? { binding: bound.binding, principal: account.principal, accounts: [] };
+    entry.accounts.push(account);
+    byBinding.set(bound.binding, entry);
+  }
+  return [...byBinding.values()];
+}
+
+/** What the per-binding checks say of the binding and the workloads that need it. */
+export function boundIdentityEvidence({ binding, principal, accounts }: BoundIdentity): Record<string, string | number | undefined> {
+  const pods = accounts.flatMap((a) => a.pods);
+  return {
+    identityBinding: binding.name,
+    identity: principal.displayName,
+    provisioningState: binding.provisioningState,
+    oidcIssuerUrl: binding.oidcIssuerUrl,
+    serviceAccounts: accounts.length > 5 ? `${accounts.slice(0, 5).map((a) => a.key).join(", ")} (+${accounts.length - 5} more)` : accounts.map((a) => a.key).join(", "),
+    workloads: describeTargets(accounts.flatMap((a) => a.targets)),
+    optedInPods: pods.length,
+    examplePods: examplePods(pods),
+  };
+}
+
+/**
+ * `az aks identity-binding <subcommand>` for one binding of this cluster, as
+ * azure-aks-docs articles/aks/identity-bindings.md writes it (`create` adds
+ * --managed-identity-resource-id).
+ */
+export function identityBindingCommand(cluster: AksCluster, subcommand: "create" | "delete" | "show", bindingName: string, identityResourceId?: string): string {
+  const identity = identityResourceId === undefined ? "" : ` --managed-identity-resource-id ${q(identityResourceId)}`;
+  return (
+    `az aks identity-binding ${subcommand} --subscription ${q(cluster.subscriptionId)} --resource-group ${q(cluster.resourceGroup)} ` +
+    `--cluster-name ${q(cluster.name)} --name ${q(bindingName)}${identity}`
+  );
 }

@@ -31,6 +31,8 @@ import { podClientIdOverridden } from "./catalog/pod-client-id-overridden.js";
 import { bindingCredentialMissing } from "./catalog/binding-credential-missing.js";
 import { bindingAnnotationMissing } from "./catalog/binding-annotation-missing.js";
 import { bindingRoleMissing } from "./catalog/binding-role-missing.js";
+import { bindingNotReady } from "./catalog/binding-not-ready.js";
+import { bindingCredentialDeleted } from "./catalog/binding-credential-deleted.js";
 import { identityNoRoleAssignments } from "./catalog/identity-no-role-assignments.js";
 import { identityOverPrivileged } from "./catalog/identity-over-privileged.js";
 import { podAadstsErrors } from "./catalog/pod-aadsts-errors.js";
@@ -67,6 +69,8 @@ export const CHECKS: readonly Check[] = [
   bindingCredentialMissing,
   bindingAnnotationMissing,
   bindingRoleMissing,
+  bindingNotReady,
+  bindingCredentialDeleted,
   identityNoRoleAssignments,
   identityOverPrivileged,
   podAadstsErrors,

@@ -25,6 +25,7 @@ import { groupBy } from "../collections.js";
 import type { AksCluster } from "../inventory/model.js";
 import type { ClusterAccess } from "./access.js";
 import { aadstsEvidence } from "./aadsts.js";
+import { someoneOptsIntoIdentityBinding } from "./identity-bindings.js";
 import { CollectionLimitError, isExpiredContinue, type RequestTarget } from "./errors.js";
 import { apiPath } from "./kube-http.js";
 import { KubeSession, type ItemFilter } from "./kube-session.js";
@@ -37,7 +38,6 @@ import {
   managedIdentityGrants,
   managedIdentityUseOf,
   namespaceSummary,
-  optsIntoIdentityBinding,
   podBytesMayTouchWorkloadIdentity,
   podSummary,
   podTouchesWorkloadIdentity,
@@ -282,7 +282,7 @@ export class SnapshotAssembler {
 
   /** Whether a kept pod or pod template opts in to identity binding: only then are ClusterRoles and their bindings read. */
   wantsManagedIdentityGrants(): boolean {
-    return this.snapshot.pods.some((p) => optsIntoIdentityBinding(p.annotations)) || this.snapshot.workloads.some((w) => optsIntoIdentityBinding(w.template.annotations));
+    return someoneOptsIntoIdentityBinding(this.snapshot);
   }
 
   clusterRole(role: V1ClusterRole): void {

@@ -7,6 +7,7 @@ export { COLLECTION_ERROR_KINDS, PROBE_OUTCOMES, WEBHOOK_ENV_NAMES, WORKLOAD_KIN
 export { AKS_SERVER_APP_ID, accessFromKubeconfig, resolveClusterAccess, type ClusterAccess, type ClusterAccessResult, type ClusterCredentialsSource } from "./access.js";
 export { COLLECT_DEFAULTS, collectClusterSnapshot, snapshotWithoutAccess, type CollectOptions } from "./collect.js";
 export { aadstsEvidence } from "./aadsts.js";
+export { IDENTITY_BINDINGS_READ, identityBindingSummary, readIdentityBindings, withIdentityBindings, type IdentityBindingSource } from "./identity-bindings.js";
 export { KubeSession, type CallResult, type KubeSessionOptions } from "./kube-session.js";
 export { apiPath } from "./kube-http.js";
 export { scrub } from "./errors.js";

@@ -174,6 +174,25 @@ export interface ManagedIdentityGrant {
   subjects: RbacSubject[];
 }
 
+/**
+ * An AKS identity binding of this cluster: the ARM child resource
+ * `Microsoft.ContainerService/managedClusters/identityBindings` that maps one
+ * user-assigned managed identity to the cluster (azure-aks-docs
+ * articles/aks/identity-bindings-concepts.md; api-version 2026-04-01). Strings
+ * are bounded: they come from ARM, as written by whoever created the binding.
+ */
+export interface IdentityBindingSummary {
+  name: string;
+  /** properties.managedIdentity.resourceId, as ARM returns it (compare without case). */
+  managedIdentityResourceId: string;
+  /** properties.managedIdentity.clientId (read-only, filled by AKS), lower case. */
+  clientId?: string;
+  /** properties.oidcIssuer.oidcIssuerUrl: the issuer of the identity's aks-identity-binding credential. */
+  oidcIssuerUrl?: string;
+  /** properties.provisioningState: Succeeded, Failed, Canceled, Creating, Updating, Deleting. */
+  provisioningState?: string;
+}
+
 /** AADSTS codes seen in the recent log lines of one container. Never the lines themselves. */
 export interface AadstsLogEvidence {
   namespace: string;
@@ -234,6 +253,12 @@ export interface ClusterSnapshot {
    * are large and concern nobody else); absent when they were not read.
    */
   managedIdentityGrants?: ManagedIdentityGrant[];
+  /**
+   * The cluster's identity bindings (ARM), read only when some pod or pod
+   * template opts in to identity binding; absent when they were not read
+   * (then an error says why, when a read was tried).
+   */
+  identityBindings?: IdentityBindingSummary[];
   logEvidence: AadstsLogEvidence[];
   /**
    * Whether every workload-identity workload had its logs read: "off" when

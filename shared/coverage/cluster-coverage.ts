@@ -4,6 +4,7 @@
  * fleet view could and could not see. Pure: the runner calls it beside the checks.
  */
 import type { ClusterSnapshot, CollectionError } from "../cluster/model.js";
+import { IDENTITY_BINDINGS_READ } from "../cluster/identity-bindings.js";
 import type { Check, CheckInput } from "../checks/define.js";
 import { clusterFacts, WORKLOAD_RESOURCES } from "../checks/cluster-facts.js";
 import { lookupFailed, type FleetView } from "../checks/fleet-view.js";
@@ -118,6 +119,11 @@ function inputSight(input: ClusterCoverageInput): (i: CheckInput) => InputSight 
         if (snapshot.logReading === "off") return { state: "none", reason: "limited-by-setting", detail: "log reading is off (LOG_TAIL_LINES or LOG_MAX_PODS_PER_CLUSTER is 0)" };
         if (snapshot.logReading === "capped") return { state: "none", reason: "limited-by-setting", detail: "more workloads than LOG_MAX_PODS_PER_CLUSTER: some logs were not read" };
         return logs;
+      }
+      case "identity-bindings": {
+        const failure = snapshot.errors.find((e) => e.resource === IDENTITY_BINDINGS_READ.resource);
+        // Not read because no pod opts in: nothing the checks could report was left unjudged.
+        return failure === undefined ? { state: "complete" } : { state: "none", reason: reasonOf(failure), detail: describe(failure) };
       }
       case "probe":
         return snapshot.probeResults === undefined

@@ -5,7 +5,7 @@
  */
 import type { AzureClients } from "../azure/index.js";
 import { collectClusterSnapshot, resolveClusterAccess, snapshotWithoutAccess, type CollectOptions } from "../cluster/index.js";
-import { clusterInScopes, orThroughRunCommand } from "../cluster/index.js";
+import { clusterInScopes, orThroughRunCommand, withIdentityBindings } from "../cluster/index.js";
 import { withTokenExchangeProbe } from "../probe/index.js";
 import { collectApplications, collectInventory, type ApplicationsResult } from "../inventory/index.js";
 import type { RequestCounts } from "../inventory/model.js";
@@ -83,11 +83,13 @@ export function createAzureScanDependencies(clients: AzureClients, settings: Azu
       if (!access.ok) return snapshotWithoutAccess(cluster, [access.error]);
       const direct = await collectClusterSnapshot(cluster, access.access, settings.collect ?? {});
       // --- issue 10: run command for unreachable clusters, then the live probe; each only where its scope allows ---
-      const snapshot = await orThroughRunCommand(
+      const collected = await orThroughRunCommand(
         direct,
         { containerService: clients.containerService(cluster.subscriptionId), credential: clients.credential },
         { scopes: settings.runCommandScopes ?? [], ...runCommandCollectOptions(settings.collect) },
       );
+      // Issue 17: the cluster's identity bindings (ARM), whichever path read its pods, only where some pod opts in.
+      const snapshot = await withIdentityBindings(collected, clients.containerService(cluster.subscriptionId));
       if (!clusterInScopes(settings.probeScopes ?? [], cluster)) return snapshot;
       return withTokenExchangeProbe(snapshot, access.access, {
         tenantId: tenantId || cluster.tenantId,

@@ -33,6 +33,8 @@ export const CHECK_IDS = [
   "binding.credential-missing",
   "binding.annotation-missing",
   "binding.role-missing",
+  "binding.not-ready",
+  "binding.credential-deleted",
   "identity.no-role-assignments",
   "identity.over-privileged",
   "pod.aadsts-errors",

@@ -1,6 +1,7 @@
 /**
  * The ARM routes the scanner reads: subscriptions, managed clusters (list,
- * get, listClusterUserCredential, runCommand and its commandResults), user-assigned identities and their
+ * get, listClusterUserCredential, runCommand and its commandResults, identity
+ * bindings), user-assigned identities and their
  * federated identity credentials, role assignments. Paths match
  * case-insensitively as ARM's do; an unknown route or api-version gets ARM's
  * error shape so that a client speaking another dialect fails loudly.
@@ -12,6 +13,7 @@ import type { ArmObject } from "../fleet/model.js";
 import { AKS_SERVER_APP_ID, type AzureContext } from "./context.js";
 import { sendArmError } from "./arm-errors.js";
 import { handleCommandResult, handleRunCommand } from "./run-command.js";
+import { IDENTITY_BINDINGS_API_VERSIONS, identityBindingsOf, sendIdentityBinding, sendParentClusterNotFound } from "./identity-bindings.js";
 
 /**
  * The first Microsoft.ManagedIdentity api-version with claimsMatchingExpression
@@ -38,6 +40,8 @@ interface Route {
   method: "GET" | "POST";
   pattern: RegExp;
   provider: Provider;
+  /** When the resource type knows fewer api-versions than its provider. */
+  apiVersions?: readonly string[];
   resourceType: string;
   handle(ctx: AzureContext, match: RegExpExecArray, url: URL, res: ServerResponse, body: string): void;
 }
@@ -122,6 +126,29 @@ const ROUTES: Route[] = [
     handle: (ctx, m, _url, res) => {
       const cluster = findCluster(ctx, m, res);
       if (cluster) handleCommandResult(ctx, cluster, m[4] ?? "", res);
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^${SUB}${RG}${AKS}/([^/]+)/identitybindings$`, "i"),
+    provider: "containerService",
+    apiVersions: IDENTITY_BINDINGS_API_VERSIONS,
+    resourceType: "managedClusters/identityBindings",
+    handle: (ctx, m, url, res) => {
+      const cluster = findParentCluster(ctx, m, res);
+      if (cluster) sendPage(ctx, url, res, identityBindingsOf(ctx, cluster));
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^${SUB}${RG}${AKS}/([^/]+)/identitybindings/([^/]+)$`, "i"),
+    provider: "containerService",
+    apiVersions: IDENTITY_BINDINGS_API_VERSIONS,
+    resourceType: "managedClusters/identityBindings",
+    handle: (ctx, m, _url, res) => {
+      const cluster = findParentCluster(ctx, m, res);
+      const binding = cluster && sendIdentityBinding(ctx, cluster, m[4] ?? "", res);
+      if (binding) sendJson(res, 200, binding);
     },
   },
   {
@@ -212,7 +239,7 @@ export function handleArm(ctx: AzureContext, method: string, url: URL, res: Serv
       continue;
     }
     const apiVersion = url.searchParams.get("api-version");
-    const supported: readonly string[] = ARM_API_VERSIONS[route.provider];
+    const supported: readonly string[] = route.apiVersions ?? ARM_API_VERSIONS[route.provider];
     if (!apiVersion) {
       sendArmError(res, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
       return;
@@ -309,6 +336,14 @@ const resourceKey = (subscriptionId: string, resourceGroup: string, name: string
 
 function findCluster(ctx: AzureContext, match: RegExpExecArray, res: ServerResponse): ArmObject | undefined {
   return findIn(ctx, ctx.fleet.azure.managedClusters, match, res, "Microsoft.ContainerService/managedClusters");
+}
+
+/** A managed cluster as the parent of a child resource: ARM's ParentResourceNotFound when it does not exist. */
+function findParentCluster(ctx: AzureContext, match: RegExpExecArray, res: ServerResponse): ArmObject | undefined {
+  if (!knownSubscription(ctx, match[1], res)) return undefined;
+  const found = indexOf(ctx.fleet.azure.managedClusters).get(resourceKey(match[1] ?? "", match[2] ?? "", match[3] ?? ""));
+  if (!found) sendParentClusterNotFound(res, match[3] ?? "");
+  return found;
 }
 
 function findIdentity(ctx: AzureContext, match: RegExpExecArray, res: ServerResponse): ArmObject | undefined {

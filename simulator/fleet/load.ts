@@ -7,6 +7,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { FaultsValidationError, parseFaults } from "../faults.js";
+import { identityBindingProblems } from "./identity-bindings.js";
 import type { AzureFleet, FleetDescription, KubeObject } from "./model.js";
 
 export interface FleetProblem {
@@ -100,6 +101,7 @@ export function validateFleet(fleet: FleetDescription): void {
   }
 
   const clusterNames = new Set<string>();
+  const clusterIds = new Map<string, string>();
   for (const [i, cluster] of root.array(azure, "managedClusters").entries()) {
     const c = at(`managedClusters[${i}]${label(cluster)}`);
     if (!c.object(cluster)) continue;
@@ -116,6 +118,7 @@ export function validateFleet(fleet: FleetDescription): void {
     c.optionalType(cluster, "properties.aadProfile.enableAzureRBAC", "boolean");
     c.optionalType(cluster, "properties.apiServerAccessProfile.enablePrivateCluster", "boolean");
     c.optionalType(cluster, "properties.powerState.code", "string");
+    if (typeof cluster.id === "string") clusterIds.set(cluster.id.toLowerCase(), cluster.id);
     if (typeof cluster.name === "string") {
       if (clusterNames.has(cluster.name)) {
         c.problem("name", `"${cluster.name}" is used by another managed cluster; cluster names must be unique in a fleet (they name clusters/<name>.yaml)`);
@@ -162,6 +165,8 @@ export function validateFleet(fleet: FleetDescription): void {
       }
     }
   }
+
+  problems.push(...identityBindingProblems(azure.identityBindings, clusterIds, identityIds));
 
   // foreignApplications (optional) share the applications' shape: app registrations of other tenants.
   const applicationLists = ["applications", ...(azure.foreignApplications === undefined ? [] : ["foreignApplications"])];

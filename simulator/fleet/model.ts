@@ -58,6 +58,12 @@ export interface GraphServicePrincipal {
   [key: string]: unknown;
 }
 
+/** An identity binding as the fleet writes it: what one would PUT; ARM's read-only fields are filled when served. */
+export interface FleetIdentityBinding {
+  name: string;
+  properties: { managedIdentity: { resourceId: string }; provisioningState?: string };
+}
+
 export interface AzureFleet {
   tenantId: string;
   /**
@@ -78,6 +84,13 @@ export interface AzureFleet {
   userAssignedIdentities: ArmObject[];
   /** Keyed by identity resource id exactly as in userAssignedIdentities. */
   federatedIdentityCredentials: Record<string, ArmObject[]>;
+  /**
+   * AKS identity bindings (optional), keyed by managed cluster id exactly as
+   * in managedClusters: `{ name, properties: { managedIdentity: { resourceId },
+   * provisioningState? } }`. Served as ARM's managedClusters/identityBindings
+   * with the read-only fields filled (simulator/azure/identity-bindings.ts).
+   */
+  identityBindings?: Record<string, FleetIdentityBinding[]>;
   applications: GraphApplication[];
   /**
    * App registrations of other tenants (their home tenant is their service

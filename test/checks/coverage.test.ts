@@ -41,6 +41,10 @@ describe("cluster coverage", () => {
     { name: "the API server unreachable", errors: [error("namespaces", "unreachable")], checkId: "sa.client-id-malformed", state: "none", reason: "unreachable" },
     { name: "credentials rejected (401)", errors: [error("namespaces", "unauthorized")], checkId: "pod.not-mutated", state: "none", reason: "forbidden" },
     { name: "unreachable, a check that reads only the collection's own errors", errors: [error("namespaces", "unreachable")], checkId: "scan.cluster-unreachable", state: "complete" },
+    // The ARM read of the cluster's identity bindings: a gap for the checks that need it, nothing more.
+    { name: "identity bindings refused (ARM 403)", errors: [error("Microsoft.ContainerService/managedClusters/identityBindings", "forbidden")], checkId: "binding.credential-missing", state: "none", reason: "forbidden" },
+    { name: "identity bindings failed (ARM 5xx)", errors: [error("Microsoft.ContainerService/managedClusters/identityBindings", "error")], checkId: "binding.not-ready", state: "none", reason: "read-failed" },
+    { name: "identity bindings failed, a check that never reads them", errors: [error("Microsoft.ContainerService/managedClusters/identityBindings", "error")], checkId: "pod.not-mutated", state: "complete" },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.checkId} is ${c.state}`, () => {

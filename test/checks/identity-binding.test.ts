@@ -3,10 +3,11 @@
  * the AKS-managed credential `aks-identity-binding` and pods that opt in with
  * azure.workload.identity/use-identity-binding: "true" are their own mode.
  * The binding's token audience is not documented: the tests use a stand-in,
- * and no check reads it.
+ * and no check reads it. Bindings themselves are the cluster's ARM children
+ * (managedClusters/identityBindings), in the snapshot as collection keeps them.
  */
 import { describe, expect, it } from "vitest";
-import type { ManagedIdentityGrant } from "../../shared/cluster/model.js";
+import type { IdentityBindingSummary, ManagedIdentityGrant } from "../../shared/cluster/model.js";
 import type { FederatedCredential } from "../../shared/inventory/model.js";
 import { credentialTrust } from "../../shared/inventory/credential-trust.js";
 import { CLIENT_ID, NS, SA, TENANT, credential, first, fires, identity, inventory, mutatedContainers, only, pod, quiet, snapshot, workload, type TestFleet } from "./builders.js";
@@ -32,6 +33,18 @@ function bindingPod(overrides = {}) {
   });
 }
 
+/** This cluster's identity binding of the test identity, as collection keeps it from ARM. */
+function clusterBindingOf(overrides: Partial<IdentityBindingSummary> = {}): IdentityBindingSummary {
+  return {
+    name: "id-orders-ib",
+    managedIdentityResourceId: identity().id,
+    clientId: CLIENT_ID.toLowerCase(),
+    oidcIssuerUrl: BINDING_ISSUER,
+    provisioningState: "Succeeded",
+    ...overrides,
+  };
+}
+
 /** The doc's ClusterRole and ClusterRoleBinding: `use-managed-identity` on the identity's client id, bound to the service account. */
 function docGrant(subjects: ManagedIdentityGrant["subjects"] = [{ kind: "ServiceAccount", name: SA, namespace: NS }]): ManagedIdentityGrant {
   return { binding: `use-mi-${CLIENT_ID}`, role: `use-mi-${CLIENT_ID}`, clientIds: [CLIENT_ID.toLowerCase()], subjects };
@@ -41,6 +54,7 @@ function docGrant(subjects: ManagedIdentityGrant["subjects"] = [{ kind: "Service
 function bindingFleet(): TestFleet {
   const s = snapshot({
     managedIdentityGrants: [docGrant()],
+    identityBindings: [clusterBindingOf()],
     pods: [bindingPod()],
     workloads: [
       workload("Deployment", "orders-api", {}, { annotations: OPT_IN }),
@@ -61,7 +75,7 @@ describe("recognising the AKS-managed credential", () => {
 describe("a working identity-binding workload", () => {
   it("gets none of the default-mode findings (audience, issuer, not mutated, no credential)", () => {
     const fleet = bindingFleet();
-    for (const id of ["fic.audience-missing", "fic.issuer-mismatch", "fic.unknown-issuer", "fic.subject-malformed", "fic.dangling", "pod.not-mutated", "sa.no-matching-fic", "binding.credential-missing", "binding.annotation-missing", "binding.role-missing", "pod.client-id-overridden"] as const) {
+    for (const id of ["fic.audience-missing", "fic.issuer-mismatch", "fic.unknown-issuer", "fic.subject-malformed", "fic.dangling", "pod.not-mutated", "sa.no-matching-fic", "binding.credential-missing", "binding.annotation-missing", "binding.role-missing", "binding.not-ready", "binding.credential-deleted", "pod.client-id-overridden"] as const) {
       quiet(id, fleet);
     }
   });
@@ -78,16 +92,84 @@ describe("binding.credential-missing", () => {
   it("reports pods that opt in while their identity has no identity binding, with the doc's command", () => {
     const fleet = bindingFleet();
     fleet.inventory = inventory({ identities: [identity({ federatedCredentials: [credential()] })] });
+    first(fleet).identityBindings = [];
     const f = only(fires("binding.credential-missing", fleet));
     expect(f.resource).toMatchObject({ kind: "ServiceAccount", namespace: NS, name: SA, identityClientId: CLIENT_ID });
     expect(f.remediation.command).toContain("az aks identity-binding create");
     expect(f.remediation.command).toContain("--managed-identity-resource-id");
+    expect(f.evidence.aksIdentityBindingCredential).toBe("absent");
+  });
+
+  it("reports an identity bound to other clusters (its aks-identity-binding credential exists) but not to this one", () => {
+    const fleet = bindingFleet();
+    first(fleet).identityBindings = [clusterBindingOf({ name: "id-billing-ib", managedIdentityResourceId: identity({ name: "id-billing" }).id, clientId: "0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a" })];
+    const f = only(fires("binding.credential-missing", fleet));
+    expect(f.title).toContain("on this cluster");
+    expect(f.evidence).toMatchObject({ aksIdentityBindingCredential: "present", identityBindingsOnCluster: "id-billing-ib" });
+    expect(f.remediation.command).toContain(`--cluster-name ${first(fleet).cluster.name}`);
+    // The binding is the first thing to fix; the role comes after.
+    quiet("binding.role-missing", fleet);
+  });
+
+  it("finds the identity's binding by its resource id in any case, or by its client id", () => {
+    const upper = bindingFleet();
+    first(upper).identityBindings = [clusterBindingOf({ managedIdentityResourceId: identity().id.toUpperCase(), clientId: undefined })];
+    quiet("binding.credential-missing", upper);
+    const byClientId = bindingFleet();
+    first(byClientId).identityBindings = [clusterBindingOf({ managedIdentityResourceId: "/subscriptions/x/resourceGroups/moved/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-orders" })];
+    quiet("binding.credential-missing", byClientId);
+  });
+
+  it("stays quiet when the cluster's identity bindings could not be read (a gap, not an absence), while the role is still judged", () => {
+    const fleet = bindingFleet();
+    delete first(fleet).identityBindings;
+    first(fleet).managedIdentityGrants = [];
+    quiet("binding.credential-missing", fleet);
+    quiet("binding.credential-deleted", fleet);
+    quiet("binding.not-ready", fleet);
+    // The grants were read and the identity's credential shows some binding exists: the missing role is still a fact.
+    only(fires("binding.role-missing", fleet));
   });
 
   it("stays quiet when the identity's credentials could not be read", () => {
     const fleet = bindingFleet();
     fleet.inventory = inventory({ identities: [identity({ federatedCredentials: [], federatedCredentialsKnown: false })] });
     quiet("binding.credential-missing", fleet);
+  });
+});
+
+describe("binding.credential-deleted", () => {
+  it("reports a provisioned binding whose identity lost its aks-identity-binding credential, once per binding, with delete and create of the binding", () => {
+    const fleet = bindingFleet();
+    fleet.inventory = inventory({ identities: [identity({ federatedCredentials: [credential({ name: "unrelated", subject: "system:serviceaccount:other:sa" })] })] });
+    const f = only(fires("binding.credential-deleted", fleet));
+    expect(f.resource).toMatchObject({ kind: "IdentityBinding", name: "id-orders-ib", identityClientId: CLIENT_ID });
+    expect(f.evidence).toMatchObject({ identityBinding: "id-orders-ib", serviceAccounts: `${NS}/${SA}`, missingCredential: "aks-identity-binding" });
+    expect(f.remediation.command).toMatch(/az aks identity-binding delete .*--name id-orders-ib\naz aks identity-binding create .*--managed-identity-resource-id/);
+    // Never advise writing the AKS-managed credential by hand.
+    expect(f.remediation.command).not.toContain("federated-credential");
+    quiet("binding.credential-missing", fleet);
+    quiet("binding.role-missing", fleet);
+  });
+});
+
+describe("binding.not-ready", () => {
+  it("reports a binding that failed as not working (medium, with its state), never as missing", () => {
+    const fleet = bindingFleet();
+    first(fleet).identityBindings = [clusterBindingOf({ provisioningState: "Failed" })];
+    const f = only(fires("binding.not-ready", fleet));
+    expect(f.severity).toBe("medium");
+    expect(f.title).toBe("The identity binding id-orders-ib of id-orders is Failed, not Succeeded");
+    expect(f.evidence.provisioningState).toBe("Failed");
+    for (const id of ["binding.credential-missing", "binding.credential-deleted", "binding.role-missing"] as const) quiet(id, fleet);
+  });
+
+  it("is only information while AKS is still creating the binding", () => {
+    const fleet = bindingFleet();
+    first(fleet).identityBindings = [clusterBindingOf({ provisioningState: "Creating" })];
+    const f = only(fires("binding.not-ready", fleet));
+    expect(f.severity).toBe("info");
+    expect(f.remediation.command).toContain("az aks identity-binding show");
   });
 });
 

@@ -73,6 +73,27 @@ describe("loadFleet", () => {
     expect(problems[0]?.problem).toMatch(/exactly as the identity's id/);
   });
 
+  it("refuses identity bindings of an unknown cluster or identity, a name used twice and a state ARM does not report", async () => {
+    let cluster = "";
+    const dir = await editedFleet((azure) => {
+      cluster = azure.managedClusters[0].id as string;
+      const identity = azure.userAssignedIdentities[0].id as string;
+      azure.identityBindings = {
+        [cluster]: [
+          { name: "ib", properties: { managedIdentity: { resourceId: identity } } },
+          { name: "IB", properties: { managedIdentity: { resourceId: `${identity}-gone` }, provisioningState: "Broken" } },
+        ],
+        [cluster.toUpperCase()]: [],
+      };
+    });
+    expect((await problemsOf(dir)).map((p) => `${p.object}: ${p.field}`)).toEqual([
+      `identityBindings["${cluster}"][1] "IB": name`,
+      `identityBindings["${cluster}"][1] "IB": properties.managedIdentity.resourceId`,
+      `identityBindings["${cluster}"][1] "IB": properties.provisioningState`,
+      `(root): identityBindings["${cluster.toUpperCase()}"]`,
+    ]);
+  });
+
   it("refuses a cluster file that names no managed cluster", async () => {
     const dir = await editedFleet(() => {}, {});
     await writeFile(join(dir, "clusters", "ghost-aks.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n");

@@ -66,6 +66,14 @@ describe("the demo fleet", () => {
           expect(assignments.some((a) => a.scope === scope && a.principalId === principalId), label).toBe(true);
           break;
         }
+        case "IdentityBinding": {
+          // An ARM child of its cluster (azure.json identityBindings), for the identity the finding names.
+          const cluster = fleet.azure.managedClusters.find((c) => c.name === f.cluster);
+          const bindings = Object.entries(fleet.azure.identityBindings ?? {}).find(([id]) => id.toLowerCase() === cluster?.id.toLowerCase())?.[1] ?? [];
+          const binding = bindings.find((b) => b.name === f.name);
+          expect(binding?.properties.managedIdentity.resourceId.toLowerCase(), label).toBe(f.identityId?.toLowerCase());
+          break;
+        }
         case "Permission":
           // A permission the scanner lacks is not an object of the fleet; its cluster is checked above.
           break;

@@ -1,14 +1,16 @@
-import type { ManagedIdentityGrant, RbacSubject } from "../../cluster/model.js";
+import type { ClusterSnapshot, ManagedIdentityGrant, RbacSubject } from "../../cluster/model.js";
 import type { Finding } from "../../findings/index.js";
 import { clusterFacts } from "../cluster-facts.js";
 import { kubectl } from "../commands.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
-import { IDENTITY_BINDING_RBAC_GROUP, USE_MANAGED_IDENTITY_VERB, identityBindingCredential, optedInEvidence, optedInServiceAccounts } from "../identity-binding.js";
+import { IDENTITY_BINDING_RBAC_GROUP, USE_MANAGED_IDENTITY_VERB, clusterBinding, identityBindingCredential, optedInEvidence, optedInServiceAccounts } from "../identity-binding.js";
+import type { WorkloadPrincipal } from "../fleet-view.js";
 import { DOCS, MCSB } from "../links.js";
 import { shellQuote as q } from "../shell-quote.js";
 
 /**
- * Pods opt in to identity binding, their identity has a binding, but no
+ * Pods opt in to identity binding, their identity has a working binding on
+ * this cluster, but no
  * ClusterRoleBinding lets their service account `use-managed-identity` on the
  * identity's client id: the doc's ClusterRole (verbs ["use-managed-identity"],
  * apiGroups ["cid.wi.aks.azure.com"], resources [<client id>]) bound to the
@@ -37,8 +39,7 @@ export const bindingRoleMissing = defineCheck({
     const findings: Finding[] = [];
     for (const account of optedInServiceAccounts(view, snapshot, facts)) {
       const { key, namespace, name, clientId, principal } = account;
-      // Without a binding (no aks-identity-binding credential), binding.credential-missing speaks first.
-      if (identityBindingCredential(principal) === undefined) continue;
+      if (!bindingWorks(snapshot, principal)) continue;
       if (grants.some((grant) => allows(grant, clientId) && grant.subjects.some((subject) => names(subject, namespace, name)))) continue;
       const role = grants.find((grant) => allows(grant, clientId))?.role;
       findings.push(
@@ -65,6 +66,18 @@ export const bindingRoleMissing = defineCheck({
     return findings;
   },
 });
+
+/**
+ * Whether the binding itself is in order, so that the role is what is left to
+ * fix: binding.credential-missing, binding.not-ready and
+ * binding.credential-deleted speak first otherwise. When the bindings could
+ * not be read, the identity's aks-identity-binding credential stands in for
+ * "some binding exists" (the grants were read: the role can still be judged).
+ */
+function bindingWorks(snapshot: ClusterSnapshot, principal: WorkloadPrincipal): boolean {
+  const bound = clusterBinding(snapshot, principal);
+  return bound.state === "working" || (bound.state === "unknown" && identityBindingCredential(principal) !== undefined);
+}
 
 function allows(grant: ManagedIdentityGrant, clientId: string): boolean {
   return grant.clientIds.includes(clientId) || grant.clientIds.includes("*");

@@ -116,6 +116,8 @@ const ROLE_FOR_ARM_ACTION: Readonly<Record<string, string>> = {
   "listclusterusercredential/action": "Azure Kubernetes Service Cluster User Role",
   "runcommand/action": "wiscan AKS Run Command",
   "commandresults/read": "wiscan AKS Run Command",
+  // Reader grants */read; the read happens only where some pod opts in to identity binding.
+  "identitybindings/read": "Reader",
 };
 
 function armForbidden(cluster: AksCluster, error: CollectionError, report: Report): Finding {
