@@ -6,7 +6,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { APP_ROLES, requireRole } from "../../shared/auth/index.js";
-import { FINDING_QUERY_PARAMETERS, InvalidParameterError, PAGE_PARAMETERS, parseFindingQuery, parsePageRequest } from "../../shared/store/index.js";
+import { FINDING_QUERY_PARAMETERS, InvalidParameterError, knownSubscriptionNames, PAGE_PARAMETERS, parseFindingQuery, parsePageRequest } from "../../shared/store/index.js";
 import { pageChrome, permissionsOf } from "../../shared/console/chrome.js";
 import { buildFindingPageView, NOTICES, type Notice } from "../../shared/console/finding-page-view.js";
 import { buildFindingsPageView, CONSOLE_SORT_PARAMETER, DEFAULT_CONSOLE_PAGE_SIZE, parseSort } from "../../shared/console/findings-view.js";
@@ -38,8 +38,9 @@ export async function findingsPage(request: HttpRequest, context: InvocationCont
     const query = parseFindingQuery(get);
     const page = parsePageRequest(get, Number(DEFAULT_CONSOLE_PAGE_SIZE));
     const sort = parseSort(get(CONSOLE_SORT_PARAMETER));
-    const result = await (await findingsStore()).listFindings(query, page);
-    const view = buildFindingsPageView(pageChrome("Findings", "findings", caller), { given, sort, items: result.items, continuationToken: result.continuationToken });
+    const store = await findingsStore();
+    const [result, subscriptionNames] = await Promise.all([store.listFindings(query, page), knownSubscriptionNames(store)]);
+    const view = buildFindingsPageView(pageChrome("Findings", "findings", caller), { given, sort, items: result.items, continuationToken: result.continuationToken, subscriptionNames });
     return render(FINDINGS_PAGE, view);
   });
 }
@@ -52,11 +53,12 @@ export async function findingPage(request: HttpRequest, context: InvocationConte
     if (done !== undefined && !Object.hasOwn(NOTICES, done)) throw new InvalidParameterError("done", `must be one of ${Object.keys(NOTICES).join(", ")}`);
     const id = routeParameter(request, "id");
     const store = await findingsStore();
-    const found = await store.getFinding(id);
+    const [found, subscriptionNames] = await Promise.all([store.getFinding(id), knownSubscriptionNames(store)]);
     if (found === undefined) return notFound(`Finding ${id.slice(0, 80)}`);
     const now = new Date();
     const view = buildFindingPageView(pageChrome(found.finding.title, "findings", caller), {
       found,
+      subscriptionNames,
       permissions: permissionsOf(caller),
       csrf: issueCsrfToken(caller, now, await csrfKey()),
       now,

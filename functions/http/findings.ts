@@ -6,9 +6,10 @@
 import { type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { CHECKS } from "../../shared/checks/index.js";
 import { TOOL_VERSION } from "../../shared/version.js";
-import { WRITERS } from "../../shared/report/writers.js";
+import { WRITERS, withSubscriptionName } from "../../shared/report/writers.js";
 import {
   FINDING_QUERY_PARAMETERS,
+  knownSubscriptionNames,
   PAGE_PARAMETERS,
   parseFindingQuery,
   parseFormat,
@@ -28,7 +29,8 @@ export async function listFindings(request: HttpRequest, context: InvocationCont
     const query = parseFindingQuery(get);
     const page = parsePageRequest(get);
     const format = parseFormat(get);
-    const result = await (await findingsStore()).listFindings(query, page);
+    const store = await findingsStore();
+    const [result, subscriptionNames] = await Promise.all([store.listFindings(query, page), knownSubscriptionNames(store)]);
     const token = result.continuationToken;
     if (format !== "json") {
       const writer = WRITERS[format];
@@ -39,10 +41,11 @@ export async function listFindings(request: HttpRequest, context: InvocationCont
           "content-disposition": `attachment; filename="wiscan-findings.${writer.extension}"`,
           ...(token !== undefined && { [CONTINUATION_HEADER]: token }),
         },
-        body: writer.write({ findings: result.items, checks: CHECKS, toolVersion: TOOL_VERSION }),
+        body: writer.write({ findings: result.items, subscriptionNames, checks: CHECKS, toolVersion: TOOL_VERSION }),
       };
     }
-    return { status: 200, jsonBody: { items: result.items, ...(token !== undefined && { continuationToken: token }) } };
+    const items = result.items.map((f) => withSubscriptionName(f, subscriptionNames));
+    return { status: 200, jsonBody: { items, ...(token !== undefined && { continuationToken: token }) } };
   });
 }
 
@@ -50,8 +53,9 @@ export async function getFinding(request: HttpRequest, context: InvocationContex
   return respond(context, async () => {
     queryParameters(request, []);
     const id = routeParameter(request, "id");
-    const found = await (await findingsStore()).getFinding(id);
-    return found ? { status: 200, jsonBody: found } : notFound(`Finding ${id}`);
+    const store = await findingsStore();
+    const [found, subscriptionNames] = await Promise.all([store.getFinding(id), knownSubscriptionNames(store)]);
+    return found ? { status: 200, jsonBody: { ...found, finding: withSubscriptionName(found.finding, subscriptionNames) } } : notFound(`Finding ${id}`);
   });
 }
 

@@ -3,7 +3,7 @@
  * store, for people who live in a terminal.
  */
 import { environmentWithLocalSettings, loadConfig } from "../config/index.js";
-import { InvalidParameterError, parseFindingQuery, type StoredFinding } from "../store/index.js";
+import { InvalidParameterError, knownSubscriptionNames, parseFindingQuery, type StoredFinding } from "../store/index.js";
 import { FINDINGS_OUTPUT_FORMATS as OUTPUTS, isOutputFormat } from "../report/formats.js";
 import { wantColor } from "../report/color.js";
 import { writeReport } from "../report/writers.js";
@@ -69,7 +69,14 @@ export async function findingsAction(raw: RawFindingsOptions): Promise<void> {
       if (findings.length >= limit) break;
     }
     process.stdout.write(
-      writeReport(output, { findings, checks: CHECKS, toolVersion: TOOL_VERSION, width: process.stdout.columns ?? 160, color: wantColor(process.stdout) }),
+      writeReport(output, {
+        findings,
+        subscriptionNames: await knownSubscriptionNames(opened.store),
+        checks: CHECKS,
+        toolVersion: TOOL_VERSION,
+        width: process.stdout.columns ?? 160,
+        color: wantColor(process.stdout),
+      }),
     );
     process.stderr.write(`${findings.length} ${query.status === "all" ? "" : `${query.status} `}findings${findings.length >= limit ? ` (first ${limit}; raise --limit for more)` : ""} from ${opened.description}\n`);
     if (hiddenByFile > 0) process.stderr.write(`${hiddenByFile} more hidden by exceptions in ${file?.path ?? ""} (--status suppressed lists them)\n`);

@@ -12,7 +12,7 @@ import { clip, clipMultiline } from "../digest/text-bounds.js";
 import { commandsOf, SHELL_LABELS } from "../report/remediation-output.js";
 import { SUPPRESSION_LIMITS } from "../suppressions/index.js";
 import { findingLocation } from "../report/index.js";
-import { findingView, formatInstant } from "../views/index.js";
+import { findingView, formatInstant, nameWithId } from "../views/index.js";
 import type { PageChrome, Permissions } from "./chrome.js";
 import { CONSOLE_LINKS, liftPath, suppressPath } from "./paths.js";
 
@@ -107,6 +107,8 @@ export type Notice = keyof typeof NOTICES;
 
 export interface FindingPageInput {
   found: FindingWithHistory;
+  /** Subscription display names the recent scans kept (knownSubscriptionNames). */
+  subscriptionNames: Readonly<Record<string, string>>;
   permissions: Permissions;
   csrf: string;
   now: Date;
@@ -123,7 +125,7 @@ export function buildFindingPageView(page: PageChrome, input: FindingPageInput):
   return {
     page,
     notice: input.notice === undefined ? undefined : NOTICES[input.notice],
-    finding: { ...findingView(f, false, CONSOLE_LINKS, (id) => id ?? "tenant"), ...commandFormsView(f) },
+    finding: { ...findingView(f, false, CONSOLE_LINKS, nameWithId(input.subscriptionNames)), ...commandFormsView(f) },
     statusLabel: statusLabel(f),
     firstSeen: formatInstant(f.firstSeenAt),
     lastSeen: formatInstant(f.lastSeenAt),

@@ -8,7 +8,7 @@ import { CHECK_IDS, SEVERITIES } from "../findings/model.js";
 import { compareFindings, findingLocation } from "../report/index.js";
 import { STATUS_FILTERS, type StoredFinding } from "../store/model.js";
 import { clip } from "../digest/text-bounds.js";
-import { formatInstant, SEVERITY_LABELS } from "../views/index.js";
+import { formatInstant, nameWithId, SEVERITY_LABELS, type SubscriptionNamer } from "../views/index.js";
 import { InvalidParameterError } from "../store/index.js";
 import type { PageChrome } from "./chrome.js";
 import { CONSOLE_LINKS, CONSOLE_PREFIX } from "./paths.js";
@@ -44,6 +44,8 @@ export interface FindingRowView {
   href: string;
   checkId: string;
   where: string;
+  /** The subscription's display name with its id, or the id alone. */
+  subscription: string;
   status: string;
   lastSeen: string;
 }
@@ -73,12 +75,15 @@ export interface FindingsPageInput {
   sort: SortKey;
   items: readonly StoredFinding[];
   continuationToken: string | undefined;
+  /** Subscription display names the recent scans kept (knownSubscriptionNames). */
+  subscriptionNames: Readonly<Record<string, string>>;
 }
 
 export function buildFindingsPageView(page: PageChrome, input: FindingsPageInput): FindingsPageView {
   const { given } = input;
   const filters = Object.fromEntries(Object.entries(given).filter(([k]) => k !== "continuationToken" && k !== CONSOLE_SORT_PARAMETER && k !== "pageSize"));
-  const rows = [...input.items].sort(SORTS[input.sort].compare).map(rowView);
+  const subscription = nameWithId(input.subscriptionNames);
+  const rows = [...input.items].sort(SORTS[input.sort].compare).map((f) => rowView(f, subscription));
   const query = (extra: Record<string, string>) => CONSOLE_LINKS.list({ ...without(given, "continuationToken"), ...extra });
   const exportLink = (format: string) => `/api/findings?${new URLSearchParams({ ...filters, pageSize: "1000", format }).toString()}`;
   const status = given["status"] ?? "open";
@@ -108,7 +113,7 @@ export function buildFindingsPageView(page: PageChrome, input: FindingsPageInput
   };
 }
 
-function rowView(f: StoredFinding): FindingRowView {
+function rowView(f: StoredFinding, subscription: SubscriptionNamer): FindingRowView {
   return {
     severity: f.severity,
     severityLabel: SEVERITY_LABELS[f.severity],
@@ -116,6 +121,7 @@ function rowView(f: StoredFinding): FindingRowView {
     href: CONSOLE_LINKS.finding(f.id),
     checkId: f.checkId,
     where: clip(findingLocation(f), "reason"),
+    subscription: subscription(f.resource.subscriptionId),
     status: f.status,
     lastSeen: formatInstant(f.lastSeenAt),
   };

@@ -32,10 +32,22 @@ export const CSV_COLUMNS = [
   "bashCommand",
   "powershellCommand",
   "docsUrl",
+  // Appended, not beside subscriptionId: templates that read columns by position keep working.
+  "subscriptionName",
 ] as const;
 type CsvColumn = (typeof CSV_COLUMNS)[number];
 
-function cellValue(f: ReportedFinding, column: CsvColumn): string {
+/** Display names by lower-cased subscription id, as a scan keeps them (scan.subscriptionNames). */
+export type SubscriptionNames = Readonly<Record<string, string>>;
+
+/** The display name of a subscription, when one is known; own keys only (a stored key is data, never a prototype's). */
+export function subscriptionNameOf(subscriptionId: string | undefined, names: SubscriptionNames): string | undefined {
+  if (subscriptionId === undefined) return undefined;
+  const key = subscriptionId.toLowerCase();
+  return Object.hasOwn(names, key) ? names[key] : undefined;
+}
+
+function cellValue(f: ReportedFinding, column: CsvColumn, names: SubscriptionNames): string {
   const r = f.resource;
   const suppressed = statusOf(f) === "suppressed";
   switch (column) {
@@ -63,6 +75,8 @@ function cellValue(f: ReportedFinding, column: CsvColumn): string {
     // Empty with a bash command means none could be written safely (outputs.md, "Commands and shells").
     case "powershellCommand": return commandsOf(f.remediation)?.powershell ?? "";
     case "docsUrl": return f.docsUrl;
+    // Empty where no stored scan named it; the id column always holds the id.
+    case "subscriptionName": return subscriptionNameOf(r.subscriptionId, names) ?? "";
   }
 }
 
@@ -87,11 +101,11 @@ export function csvHeader(): string {
   return CSV_COLUMNS.join(",") + "\r\n";
 }
 
-export function csvRows(findings: readonly ReportedFinding[]): string {
-  return findings.map((f) => CSV_COLUMNS.map((c) => csvCell(cellValue(f, c))).join(",") + "\r\n").join("");
+export function csvRows(findings: readonly ReportedFinding[], names: SubscriptionNames = {}): string {
+  return findings.map((f) => CSV_COLUMNS.map((c) => csvCell(cellValue(f, c, names))).join(",") + "\r\n").join("");
 }
 
 /** A whole document: header line, then one line per finding, CRLF line ends. */
-export function findingsCsv(findings: readonly ReportedFinding[]): string {
-  return csvHeader() + csvRows(findings);
+export function findingsCsv(findings: readonly ReportedFinding[], names: SubscriptionNames = {}): string {
+  return csvHeader() + csvRows(findings, names);
 }

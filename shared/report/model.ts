@@ -28,6 +28,8 @@ export interface ReportInput {
   /** The scan's fleet-level coverage, check by check (the scan row keeps only its summary). */
   fleetCoverage?: FleetCoverage;
   findings: readonly ReportedFinding[];
+  /** Subscription display names by lower-cased id, for stored findings (a scan's own are scan.subscriptionNames). */
+  subscriptionNames?: Readonly<Record<string, string>>;
   /** The catalog, for SARIF rules and JUnit suites: every check, not only those that fired. */
   checks: readonly Pick<CheckMetadata, "id" | "title" | "severityRule" | "risk" | "remediation" | "docsUrl" | "controls">[];
   toolVersion: string;

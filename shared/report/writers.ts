@@ -2,7 +2,7 @@
  * The one writer seam (trivy's report.Write, as a mapped type): every format
  * in OUTPUT_FORMATS has a writer here, or this file does not compile.
  */
-import { findingsCsv } from "./csv.js";
+import { findingsCsv, subscriptionNameOf } from "./csv.js";
 import type { OutputFormat } from "./formats.js";
 import { toScanReport } from "./json-report.js";
 import { junitWriter } from "./junit.js";
@@ -26,16 +26,27 @@ export const WRITERS: { readonly [F in OutputFormat]: Writer } = {
       JSON.stringify(
         input.scan !== undefined
           ? toScanReport(input.scan, input.findings, input.toolVersion)
-          : { findings: input.findings.map((f) => ({ ...f, remediation: remediationOutput(f.remediation) })) },
+          : { findings: input.findings.map((f) => withSubscriptionName({ ...f, remediation: remediationOutput(f.remediation) }, namesOf(input))) },
         null,
         2,
       ) + "\n",
   },
-  csv: { mediaType: "text/csv; charset=utf-8", extension: "csv", write: (input) => findingsCsv(input.findings) },
+  csv: { mediaType: "text/csv; charset=utf-8", extension: "csv", write: (input) => findingsCsv(input.findings, namesOf(input)) },
   sarif: sarifWriter,
   junit: junitWriter,
   ocsf: ocsfWriter,
 };
+
+/** The names a report may show: those given for stored findings, else the scan's own. */
+function namesOf(input: ReportInput): Readonly<Record<string, string>> {
+  return input.subscriptionNames ?? input.scan?.subscriptionNames ?? {};
+}
+
+/** A stored finding with its subscription's display name beside the id, when one is known (an added property: readers of the old shape ignore it). */
+export function withSubscriptionName<F extends { resource: { subscriptionId?: string } }>(f: F, names: Readonly<Record<string, string>>): F & { subscriptionName?: string } {
+  const name = subscriptionNameOf(f.resource.subscriptionId, names);
+  return name === undefined ? f : { ...f, subscriptionName: name };
+}
 
 export function writeReport(format: OutputFormat, input: ReportInput): string {
   return WRITERS[format].write(input);

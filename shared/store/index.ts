@@ -17,3 +17,4 @@ export {
 export { findingsCsv, csvHeader, csvRows, CSV_COLUMNS } from "./csv.js";
 export { effectiveStatus } from "./lifecycle.js";
 export { countFindings, openCount, type FindingCounts, type FleetCounts } from "./counts.js";
+export { knownSubscriptionNames } from "./known-subscription-names.js";

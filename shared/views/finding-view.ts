@@ -4,6 +4,7 @@
  */
 import type { Severity } from "../findings/model.js";
 import { findingLocation } from "../report/index.js";
+import { subscriptionNameOf } from "../report/csv.js";
 import type { StoredFinding } from "../store/model.js";
 import type { FindingView, ResolvedView } from "../digest/model.js";
 import { clip, clipMultiline } from "../digest/text-bounds.js";
@@ -16,6 +17,15 @@ export const SEVERITY_LABELS: Record<Severity, string> = { high: "High", medium:
 
 /** A subscription id as shown: its display name when known, "tenant" for findings of no subscription. */
 export type SubscriptionNamer = (id: string | undefined) => string;
+
+/** For pages about one finding: the display name with the id beside it (people paste the id into az), the id alone when unnamed. */
+export function nameWithId(names: Readonly<Record<string, string>>): SubscriptionNamer {
+  return (id) => {
+    if (id === undefined) return "tenant";
+    const name = subscriptionNameOf(id, names);
+    return name === undefined ? id : `${clip(name, "name")} (${id})`;
+  };
+}
 
 export function findingView(f: StoredFinding, isNew: boolean, links: Links, subName: SubscriptionNamer): FindingView {
   const r = f.resource;

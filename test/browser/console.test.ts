@@ -90,6 +90,9 @@ describe("the console in Chromium", () => {
     const rows = analyst.locator("#findings-table tbody tr");
     expect(await rows.count()).toBe(1);
     expect(await rows.first().innerText()).toContain("sa.client-id-malformed");
+    // The subscription by the name its scan kept (as text, however hostile), with the id beside it.
+    const subscription = malformed.resource.subscriptionId!;
+    expect(await rows.first().innerText()).toContain(`${lastScan.subscriptionNames![subscription.toLowerCase()]} (${subscription})`);
     const csv = new URL((await analyst.locator("#export-csv").getAttribute("href"))!, analystServer.url);
     expect(Object.fromEntries(csv.searchParams)).toMatchObject({ severity: "high", check: "sa.client-id-malformed", format: "csv" });
     await inspectPage(analyst, SHOTS, "findings", WIDTHS, analystCsp);

@@ -108,6 +108,9 @@ describe("console pages", () => {
     expect(r.text).toContain("&lt;svg onload&#x3D;alert(3)&gt;");
     expect(r.text).toContain("&lt;img src&#x3D;x onerror&#x3D;alert(2)&gt;");
     expect(r.text).not.toMatch(/<svg onload|<img src=x|<b>bold/);
+    // The subscription by the name its scan kept, escaped, with the id beside it.
+    expect(r.text).toContain(`payments &lt;b&gt;prod&lt;/b&gt; (${SUB_A})`);
+    expect(r.text).not.toContain(SUBSCRIPTION_NAME);
     expect(r.text).toContain('id="copy-command"');
     expect(r.text).not.toContain('id="suppress-form"');
   });
@@ -118,6 +121,7 @@ describe("console pages", () => {
     expect(r.status).toBe(200);
     expect(r.text).toContain(`/api/console/findings/${low.id}`);
     expect(r.text).not.toContain(`/api/console/findings/${high.id}`);
+    expect(r.text).toContain(`<span class="muted">payments &lt;b&gt;prod&lt;/b&gt; (${SUB_A})</span>`);
     expect(r.text).toContain('id="export-sarif" href="/api/findings?severity&#x3D;low&amp;pageSize&#x3D;1000&amp;format&#x3D;sarif"');
   });
 
@@ -161,8 +165,15 @@ describe("console pages", () => {
     expect(r.text).toContain('href="/.auth/login/aad?post_login_redirect_uri&#x3D;%2Fapi%2Fconsole"');
   });
 
-  it("serves SARIF and OCSF exports of the API's filter", async () => {
+  it("serves CSV, JSON, SARIF and OCSF exports of the API's filter; CSV and JSON name the subscription beside its id", async () => {
     signIn("reader@example.com", ...READER);
+    const [header, row] = String((await callHandler(listFindings, "findings?severity=low&format=csv")).body).split("\r\n");
+    const columns = header!.split(",");
+    expect(columns.at(-1)).toBe("subscriptionName");
+    expect(row!.split(",").at(-1)).toBe(SUBSCRIPTION_NAME);
+    expect(row!.split(",")[columns.indexOf("subscriptionId")]).toBe(SUB_A);
+    const json = (await callHandler(listFindings, "findings?severity=low")).json as unknown as { items: Array<{ subscriptionName?: string; resource: { subscriptionId: string } }> };
+    expect(json.items.map((f) => [f.resource.subscriptionId, f.subscriptionName])).toEqual([[SUB_A, SUBSCRIPTION_NAME]]);
     const sarif = await callHandler(listFindings, "findings?severity=low&format=sarif");
     expect(sarif.headers.get("content-type")).toBe("application/sarif+json");
     const log = JSON.parse(String(sarif.body)) as { runs: Array<{ results: Array<{ ruleId: string }> }> };
