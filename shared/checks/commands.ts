@@ -7,6 +7,7 @@ import type { WorkloadKind } from "../cluster/model.js";
 import type { WorkloadPrincipal } from "./fleet-view.js";
 import { shellQuote as q } from "./shell-quote.js";
 import { TOKEN_EXCHANGE_AUDIENCE } from "./workload-identity.js";
+import { acceptedTokenAudiences } from "./aks-clouds.js";
 
 /**
  * kubectl against the cluster's context: `az aks get-credentials` names the
@@ -109,8 +110,9 @@ export function createCredential(principal: WorkloadPrincipal, spec: CredentialS
 }
 
 /** Rewrites an existing credential in place, keeping its name. */
-export function updateCredential(principal: WorkloadPrincipal, spec: CredentialSpec, credential: FederatedCredential): string {
+export function updateCredential(principal: WorkloadPrincipal, given: CredentialSpec, credential: FederatedCredential): string {
   refuseAksManaged(credential);
+  const spec = { ...given, audience: given.audience ?? keptAudience(given.issuer, credential) };
   if (principal.kind === "managed-identity") {
     return (
       `az identity federated-credential update --name ${q(spec.name)} ${identityScope(principal)} ` +
@@ -121,6 +123,15 @@ export function updateCredential(principal: WorkloadPrincipal, spec: CredentialS
     `az ad app federated-credential update --id ${q(principal.clientId)} ` +
     `--federated-credential-id ${q(credential.id ?? credential.name)} --parameters ${appParameters(spec)}`
   );
+}
+
+/**
+ * An update that fixes the issuer or the subject keeps the credential's audience when a token of
+ * that issuer can carry it (a sovereign cloud's own, aks-clouds.ts), else writes the default.
+ */
+function keptAudience(issuer: string, credential: FederatedCredential): string {
+  const accepted = acceptedTokenAudiences(issuer);
+  return credential.audiences.find((audience) => accepted.includes(audience)) ?? TOKEN_EXCHANGE_AUDIENCE;
 }
 
 export function deleteCredential(principal: WorkloadPrincipal, credential: FederatedCredential): string {

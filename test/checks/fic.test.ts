@@ -163,6 +163,15 @@ describe("fic.audience-missing", () => {
       expect(f.remediation.command).toContain(`--audiences ${own}`);
       expect(only(fires("fic.audience-missing", sovereignFleet([own], "api://AzureADTokenExchange"))).evidence).toMatchObject({ expectedAudience: "api://AzureADTokenExchange" });
     });
+
+    it(`${cloud}: a fix of the issuer keeps the cloud's own audience, and a new credential gets the one the pods carry`, () => {
+      const fleet = sovereignFleet([own], own);
+      const issuer = first(fleet).cluster.oidcIssuerUrl ?? "";
+      fleet.inventory.identities = [identity({ federatedCredentials: [credential({ issuer: issuer.slice(0, -1), audiences: [own] })] })];
+      expect(only(fires("fic.issuer-mismatch", fleet)).remediation.command).toContain(`--audiences ${own}`);
+      fleet.inventory.identities = [identity({ federatedCredentials: [] })];
+      expect(only(fires("sa.no-matching-fic", fleet)).remediation.command).toContain(`--audiences ${own}`);
+    });
   }
 });
 

@@ -5,6 +5,7 @@ import { serviceAccountTrusts } from "../credential-match.js";
 import { objectResource, defineCheck, evidence } from "../define.js";
 import { DOCS, MCSB } from "../links.js";
 import { FEDERATED_CREDENTIAL_LIMIT } from "../workload-identity.js";
+import { seenTokenAudiences } from "../aks-clouds.js";
 import { clusterFacts } from "../cluster-facts.js";
 import { identityBindingCredential, serviceAccountModes } from "../identity-binding.js";
 
@@ -20,6 +21,8 @@ export const saNoMatchingFic = defineCheck({
   evaluateCluster(view, snapshot, report) {
     const { cluster } = snapshot;
     const modes = serviceAccountModes(snapshot, clusterFacts(snapshot));
+    // On a sovereign-cloud cluster the audience its pods' tokens carry (aks-clouds.ts); else the default.
+    const seenAudience = seenTokenAudiences(snapshot)[0];
     return serviceAccountTrusts(view, snapshot).flatMap(({ serviceAccount: sa, principal, issuer, subject, match }) => {
       if (match.kind !== "none" && match.kind !== "flexible-unsupported") return [];
       // Identity bindings need no credential for the cluster's issuer: pods that all opt in are the
@@ -30,7 +33,7 @@ export const saNoMatchingFic = defineCheck({
       if (users !== undefined && users.plain.length > 0 && identityBindingCredential(principal) !== undefined) return [];
       const atLimit = principal.credentials.length >= FEDERATED_CREDENTIAL_LIMIT;
       const limitText = atLimit ? `The identity already holds ${principal.credentials.length} of ${FEDERATED_CREDENTIAL_LIMIT} credentials: remove an unused one first.` : "";
-      const command = createCredential(principal, { name: credentialNameFor(cluster, sa.namespace, sa.name), issuer, subject });
+      const command = createCredential(principal, { name: credentialNameFor(cluster, sa.namespace, sa.name), issuer, subject, ...(seenAudience !== undefined && { audience: seenAudience }) });
       const base = { expectedIssuer: issuer, expectedSubject: subject, identity: principal.displayName, identityKind: principal.kind, credentials: principal.credentials.length };
       if (match.kind === "flexible-unsupported") {
         const { credential, wouldMatch } = match;
