@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ScanReport } from "../../shared/report/index.js";
-import { wiscanIn } from "../support/cli.js";
+import { wiscanIn, type CliResult } from "../support/cli.js";
+import { loadDemoAnswerKey, type ExpectedFinding } from "../support/demo-answer-key.js";
 
 const CHECK = "pod.label-missing";
 const DAY = 86_400_000;
@@ -33,37 +34,39 @@ function exceptionsYaml(...entries: Array<Record<string, string | boolean>>): st
 
 describe("wiscan scan with an exceptions file", () => {
   let target: Reported;
+  /** The demo scanned with an exception for the target that expired yesterday: the finding as it is reported unsuppressed. */
+  let expiredRun: CliResult;
 
-  beforeAll(async () => {
-    const cwd = freshDir();
-    const baseline = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--check", CHECK, "--output", "json", "--fail-on", "high");
-    expect(baseline.code).toBe(5);
-    const report = JSON.parse(baseline.stdout) as ScanReport;
-    target = report.findings.find((f) => f.checkId === CHECK && f.severity === "high")!;
-    expect(target).toBeDefined();
-  });
-
-  const exceptionFor = (f: Reported, expiresAt: string) => ({
+  /** An exception for one finding, named as the answer key names it (cluster, namespace, name). */
+  const exceptionFor = (f: Pick<ExpectedFinding, "checkId" | "cluster" | "namespace" | "name">, expiresAt: string) => ({
     checkId: f.checkId,
-    cluster: f.resource.cluster!,
-    namespace: f.resource.namespace!,
-    name: f.resource.name,
+    cluster: f.cluster!,
+    namespace: f.namespace!,
+    name: f.name,
     reason: "TICKET-42: the team relabels next sprint",
     expiresAt,
+  });
+  const targetException = (expiresAt: string) =>
+    exceptionFor({ checkId: target.checkId, cluster: target.resource.cluster, namespace: target.resource.namespace, name: target.resource.name }, expiresAt);
+
+  beforeAll(async () => {
+    // The demo's answer key names the finding; one scan gives both its id and what an expired exception does to it.
+    const expected = (await loadDemoAnswerKey()).findings.find((f) => f.checkId === CHECK && f.severity === "high")!;
+    const cwd = freshDir();
+    writeFileSync(join(cwd, "wiscan.yaml"), exceptionsYaml(exceptionFor(expected, new Date(Date.now() - DAY).toISOString())));
+    expiredRun = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--check", CHECK, "--output", "json", "--fail-on", "high");
+    const report = JSON.parse(expiredRun.stdout) as ScanReport;
+    target = report.findings.find((f) => f.checkId === CHECK && f.resource.cluster === expected.cluster && f.resource.name === expected.name)!;
+    expect(target).toBeDefined();
   });
 
   it("hides a finding from --fail-on and marks it suppressed in JSON, SARIF, CSV and the table (with the store as well)", async () => {
     const cwd = freshDir();
-    writeFileSync(join(cwd, "wiscan.yaml"), exceptionsYaml(exceptionFor(target, new Date(Date.now() + 30 * DAY).toISOString())));
+    writeFileSync(join(cwd, "wiscan.yaml"), exceptionsYaml(targetException(new Date(Date.now() + 30 * DAY).toISOString())));
 
-    const json = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--check", CHECK, "--output", "json", "--fail-on", "high");
-    expect(json.stderr).not.toContain("wiscan:");
-    expect(json.code).toBe(0);
-    const hidden = (JSON.parse(json.stdout) as { findings: Reported[] }).findings.find((f) => f.id === target.id)!;
-    expect(hidden.status).toBe("suppressed");
-    expect(hidden.suppression).toMatchObject({ id: "wiscan.yaml#1", reason: "TICKET-42: the team relabels next sprint", source: "file" });
-
-    const sarif = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--check", CHECK, "--output", "sarif");
+    const sarif = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--check", CHECK, "--output", "sarif", "--fail-on", "high");
+    expect(sarif.stderr).not.toContain("wiscan:");
+    expect(sarif.code).toBe(0);
     const results = (JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string>; suppressions?: Array<{ justification: string }> }> }> }).runs[0]!.results;
     const result = results.find((r) => Object.values(r.partialFingerprints).includes(target.id))!;
     expect(result.suppressions?.[0]?.justification).toBe("TICKET-42: the team relabels next sprint");
@@ -76,8 +79,11 @@ describe("wiscan scan with an exceptions file", () => {
     expect(table.stdout).toContain("[suppressed until");
 
     // With the demo's store the exit code is recomputed from the store's suppressions: the file's still count.
-    const stored = await wiscanIn(cwd, "scan", "--demo", "--check", CHECK, "--output", "json", "--out", "stored.json", "--fail-on", "high");
-    expect(stored.code).toBe(0);
+    const json = await wiscanIn(cwd, "scan", "--demo", "--check", CHECK, "--output", "json", "--fail-on", "high");
+    expect(json.code, json.stderr).toBe(0);
+    const hidden = (JSON.parse(json.stdout) as { findings: Reported[] }).findings.find((f) => f.id === target.id)!;
+    expect(hidden.status).toBe("suppressed");
+    expect(hidden.suppression).toMatchObject({ id: "wiscan.yaml#1", reason: "TICKET-42: the team relabels next sprint", source: "file" });
 
     // `wiscan findings` reads the store and honours the same file: not open, but listed as suppressed by it.
     const open = await wiscanIn(cwd, "findings", "--demo", "--check", CHECK, "--output", "json");
@@ -92,15 +98,11 @@ describe("wiscan scan with an exceptions file", () => {
     expect(withoutFile.stderr).toContain("cannot read the exceptions file");
   });
 
-  it("reports an expired exception on stderr and does not apply it", async () => {
-    const cwd = freshDir();
-    writeFileSync(join(cwd, "wiscan.yaml"), exceptionsYaml(exceptionFor(target, new Date(Date.now() - DAY).toISOString())));
-    const run = await wiscanIn(cwd, "scan", "--demo", "--no-store", "--check", CHECK, "--output", "json", "--fail-on", "high");
-    expect(run.code).toBe(5);
-    expect(run.stderr).toMatch(/warning: wiscan\.yaml: exception #1 \(pod\.label-missing\) expired on .* and is not applied/);
-    const finding = (JSON.parse(run.stdout) as { findings: Reported[] }).findings.find((f) => f.id === target.id)!;
-    expect(finding.suppression).toBeUndefined();
-    expect(finding.status).toBeUndefined();
+  it("reports an expired exception on stderr and does not apply it", () => {
+    expect(expiredRun.code).toBe(5);
+    expect(expiredRun.stderr).toMatch(/warning: wiscan\.yaml: exception #1 \(pod\.label-missing\) expired on .* and is not applied/);
+    expect(target.suppression).toBeUndefined();
+    expect(target.status).toBeUndefined();
   });
 
   it("refuses a too-broad, a scan.* or a too-long exception with exit 2 and one line naming the file, the entry and the field", async () => {
@@ -108,14 +110,14 @@ describe("wiscan scan with an exceptions file", () => {
     const inMonth = new Date(Date.now() + 30 * DAY).toISOString();
     const cases: Array<{ entries: Array<Record<string, string | boolean>>; line: RegExp }> = [
       {
-        entries: [exceptionFor(target, inMonth), { checkId: CHECK, subscription: target.resource.subscriptionId!, reason: "all of it", expiresAt: inMonth }],
+        entries: [targetException(inMonth), { checkId: CHECK, subscription: target.resource.subscriptionId!, reason: "all of it", expiresAt: inMonth }],
         line: /^wiscan: cfg\.yaml: exception #2 \(pod\.label-missing\): pattern: .*fleetWide/,
       },
       { entries: [{ checkId: CHECK, namespace: "*", reason: "stars", expiresAt: inMonth }], line: /^wiscan: cfg\.yaml: exception #1 \(pod\.label-missing\): namespace: "\*" names nothing/ },
       { entries: [{ checkId: "scan.cluster-unreachable", cluster: "data-ingest", reason: "known", expiresAt: inMonth }], line: /^wiscan: cfg\.yaml: exception #1 \(scan\.cluster-unreachable\): checkId: is a scan\.\* check/ },
-      { entries: [{ ...exceptionFor(target, new Date(Date.now() + 400 * DAY).toISOString()) }], line: /^wiscan: cfg\.yaml: exception #1 \(pod\.label-missing\): expiresAt: must be at most 90 days ahead/ },
+      { entries: [{ ...targetException(new Date(Date.now() + 400 * DAY).toISOString()) }], line: /^wiscan: cfg\.yaml: exception #1 \(pod\.label-missing\): expiresAt: must be at most 90 days ahead/ },
       { entries: [{ checkId: CHECK, cluster: "payments-staging", expiresAt: inMonth }], line: /^wiscan: cfg\.yaml: exception #1 \(pod\.label-missing\): reason: is required/ },
-      { entries: [{ ...exceptionFor(target, inMonth), createdBy: "someone" }], line: /^wiscan: cfg\.yaml: exception #1 \(pod\.label-missing\): createdBy: is not a known field/ },
+      { entries: [{ ...targetException(inMonth), createdBy: "someone" }], line: /^wiscan: cfg\.yaml: exception #1 \(pod\.label-missing\): createdBy: is not a known field/ },
     ];
     for (const c of cases) {
       writeFileSync(join(cwd, "cfg.yaml"), exceptionsYaml(...c.entries));
