@@ -67,12 +67,6 @@ export function acceptedTokenAudiences(issuer: string | undefined): readonly str
   return [WEBHOOK_DEFAULT_AUDIENCE, aks.entraTokenExchangeAudience];
 }
 
-/** Whether any of these audiences is one a workload's token can carry on a cluster with this issuer. */
-export function listsAcceptedAudience(issuer: string | undefined, audiences: readonly string[]): boolean {
-  const accepted = acceptedTokenAudiences(issuer);
-  return audiences.some((audience) => accepted.includes(audience));
-}
-
 /**
  * On a cluster whose cloud allows more than one audience, the ones its pods'
  * projected tokens were seen to carry (sorted, unique): what its webhook

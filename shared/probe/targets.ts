@@ -69,6 +69,7 @@ export function probeTargets(snapshot: ClusterSnapshot): ProbeTarget[] {
 function sovereignProjectedAudiences(snapshot: ClusterSnapshot): Map<string, string> {
   const accepted = acceptedTokenAudiences(snapshot.cluster.oidcIssuerUrl).filter((a) => a !== WEBHOOK_DEFAULT_AUDIENCE);
   const found = new Map<string, string>();
+  if (accepted.length === 0) return found;
   for (const pod of snapshot.pods) {
     const audience = pod.projectedTokenVolumes.find((v) => v.audience !== undefined && accepted.includes(v.audience))?.audience;
     if (audience !== undefined) found.set(`${pod.namespace}/${pod.serviceAccountName}`, audience);

@@ -4,7 +4,7 @@ import { objectResource, defineCheck, evidence } from "../define.js";
 import { DOCS } from "../links.js";
 import { PodTargets, examplePods, isLive, recreatePodsCommand } from "../pod-targets.js";
 import { hasUseLabel } from "../workload-identity.js";
-import { listsAcceptedAudience } from "../aks-clouds.js";
+import { acceptedTokenAudiences } from "../aks-clouds.js";
 import { isMutatedForIdentityBinding, optsIntoIdentityBinding } from "../identity-binding.js";
 
 export const podNotMutated = defineCheck({
@@ -21,11 +21,11 @@ export const podNotMutated = defineCheck({
     // A webhook that is off or broken right now is one cluster-level finding, not one per pod.
     if (webhookBrokenOnCluster(facts)) return [];
     const targets = new PodTargets(facts);
-    const issuer = snapshot.cluster.oidcIssuerUrl;
+    const accepted = acceptedTokenAudiences(snapshot.cluster.oidcIssuerUrl);
     for (const pod of snapshot.pods) {
       if (!hasUseLabel(pod.labels) || !isLive(pod) || facts.isExcludedNamespace(pod.namespace)) continue;
       // A pod that opts in to identity binding gets the binding's audience, not api://AzureADTokenExchange.
-      const mutated = optsIntoIdentityBinding(pod.annotations) ? isMutatedForIdentityBinding(pod) : isMutated(pod, issuer);
+      const mutated = optsIntoIdentityBinding(pod.annotations) ? isMutatedForIdentityBinding(pod) : isMutated(pod, accepted);
       if (!mutated) targets.addPod(pod);
     }
     return targets.list().map((target) => {
@@ -40,7 +40,7 @@ export const podNotMutated = defineCheck({
           pods: target.pods.length,
           examplePods: examplePods(target.pods),
           oldestPodCreated: oldest,
-          tokenVolume: first ? hasTokenVolume(first, issuer) : undefined,
+          tokenVolume: first ? hasTokenVolume(first, accepted) : undefined,
           federatedTokenFileEnv: first ? hasTokenFileEnv(first) : undefined,
           identityBinding: first !== undefined && optsIntoIdentityBinding(first.annotations) ? true : undefined,
           webhookReadyNow: facts.readyWebhook,
@@ -52,8 +52,8 @@ export const podNotMutated = defineCheck({
 });
 
 /** Detected by the projection's audience (the volume's name changed in webhook v1.6.0), any the cluster's cloud allows. */
-function hasTokenVolume(pod: PodSummary, issuer: string | undefined): boolean {
-  return pod.projectedTokenVolumes.some((v) => v.audience !== undefined && listsAcceptedAudience(issuer, [v.audience]));
+function hasTokenVolume(pod: PodSummary, accepted: readonly string[]): boolean {
+  return pod.projectedTokenVolumes.some((v) => v.audience !== undefined && accepted.includes(v.audience));
 }
 
 function hasTokenFileEnv(pod: PodSummary): boolean {
@@ -61,6 +61,6 @@ function hasTokenFileEnv(pod: PodSummary): boolean {
   return pod.containers.some((c) => c.env.AZURE_FEDERATED_TOKEN_FILE !== undefined);
 }
 
-function isMutated(pod: PodSummary, issuer: string | undefined): boolean {
-  return hasTokenVolume(pod, issuer) && hasTokenFileEnv(pod);
+function isMutated(pod: PodSummary, accepted: readonly string[]): boolean {
+  return hasTokenVolume(pod, accepted) && hasTokenFileEnv(pod);
 }
