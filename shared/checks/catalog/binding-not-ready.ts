@@ -18,7 +18,8 @@ const IN_PROGRESS = new Set(["creating", "updating"]);
  */
 export const bindingNotReady = defineCheck({
   id: "binding.not-ready",
-  reads: ["serviceaccounts", "pods", "workloads", "principals", "identity-bindings"],
+  // federated-credentials: the opted-in accounts judged are those whose identity's credentials were read (optedInServiceAccounts).
+  reads: ["serviceaccounts", "pods", "workloads", "principals", "federated-credentials", "identity-bindings"],
   title: "Pods opt in to identity binding but their identity's binding on this cluster is not provisioned",
   severityRule: "medium; info while the binding is Creating or Updating",
   risk: "Until AKS reports the binding Succeeded, its token proxy may not serve the identity: the opted-in workloads may get no Azure token (a failed or canceled binding stays so until it is fixed; a deleting one goes away).",
