@@ -561,16 +561,20 @@ export class FindingsStore {
 
   /** Finished scans, newest first. */
   async listScans(page: PageRequest): Promise<Page<ScanSummary>> {
-    const fingerprint = "scans";
+    return this.onePage(this.tables.scans, odata`PartitionKey eq ${SCAN_PARTITION}`, "scans", page, scanFromEntity);
+  }
+
+  /** One service page of a query, its continuation token bound to the query (`fingerprint`). */
+  private async onePage<T>(table: TableClient, filter: string, fingerprint: string, page: PageRequest, fromEntity: (e: Row) => T): Promise<Page<T>> {
     const serviceToken = page.continuationToken === undefined ? undefined : decodeContinuation(page.continuationToken, fingerprint);
-    const result = await this.tables.scans
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${SCAN_PARTITION}` } })
+    const result = await table
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter } })
       .byPage({ maxPageSize: page.pageSize, ...(serviceToken !== undefined && { continuationToken: serviceToken }) })
       .next();
     if (result.done) return { items: [] };
     const next = result.value.continuationToken;
     return {
-      items: result.value.map((e) => scanFromEntity(e as Row)),
+      items: result.value.map((e) => fromEntity(e as Row)),
       ...(next !== undefined && { continuationToken: encodeContinuation(fingerprint, next) }),
     };
   }
@@ -609,13 +613,13 @@ export class FindingsStore {
 
   /** The suppression audit log, oldest first per suppression; one suppression's trail when an id is given. */
   async listSuppressionAudit(suppressionId?: string): Promise<SuppressionAuditEntry[]> {
-    let filter = odata`PartitionKey eq ${SUPPRESSION_AUDIT_PARTITION}`;
-    if (suppressionId !== undefined) {
-      const { lower, upper } = prefixRange(`${encodeKey(suppressionId, 100)}|`);
-      filter += ` and ${odata`RowKey ge ${lower} and RowKey lt ${upper}`}`;
-    }
-    const rows = await collect(this.tables.suppressions.listEntities<Record<string, unknown>>({ queryOptions: { filter } }));
+    const rows = await collect(this.tables.suppressions.listEntities<Record<string, unknown>>({ queryOptions: { filter: suppressionAuditFilter(suppressionId) } }));
     return rows.map((e) => suppressionAuditFromEntity(e as Row));
+  }
+
+  /** One page of the audit log (GET /api/suppression-audit), in the same order; the token only continues the same query. */
+  async suppressionAuditPage(page: PageRequest, suppressionId?: string): Promise<Page<SuppressionAuditEntry>> {
+    return this.onePage(this.tables.suppressions, suppressionAuditFilter(suppressionId), `audit|${suppressionId ?? ""}`, page, suppressionAuditFromEntity);
   }
 
   /**
@@ -821,6 +825,14 @@ function withUnrecordedExpiry(history: FindingHistoryEntry[], finding: StoredFin
   if (history.some((h) => h.event === "suppression-expired" && h.suppression?.id === expired.id)) return history;
   const entry: FindingHistoryEntry = { at: expired.expiresAt, event: "suppression-expired", status: "open", severity: finding.severity, suppression: expired };
   return [...history, entry].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** The audit partition, or one suppression's trail in it (its rows' keys start with its id). */
+function suppressionAuditFilter(suppressionId: string | undefined): string {
+  const filter = odata`PartitionKey eq ${SUPPRESSION_AUDIT_PARTITION}`;
+  if (suppressionId === undefined) return filter;
+  const { lower, upper } = prefixRange(`${encodeKey(suppressionId, 100)}|`);
+  return `${filter} and ${odata`RowKey ge ${lower} and RowKey lt ${upper}`}`;
 }
 
 function dedupeById(findings: readonly Finding[]): Finding[] {

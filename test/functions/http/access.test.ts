@@ -7,6 +7,7 @@ import azfn from "@azure/functions";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FINDING_ROUTES } from "../../../functions/http/findings.js";
 import { SCAN_ROUTES } from "../../../functions/http/scans.js";
+import { SUPPRESSION_AUDIT_ROUTES } from "../../../functions/http/suppression-audit.js";
 import { apiHandler, type ApiRoute } from "../../../functions/http/routes.js";
 import { useFindingsStore } from "../../../functions/http/store-instance.js";
 import { APP_ROLES, CLIENT_PRINCIPAL_HEADER, type AppRole } from "../../../shared/auth/index.js";
@@ -15,7 +16,7 @@ import { testStore } from "../../store/fixtures.js";
 
 const { HttpRequest, InvocationContext } = azfn;
 
-const ROUTES: readonly ApiRoute[] = [...FINDING_ROUTES, ...SCAN_ROUTES];
+const ROUTES: readonly ApiRoute[] = [...FINDING_ROUTES, ...SCAN_ROUTES, ...SUPPRESSION_AUDIT_ROUTES];
 const ALL_ROLES = Object.values(APP_ROLES);
 const SAVED = { ...process.env };
 

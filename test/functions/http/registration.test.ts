@@ -22,6 +22,7 @@ describe("HTTP API registration", () => {
       "GET findings/{id}",
       "GET scans",
       "GET scans/{id}",
+      "GET suppression-audit",
       "GET suppressions",
       "POST digests/{scanId}/resend",
       "POST suppressions",

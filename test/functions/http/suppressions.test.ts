@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getFinding, listFindings } from "../../../functions/http/findings.js";
 import { useFindingsStore } from "../../../functions/http/store-instance.js";
 import { createSuppression, deleteSuppression, listSuppressions } from "../../../functions/http/suppressions.js";
+import { listSuppressionAudit } from "../../../functions/http/suppression-audit.js";
 import { APP_ROLES } from "../../../shared/auth/index.js";
 import type { Finding } from "../../../shared/findings/index.js";
 import type { FindingsStore } from "../../../shared/store/index.js";
@@ -84,7 +85,32 @@ describe("POST /api/suppressions", () => {
       ["created", "alice@example.com"],
       ["lifted", "bob@example.com"],
     ]);
+
+    // The same trail over HTTP, a page at a time.
+    const first = await call(listSuppressionAudit, `suppression-audit?suppression=${id}&pageSize=1`);
+    expect(first.status).toBe(200);
+    expect((first.json["items"] as Array<{ event: string; by: string; reason: string }>).map((a) => [a.event, a.by, a.reason])).toEqual([["created", "alice@example.com", "batch jobs never call Azure"]]);
+    const token = first.json["continuationToken"] as string;
+    const second = await call(listSuppressionAudit, `suppression-audit?suppression=${id}&pageSize=1&continuationToken=${token}`);
+    expect((second.json["items"] as Array<{ event: string; by: string }>).map((a) => [a.event, a.by])).toEqual([["lifted", "bob@example.com"]]);
+    // A token continues only the query it came from.
+    const elsewhere = await call(listSuppressionAudit, `suppression-audit?pageSize=1&continuationToken=${token}`);
+    expect([elsewhere.status, (elsewhere.json["error"] as { message: string }).message]).toEqual([400, expect.stringMatching(/^continuationToken/)]);
   });
+
+  for (const [query, parameter] of [
+    ["suppression=not-a-guid", "suppression"],
+    ["pageSize=0", "pageSize"],
+    ["pageSize=5000", "pageSize"],
+    ["since=2026-11-01", "since"],
+  ]) {
+    it(`GET /api/suppression-audit?${query} answers 400 naming ${parameter}`, async () => {
+      signIn("reader@example.com", APP_ROLES.readFindings);
+      const r = await call(listSuppressionAudit, `suppression-audit?${query}`);
+      expect(r.status).toBe(400);
+      expect((r.json["error"] as { message: string }).message).toMatch(new RegExp(`^${parameter}`));
+    });
+  }
 
   it("answers 401 to a caller nobody signed in, and ignores a forged principal header where the platform does not set it", async () => {
     const unsigned = await call(createSuppression, "suppressions", { method: "POST", body });
