@@ -144,9 +144,18 @@ describe("the cluster's identity bindings (ARM)", () => {
     expect(older.status).toBe(400);
   });
 
+  // One simulator for both failures: ARM refuses payments-prod's read and keeps failing payments-staging's.
+  let failing: Promise<Simulator> | undefined;
+  const failingArm = () =>
+    (failing ??= simulator({
+      rules: [
+        { family: "arm", cluster: OPTING_IN, path: "/identityBindings", fault: "forbidden" },
+        { family: "arm", cluster: "payments-staging", path: "/identityBindings", fault: "status", status: 503 },
+      ],
+    }));
+
   it("leave the binding checks silent, their coverage a gap and the permission named, when ARM refuses the read", async () => {
-    const sim = await simulator({ rules: [{ family: "arm", cluster: OPTING_IN, path: "/identityBindings", fault: "forbidden" }] });
-    const { snapshot, outcome } = await scan(sim, OPTING_IN);
+    const { snapshot, outcome } = await scan(await failingArm(), OPTING_IN);
     expect(snapshot.identityBindings).toBeUndefined();
     expect(snapshot.errors).toEqual([expect.objectContaining({ kind: "forbidden", resource: IDENTITY_BINDINGS, verb: "read", httpStatus: 403 })]);
     for (const id of ["binding.credential-missing", "binding.credential-deleted", "binding.not-ready"]) {
@@ -160,12 +169,12 @@ describe("the cluster's identity bindings (ARM)", () => {
   }, 60_000);
 
   it("are a gap, not 'no binding', when ARM keeps failing (5xx after the SDK's retries)", async () => {
-    const sim = await simulator({ rules: [{ family: "arm", cluster: OPTING_IN, path: "/identityBindings", fault: "status", status: 503 }] });
-    const { snapshot, outcome } = await scan(sim, OPTING_IN, {}, { maxRetries: 0 });
+    const { snapshot, outcome } = await scan(await failingArm(), "payments-staging", {}, { maxRetries: 0 });
     expect(snapshot.identityBindings).toBeUndefined();
     expect(snapshot.errors).toEqual([expect.objectContaining({ kind: "error", resource: IDENTITY_BINDINGS, httpStatus: 503 })]);
-    expect(findingsOf(outcome, "binding.credential-deleted")).toEqual([]);
-    expect(outcome.scan.clusters[0]!.coverage?.checks.find((c) => c.checkId === "binding.credential-deleted")).toMatchObject({ state: "none", reason: "read-failed" });
+    // Neither the missing binding nor the failed one is reported while the bindings are unknown.
+    expect([...findingsOf(outcome, "binding.credential-missing"), ...findingsOf(outcome, "binding.not-ready")]).toEqual([]);
+    expect(outcome.scan.clusters[0]!.coverage?.checks.find((c) => c.checkId === "binding.credential-missing")).toMatchObject({ state: "none", reason: "read-failed" });
     expect(outcome.scan.clusters[0]!.status).not.toBe("unreachable");
   }, 60_000);
 });
