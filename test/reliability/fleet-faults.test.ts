@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAzureScanDependencies, scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
 import type { Finding } from "../../shared/findings/index.js";
-import type { FaultRule, FaultsConfig, Simulator, SimulatorOptions } from "../../simulator/index.js";
+import type { FaultRule, FaultsConfig, FleetDescription, Simulator, SimulatorOptions } from "../../simulator/index.js";
 import { loadFleet } from "../../simulator/index.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
 import { describeCounts, summaryLine } from "./summary.js";
@@ -63,12 +63,19 @@ async function scan(sim: Simulator): Promise<ScanOutcome> {
   });
 }
 
+/** The demo fleet parsed once per file (about a second of CPU each time); each simulator gets its own copy. */
+let demoFleet: Promise<FleetDescription> | undefined;
+async function freshDemoFleet(): Promise<FleetDescription> {
+  demoFleet ??= loadFleet(DEMO_DIR);
+  return structuredClone(await demoFleet);
+}
+
 /** Runs a scan on a fresh simulator, returns the outcome and what the simulator saw. */
 async function scanWith(
   faults: FaultsConfig,
   kubernetes: SimulatorOptions["kubernetes"] = {},
 ): Promise<{ outcome: ScanOutcome; requests: Record<string, number>; injected: Record<string, number> }> {
-  const fleet = await loadFleet(DEMO_DIR);
+  const fleet = await freshDemoFleet();
   // Small pages: more requests to fail, and lists that must resume mid-way after a fault.
   const sim = await startFleetSimulator({ fleet, faults, kubernetes, armPageSize: 3, graphPageSize: 3, resourceGraphPageSize: 5 });
   try {
@@ -81,7 +88,7 @@ async function scanWith(
 
 /** The demo fleet's own faults (a forbidden pod list on one cluster) stay: they are part of its answer key. */
 async function demoFaults(): Promise<FaultRule[]> {
-  const fleet = await loadFleet(DEMO_DIR);
+  const fleet = await freshDemoFleet();
   return ((fleet.faults as FaultsConfig | undefined)?.rules ?? []) as FaultRule[];
 }
 
