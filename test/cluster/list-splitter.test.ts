@@ -65,7 +65,7 @@ describe("ListSplitter", () => {
         }
         expect(split(text, Array.from({ length }, (_, at) => at))).toEqual({ items: expected.items, envelope: { ...expected, items: [] } });
       }),
-      { numRuns: 80 },
+      { numRuns: 50 },
     );
   });
 
