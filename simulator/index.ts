@@ -25,7 +25,7 @@ import { handleResourceGraphQuery, RESOURCE_GRAPH_API_VERSIONS } from "./azure/r
 import { handleTokenEndpoint, type ScannerPrincipal } from "./azure/token.js";
 import { FaultInjector, type FaultAction, type FaultsConfig } from "./faults.js";
 import { validateFleet } from "./fleet/load.js";
-import type { FleetDescription } from "./fleet/model.js";
+import type { ArmObject, FleetDescription } from "./fleet/model.js";
 import { API_FAMILIES, assertNever, bearerToken, formatTimeSpan, readBody, sendJson, type ApiFamily } from "./http.js";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createKubernetesApi, type KubernetesApiOptions } from "./kubernetes/index.js";
@@ -67,6 +67,12 @@ export interface SimulatorOptions {
   skipValidation?: boolean;
   /** Told every JWT the simulator signs (access tokens, service-account tokens): secret-leak tests look for them. */
   onTokenSigned?: (token: string) => void;
+  /**
+   * True when the caller stands inside the private clusters' networks (a
+   * scanner with VNet integration): their API servers then answer. By
+   * default they refuse, as a private cluster's does from anywhere else.
+   */
+  reachesPrivateClusters?: boolean;
 }
 
 export interface Simulator {
@@ -113,6 +119,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
   const kubernetes = createKubernetesApi(fleet, { ...options.kubernetes, tokens: signer });
   const counts = emptyCounts();
   const refusingPort = await reserveRefusingPort();
+  const privateClusters = new Set(fleet.azure.managedClusters.filter(isPrivateCluster).map((c) => c.name));
 
   let kubernetesEndpoint = "";
   const ctx: AzureContext = {
@@ -127,7 +134,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     endpoint: "",
     caPem: tls.caPem,
     kubernetesServerFor: (name) =>
-      fleet.clusters.has(name) && !faults.isClusterAlwaysUnreachable(name)
+      fleet.clusters.has(name) && !faults.isClusterAlwaysUnreachable(name) && (options.reachesPrivateClusters === true || !privateClusters.has(name))
         ? `${kubernetesEndpoint}/clusters/${encodeURIComponent(name)}`
         : `https://127.0.0.1:${refusingPort}/clusters/${encodeURIComponent(name)}`,
     kubernetesTokenFor: (name) => kubernetes.bearerTokenFor(name),
@@ -469,6 +476,18 @@ function closeServer(server: Server): Promise<void> {
       NetServer.prototype.close.call(server, () => resolve());
     }
   });
+}
+
+/**
+ * A private cluster's API server has only a private address: "the control
+ * plane or API server has internal IP addresses", reached through a private
+ * endpoint in the cluster's VNet, and its FQDN resolves to that address only
+ * through the cluster's private DNS zone (learn.microsoft.com/azure/aks/private-clusters).
+ * From outside that network nothing answers; the simulator's kubeconfig names
+ * an address that refuses connections.
+ */
+function isPrivateCluster(cluster: ArmObject): boolean {
+  return (cluster.properties?.apiServerAccessProfile as { enablePrivateCluster?: unknown } | undefined)?.enablePrivateCluster === true;
 }
 
 /** A port that was bound and released: connecting to it is refused, as to an unreachable API server. */

@@ -13,6 +13,8 @@ import { TOOL_VERSION } from "./version.js";
 
 export interface Demo {
   fleetDir: string;
+  /** RUN_COMMAND_SCOPES of the demo's scanner when the environment sets none (see DEMO_RUN_COMMAND_SCOPES). */
+  runCommandScopes: readonly string[];
   clusterCount: number;
   armEndpoint: string;
   /** The simulator's Entra endpoint, where the live probe exchanges tokens. */
@@ -23,6 +25,18 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+/**
+ * The demo's scanner stands outside every VNet, as a Function App without
+ * VNet integration does, and may use run command on payments-core, the demo
+ * fleet's private cluster with a few hundred pods: so `wiscan scan --demo`
+ * reads it through ARM run command (docs/private-clusters.md). Only for the
+ * built-in demo fleet, and only when RUN_COMMAND_SCOPES is not set; data-ingest,
+ * the other private cluster, disables run command and stays unreachable.
+ */
+export const DEMO_RUN_COMMAND_SCOPES: readonly string[] = [
+  "/subscriptions/d1c2a081-a471-42e1-853b-539d0f923d78/resourcegroups/rg-payments-core/providers/Microsoft.ContainerService/managedClusters/payments-core",
+];
+
 /** Where the demo writes its files: out/demo under the working directory (git-ignored). */
 export const DEMO_OUTPUT_DIR = "out/demo";
 
@@ -30,7 +44,8 @@ export async function startDemo(fleetDir: string | undefined): Promise<Demo> {
   const simulator = await import("../../simulator/index.js");
   const { createSimulatorClients } = await import("../../simulator/clients.js");
   const { demoFleetDir } = await import("../../simulator/demo-fleet.js");
-  const dir = resolve(fleetDir ?? demoFleetDir());
+  const builtIn = resolve(demoFleetDir());
+  const dir = resolve(fleetDir ?? builtIn);
   let fleet;
   try {
     fleet = await simulator.loadFleet(dir);
@@ -43,6 +58,7 @@ export async function startDemo(fleetDir: string | undefined): Promise<Demo> {
   const sim = await simulator.startSimulator({ fleet, outDir });
   return {
     fleetDir: dir,
+    runCommandScopes: dir === builtIn ? DEMO_RUN_COMMAND_SCOPES : [],
     clusterCount: fleet.azure.managedClusters.length,
     armEndpoint: sim.armEndpoint,
     authorityHost: sim.authorityHost,

@@ -76,7 +76,8 @@ async function scanDemo(options: ScanCommandOptions, config: WiscanConfig, filte
       ...options,
       html: options.html ?? demo.outputPath("report.html"),
     };
-    const result = await runWithClients(withDemoFiles, config, demo.clients, "demo", { authorityHost: demo.authorityHost }, filter);
+    const runCommandScopes = config.scanner.runCommandScopes.length > 0 ? config.scanner.runCommandScopes : demo.runCommandScopes;
+    const result = await runWithClients(withDemoFiles, config, demo.clients, "demo", { authorityHost: demo.authorityHost, runCommandScopes }, filter);
     if (options.out === undefined) {
       // The table went to the terminal; keep the machine-readable report too.
       const jsonPath = demo.outputPath("findings.json");

@@ -7,6 +7,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { FaultsValidationError, parseFaults } from "../faults.js";
+import { asksForControllers, isControllersDirective, runControllers } from "./controllers.js";
 import { identityBindingProblems } from "./identity-bindings.js";
 import type { AzureFleet, FleetDescription, KubeObject } from "./model.js";
 
@@ -50,6 +51,8 @@ export async function loadFleet(dir: string): Promise<FleetDescription> {
     const relative = `clusters/${file}`;
     const text = await readFile(join(dir, "clusters", file), "utf8");
     const objects: KubeObject[] = [];
+    // A document asking the simulator to act as kube-controller-manager (simulator/fleet/controllers.ts).
+    let controllers = false;
     for (const [index, doc] of parseAllDocuments(text).entries()) {
       if (doc.errors.length > 0) {
         for (const error of doc.errors) {
@@ -59,9 +62,13 @@ export async function loadFleet(dir: string): Promise<FleetDescription> {
       }
       const value: unknown = doc.toJS();
       if (value === null || value === undefined) continue; // an empty document between separators
+      if (isControllersDirective(value)) {
+        controllers ||= asksForControllers(value);
+        continue;
+      }
       objects.push(value as KubeObject);
     }
-    clusters.set(name, objects);
+    clusters.set(name, controllers ? runControllers(objects) : objects);
   }
 
   const logs = ((await readJson(join(dir, "logs.json"), "logs.json", problems, false)) ?? {}) as Record<string, string[]>;

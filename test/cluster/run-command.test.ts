@@ -7,6 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubectlListCommand, RUN_COMMAND_LISTS, RUN_COMMAND_OUTPUT_LIMIT_BYTES, type ClusterSnapshot } from "../../shared/cluster/index.js";
+import { DEMO_RUN_COMMAND_SCOPES } from "../../shared/cli/demo.js";
 import { createAzureScanDependencies, type AzureScanSettings } from "../../shared/engine/azure-dependencies.js";
 import { scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
 import type { Finding } from "../../shared/findings/index.js";
@@ -74,7 +75,8 @@ let throughRunCommand: Scan;
 
 beforeAll(async () => {
   const fleet = await privateDemoFleet();
-  reachable = await startFleetSimulator({ fleet, faults: {} });
+  // The direct path from inside the private clusters' networks, as a scanner with VNet integration reads them.
+  reachable = await startFleetSimulator({ fleet, faults: {}, reachesPrivateClusters: true });
   unreachable = await startFleetSimulator({ fleet, faults: UNREACHABLE });
   direct = await scan(reachable, PRIVATE);
   const subscription = direct.outcome.inventory.clusters.find((c) => c.name === PRIVATE)!.subscriptionId;
@@ -108,6 +110,27 @@ describe("a private cluster the scanner cannot reach, with run command allowed",
     expect(withoutLastSeen(viaRunCommand)).toEqual(withoutLastSeen(clusterFindings(direct.outcome, PRIVATE)));
     expect(viaRunCommand.map((f) => f.checkId)).not.toContain("scan.cluster-unreachable");
   });
+});
+
+describe("the demo's private cluster payments-core, a few hundred pods", () => {
+  const DEMO_PRIVATE = "payments-core";
+
+  it("refuses the scanner's connection by itself and, with run command allowed, gives the same findings as its API server read from inside its network", async () => {
+    const viaApiServer = await scan(reachable, DEMO_PRIVATE);
+    const refused = await scan(unreachable, DEMO_PRIVATE);
+    const viaRunCommand = await scan(unreachable, DEMO_PRIVATE, { runCommandScopes: DEMO_RUN_COMMAND_SCOPES });
+
+    expect(refused.outcome.scan.clusters[0]).toMatchObject({ accessPath: "none", status: "unreachable" });
+    expect(clusterFindings(refused.outcome, DEMO_PRIVATE).map((f) => f.checkId)).toEqual(["scan.cluster-unreachable"]);
+    expect(viaApiServer.outcome.scan.clusters[0]).toMatchObject({ accessPath: "direct", status: "ok" });
+    expect(viaRunCommand.outcome.scan.clusters[0]).toMatchObject({ accessPath: "run-command", status: "ok", podsSeen: viaApiServer.snapshots[0]!.stats.podsSeen });
+    expect(viaRunCommand.snapshots[0]!.stats.podsSeen).toBeGreaterThan(250);
+    expect(viaRunCommand.snapshots[0]!.errors).toEqual([]);
+    expect(contents(viaRunCommand.snapshots[0]!)).toEqual(contents(viaApiServer.snapshots[0]!));
+    const findings = clusterFindings(viaRunCommand.outcome, DEMO_PRIVATE);
+    expect(findings.map((f) => f.checkId).sort()).toEqual(["pod.aadsts-errors", "pod.client-id-overridden", "sa.no-matching-fic"]);
+    expect(withoutLastSeen(findings)).toEqual(withoutLastSeen(clusterFindings(viaApiServer.outcome, DEMO_PRIVATE)));
+  }, 60_000);
 });
 
 describe("a cluster that is neither reachable nor allowed for run command", () => {

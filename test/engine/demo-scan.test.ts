@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAzureScanDependencies, scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
 import { CHECK_IDS, type Finding } from "../../shared/findings/index.js";
 import type { Simulator } from "../../simulator/index.js";
+import { DEMO_RUN_COMMAND_SCOPES } from "../../shared/cli/demo.js";
 import { DEMO_FLEET_DIR as DEMO_DIR, loadDemoAnswerKey, type DemoAnswerKey, type ExpectedFinding } from "../support/demo-answer-key.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
 
@@ -25,7 +26,8 @@ let first: ScanOutcome;
 let second: ScanOutcome;
 
 async function scan(): Promise<ScanOutcome> {
-  return scanFleet(createAzureScanDependencies(clientsFor(sim)), {
+  // As `wiscan scan --demo` scans: run command allowed on the demo's private cluster payments-core.
+  return scanFleet(createAzureScanDependencies(clientsFor(sim), { runCommandScopes: DEMO_RUN_COMMAND_SCOPES }), {
     scope: { subscriptions: [], managementGroups: [], clusters: [] },
     concurrency: 8,
     trigger: "demo",

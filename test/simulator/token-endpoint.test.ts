@@ -37,7 +37,8 @@ function exchangeAt(sim: Simulator, clientId: string, assertion: string, scope =
 describe("the simulated Entra token endpoint", () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startFleetSimulator();
+    // checkout-aks is private: the service-account tokens are asked of its API server from inside its network.
+    sim = await startFleetSimulator({ reachesPrivateClusters: true });
   });
   afterAll(() => sim.close());
 
