@@ -20,6 +20,8 @@ import { USE_MANAGED_IDENTITY_VERB, WORKLOAD_IDENTITY_PREFIX } from "./summarize
 export const LIST_END_KEY = "wiscan-list-end";
 /** The key of the sizing line (see sizingFilter). */
 export const SIZES_KEY = "wiscan-sizes";
+/** The key of the line with each object's size (see objectSizesFilter). */
+export const OBJECT_SIZES_KEY = "wiscan-object-sizes";
 
 const jqString = (text: string): string => JSON.stringify(text);
 
@@ -62,9 +64,24 @@ function selectNamespaces(selection: ListSelection): string {
   return `select((.metadata.namespace // "") | IN(${selection.namespaces.map(jqString).join(", ")})) | `;
 }
 
+/**
+ * kubectl's objects, whatever it printed: a List, or for a single name the
+ * object alone (kubectl get.go, printGeneric: "singleItemImplied").
+ */
+const OBJECTS = "(if .kind == \"List\" then .items else [.] end)";
+
 /** The jq program that prints the selected objects projected, one a line, then the trailer. */
 export function projectionFilter(selection: ListSelection): string {
-  return `${DEFINITIONS} ([.items[] | ${selectNamespaces(selection)}${PROJECT}]) as $kept | ($kept[]), {${jqString(LIST_END_KEY)}: ($kept | length)}`;
+  return `${DEFINITIONS} ([${OBJECTS}[] | ${selectNamespaces(selection)}${PROJECT}]) as $kept | ($kept[]), {${jqString(LIST_END_KEY)}: ($kept | length)}`;
+}
+
+/**
+ * The jq program that prints, on one line, each object's name and how many
+ * bytes it takes projected: what reading a namespace too large for one
+ * command by name packs into commands that fit.
+ */
+export function objectSizesFilter(): string {
+  return `${DEFINITIONS} {${jqString(OBJECT_SIZES_KEY)}: [${OBJECTS}[] | {name: .metadata.name, bytes: (${PROJECT} | tojson | utf8bytelength + 1)}]}`;
 }
 
 /**
@@ -76,7 +93,7 @@ export function sizingFilter(): string {
   return `${DEFINITIONS} {${jqString(SIZES_KEY)}: ([.items[] | {namespace: (.metadata.namespace // ""), bytes: (${PROJECT} | tojson | utf8bytelength + 1)}] | group_by(.namespace) | map({namespace: .[0].namespace, count: length, bytes: (map(.bytes) | add)}))}`;
 }
 
-/** Single quotes for the shell: the filters hold no single quote (checked), and namespace names are DNS labels. */
+/** Single quotes for the shell: the filters hold no single quote (checked); names are checked before they are embedded. */
 export function shellQuoted(text: string): string {
   if (text.includes("'")) throw new Error("a jq filter sent through run command must not contain a single quote");
   return `'${text}'`;
@@ -85,6 +102,15 @@ export function shellQuoted(text: string): string {
 /** A namespace name as Kubernetes allows it (RFC 1123 label): the only kind embedded in a command. */
 export function isNamespaceName(name: string): boolean {
   return name === "" || /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name);
+}
+
+/**
+ * An object name as Kubernetes allows it for pods and most kinds (a DNS
+ * subdomain, RFC 1123: at most 253 characters, lower-case alphanumerics, '-'
+ * and '.'): nothing else from a cluster is put on a command line.
+ */
+export function isObjectName(name: string): boolean {
+  return name.length <= 253 && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name);
 }
 
 export interface ParsedListOutput {
@@ -123,40 +149,89 @@ export interface NamespaceSize {
   bytes: number;
 }
 
+export interface ObjectSize {
+  name: string;
+  bytes: number;
+}
+
 export function parseSizes(logs: string): NamespaceSize[] | undefined {
+  return sizesLine(logs, SIZES_KEY, (s): s is NamespaceSize => isRecord(s) && typeof s.namespace === "string" && typeof s.count === "number" && typeof s.bytes === "number");
+}
+
+export function parseObjectSizes(logs: string): ObjectSize[] | undefined {
+  return sizesLine(logs, OBJECT_SIZES_KEY, (s): s is ObjectSize => isRecord(s) && typeof s.name === "string" && typeof s.bytes === "number");
+}
+
+function sizesLine<T>(logs: string, key: string, isSize: (value: unknown) => value is T): T[] | undefined {
   for (const line of logs.split("\n")) {
     const value = line.startsWith("{") ? parseLine(line) : undefined;
-    const sizes = (value as Record<string, unknown> | undefined)?.[SIZES_KEY];
-    if (!Array.isArray(sizes)) continue;
-    return sizes.filter(
-      (s): s is NamespaceSize => typeof s === "object" && s !== null && typeof s.namespace === "string" && typeof s.count === "number" && typeof s.bytes === "number",
-    );
+    const sizes = (value as Record<string, unknown> | undefined)?.[key];
+    if (Array.isArray(sizes)) return sizes.filter(isSize);
   }
   return undefined;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/** One command of a paged read: a run of whole namespaces, or one namespace read by name. */
+export type PageRead = { namespaces: string[] } | { alone: NamespaceSize };
+
 /**
  * Namespaces packed, in the order given (the API's), into runs whose
  * projected objects fit `budget` bytes; a namespace larger than the budget
- * alone is returned apart, as it cannot be read through run command.
+ * stays in its place, alone, to be read by name.
  */
-export function packNamespaces(sizes: readonly NamespaceSize[], budget: number): { batches: string[][]; tooLarge: NamespaceSize[] } {
-  const batches: string[][] = [];
-  const tooLarge: NamespaceSize[] = [];
+export function packNamespaces(sizes: readonly NamespaceSize[], budget: number): PageRead[] {
+  const reads: PageRead[] = [];
   let current: string[] = [];
   let used = 0;
+  const flush = () => {
+    if (current.length > 0) reads.push({ namespaces: current });
+    current = [];
+    used = 0;
+  };
+  for (const size of sizes) {
+    if (size.bytes > budget) {
+      flush();
+      reads.push({ alone: size });
+      continue;
+    }
+    if (used + size.bytes > budget) flush();
+    current.push(size.namespace);
+    used += size.bytes;
+  }
+  flush();
+  return reads;
+}
+
+/**
+ * Names packed, in the order given, into runs whose projected objects fit
+ * `budget` bytes and whose names, on the command line, fit `maxNameChars`;
+ * an object larger than the budget alone is returned apart: it cannot be
+ * read through run command.
+ */
+export function packNames(sizes: readonly ObjectSize[], budget: number, maxNameChars: number): { batches: string[][]; tooLarge: ObjectSize[] } {
+  const batches: string[][] = [];
+  const tooLarge: ObjectSize[] = [];
+  let current: string[] = [];
+  let used = 0;
+  let chars = 0;
   for (const size of sizes) {
     if (size.bytes > budget) {
       tooLarge.push(size);
       continue;
     }
-    if (used + size.bytes > budget && current.length > 0) {
+    if (current.length > 0 && (used + size.bytes > budget || chars + size.name.length + 1 > maxNameChars)) {
       batches.push(current);
       current = [];
       used = 0;
+      chars = 0;
     }
-    current.push(size.namespace);
+    current.push(size.name);
     used += size.bytes;
+    chars += size.name.length + 1;
   }
   if (current.length > 0) batches.push(current);
   return { batches, tooLarge };

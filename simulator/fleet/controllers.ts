@@ -178,7 +178,8 @@ function podFrom(owner: KubeObject, name: string, template: Json, extraLabels: R
   };
 }
 
-function kubeApiAccessVolume(name: string): Json {
+/** The projected volume the ServiceAccount admission plugin adds to every pod (plugin/pkg/admission/serviceaccount). */
+export function kubeApiAccessVolume(name: string): Json {
   return {
     name,
     projected: {

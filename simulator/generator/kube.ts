@@ -6,6 +6,7 @@
  * lists, volumes, status conditions) so that a fleet of 750,000 pods fits in
  * memory: treat every returned object as read-only.
  */
+import { kubeApiAccessVolume } from "../fleet/controllers.js";
 import type { KubeObject } from "../fleet/model.js";
 
 export const WI_LABEL_USE = "azure.workload.identity/use";
@@ -227,20 +228,7 @@ export interface PodSpecParts {
 export function podSpecParts(t: PodTemplate, kubeApiAccessSuffix: string, injection?: WebhookInjection): PodSpecParts {
   const kubeApiVolume = `kube-api-access-${kubeApiAccessSuffix}`;
   const mounts: Array<Record<string, unknown>> = [{ mountPath: "/var/run/secrets/kubernetes.io/serviceaccount", name: kubeApiVolume, readOnly: true }];
-  const volumes: unknown[] = [
-    ...(t.volumes ?? []),
-    {
-      name: kubeApiVolume,
-      projected: {
-        defaultMode: 420,
-        sources: [
-          { serviceAccountToken: { expirationSeconds: 3607, path: "token" } },
-          { configMap: { items: [{ key: "ca.crt", path: "ca.crt" }], name: "kube-root-ca.crt" } },
-          { downwardAPI: { items: [{ fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" }, path: "namespace" }] } },
-        ],
-      },
-    },
-  ];
+  const volumes: unknown[] = [...(t.volumes ?? []), kubeApiAccessVolume(kubeApiVolume)];
   let env: Array<{ name: string; value: string }> = [];
   if (injection) {
     const v16 = injection.layout === "v1.6";

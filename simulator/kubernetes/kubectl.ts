@@ -1,8 +1,9 @@
 /**
- * kubectl as the run-command pod runs it inside a cluster, for the two
+ * kubectl as the run-command pod runs it inside a cluster, for the
  * commands the scanner sends:
  *
  *   kubectl get <resource>[,<resource>...] -A -o json
+ *   kubectl get <resource> -n <ns> [<name>...] -o json
  *   kubectl logs -n <ns> <pod> -c <container> [--tail=N] [--since=Ns] [--timestamps] [--limit-bytes=N] --prefix
  *
  * `get` prints a List of the objects, managedFields left out as kubectl
@@ -30,8 +31,13 @@ export interface ClusterInside {
 
 export interface CommandRun {
   exitCode: number;
-  /** What the command printed (stdout and stderr, as run command returns them together). */
+  /**
+   * What the command printed to stdout; without `stderr`, everything it
+   * printed (a program that fails prints only its error).
+   */
   output: string;
+  /** What it printed to stderr, when it printed to both (kubectl get of several names, some not found). */
+  stderr?: string;
   /** The JSON value `output` prints, when it prints one: what a pipe hands jq without re-parsing. */
   json?: unknown;
 }
@@ -59,26 +65,77 @@ export function kubectl(cluster: ClusterInside, args: readonly string[]): Comman
   return { exitCode: 1, output: `error: the fleet simulator's kubectl understands only "get" and "logs" (got "kubectl ${args.join(" ")}")\n` };
 }
 
-function kubectlGet(objects: readonly KubeObject[], args: readonly string[]): CommandRun {
-  const [resources, ...flags] = args;
-  if (resources === undefined || flags.join(" ") !== "-A -o json") {
-    return { exitCode: 1, output: `error: the fleet simulator's kubectl understands only "kubectl get <resources> -A -o json" (got "kubectl get ${args.join(" ")}")\n` };
+interface GetArguments {
+  resources: string;
+  names: string[];
+  /** Undefined with -A. */
+  namespace?: string;
+}
+
+const GET_USAGE = `the fleet simulator's kubectl understands only "kubectl get <resources> -A -o json", "kubectl get <resources> -n <namespace> -o json" and "kubectl get <resource> -n <namespace> <name>... -o json"`;
+
+function parseGet(args: readonly string[]): GetArguments | string {
+  let allNamespaces = false;
+  let namespace: string | undefined;
+  let json = false;
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg === "-A" || arg === "--all-namespaces") allNamespaces = true;
+    else if (arg === "-n" || arg === "--namespace") namespace = args[++i];
+    else if (arg === "-o") json = args[++i] === "json";
+    else if (arg.startsWith("-")) return `unknown flag: ${arg}`;
+    else words.push(arg);
   }
+  const [resources, ...names] = words;
+  if (resources === undefined || !json || allNamespaces === (namespace !== undefined)) return GET_USAGE;
+  // kubectl's own refusals (pkg/cmd/get/get.go, k8s.io/cli-runtime resource.Builder).
+  if (allNamespaces && names.length > 0) return "a resource cannot be retrieved by name across all namespaces";
+  if (names.length > 0 && resources.includes(",")) return "there is no need to specify a resource type as a separate argument when passing arguments in resource/name form";
+  return { resources, names, ...(namespace !== undefined && { namespace }) };
+}
+
+/**
+ * `kubectl get`, as kubectl prints it with `-o json` (kubectl
+ * pkg/cmd/get/get.go, printGeneric): a List of the objects found, even none;
+ * for a single name ("singleItemImplied") the object alone, or only the
+ * error when it is not found. Names not found are the API server's NotFound
+ * on stderr, one line each, aggregated and returned after the found objects
+ * are printed to stdout: the exit status is then 1.
+ */
+function kubectlGet(objects: readonly KubeObject[], args: readonly string[]): CommandRun {
+  const parsed = parseGet(args);
+  if (typeof parsed === "string") return { exitCode: 1, output: `error: ${parsed} (got "kubectl get ${args.join(" ")}")\n` };
+  const inNamespace = (o: KubeObject) => parsed.namespace === undefined || (o.metadata.namespace ?? "") === parsed.namespace;
   const items: unknown[] = [];
-  for (const resource of resources.split(",")) {
+  let notFound = "";
+  for (const resource of parsed.resources.split(",")) {
     const kind = GETTABLE[resource];
     if (!kind) return { exitCode: 1, output: `error: the server doesn't have a resource type "${resource}"\n` };
-    const ofKind = objects.filter((o) => o.kind === kind);
-    ofKind.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
-    items.push(...ofKind.map(withoutManagedFields));
+    const ofKind = objects.filter((o) => o.kind === kind && inNamespace(o));
+    if (parsed.names.length === 0) {
+      ofKind.sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+      items.push(...ofKind.map(withoutManagedFields));
+      continue;
+    }
+    const byName = new Map(ofKind.map((o) => [o.metadata.name, o]));
+    for (const name of parsed.names) {
+      const found = byName.get(name);
+      if (found) items.push(withoutManagedFields(found));
+      else notFound += `Error from server (NotFound): ${resource} "${name}" not found\n`;
+    }
   }
-  const list = { apiVersion: "v1", items, kind: "List", metadata: { resourceVersion: "" } };
-  // Indented only when printed: piped into jq, the value itself is handed over.
+  // A single name implies a single object: printed alone, or, when not found, only the error.
+  const singleItemImplied = parsed.names.length === 1 && !parsed.resources.includes(",");
+  if (singleItemImplied && items.length === 0) return { exitCode: 1, output: notFound };
+  const printed = singleItemImplied ? items[0] : { apiVersion: "v1", items, kind: "List", metadata: { resourceVersion: "" } };
   return {
-    exitCode: 0,
-    json: list,
+    exitCode: notFound === "" ? 0 : 1,
+    ...(notFound !== "" && { stderr: notFound }),
+    json: printed,
+    // Indented only when printed: piped into jq, the value itself is handed over.
     get output() {
-      return `${JSON.stringify(list, null, 4)}\n`;
+      return `${JSON.stringify(printed, null, 4)}\n`;
     },
   };
 }

@@ -46,12 +46,11 @@ export async function runShell(cluster: ClusterInside, line: string): Promise<Sh
     for (const command of pipeline) {
       const run = await program(cluster, command, stdin);
       exitCode = run.exitCode;
-      // Our programs print to stderr exactly when they fail.
-      if (run.exitCode === 0) stdin = command === pipeline.at(-1) || run.json === undefined ? run.output : JSON.stringify(run.json);
-      else {
-        logs += run.output;
-        stdin = "";
-      }
+      // A program that fails prints only to stderr, unless it says what went to each (run.stderr).
+      const printedStdout = run.exitCode === 0 || run.stderr !== undefined;
+      logs += run.stderr ?? (printedStdout ? "" : run.output);
+      if (printedStdout) stdin = command === pipeline.at(-1) || run.json === undefined ? run.output : JSON.stringify(run.json);
+      else stdin = "";
     }
     logs += stdin;
     return undefined;

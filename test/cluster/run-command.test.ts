@@ -6,12 +6,22 @@
  */
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubectlListCommand, RUN_COMMAND_LISTS, RUN_COMMAND_OUTPUT_LIMIT_BYTES, type ClusterSnapshot } from "../../shared/cluster/index.js";
+import {
+  collectSnapshotThroughRunCommand,
+  kubectlListCommand,
+  RUN_COMMAND_LISTS,
+  RUN_COMMAND_OUTPUT_LIMIT_BYTES,
+  type ClusterSnapshot,
+  type RunCommandSource,
+} from "../../shared/cluster/index.js";
 import { DEMO_RUN_COMMAND_SCOPES } from "../../shared/cli/demo.js";
 import { createAzureScanDependencies, type AzureScanSettings } from "../../shared/engine/azure-dependencies.js";
 import { scanFleet, type ScanOutcome } from "../../shared/engine/index.js";
 import type { Finding } from "../../shared/findings/index.js";
+import { collectInventory } from "../../shared/inventory/index.js";
+import type { KubeObject } from "../../simulator/fleet/model.js";
 import { generateFleet } from "../../simulator/generator/index.js";
+import { runShell } from "../../simulator/kubernetes/shell.js";
 import { loadFleet, type FaultsConfig, type FleetDescription, type Simulator } from "../../simulator/index.js";
 import { clientsFor, startFleetSimulator } from "../support/simulator.js";
 
@@ -191,25 +201,29 @@ describe("the simulated run command", () => {
   });
 });
 
+/** Two simulators of one fleet for a describe block: its cluster unreachable (read through run command), and reachable (read directly). */
+function simulatorsBothWays(fleet: FleetDescription, cluster: string): { runCommand: Simulator; direct: Simulator } {
+  const sims = {} as { runCommand: Simulator; direct: Simulator };
+  beforeAll(async () => {
+    sims.runCommand = await startFleetSimulator({ fleet, faults: { rules: [{ family: "kubernetes", cluster, fault: "unreachable" }] } });
+    sims.direct = await startFleetSimulator({ fleet, faults: {} });
+  }, 60_000);
+  afterAll(async () => {
+    await sims.runCommand?.close();
+    await sims.direct?.close();
+  });
+  return sims;
+}
+
 describe("a private cluster of real size through run command", () => {
   /** 1,500 pods: `kubectl get pods -A -o json` is megabytes, the projection pages by namespace. */
   const fleet = generateFleet({ clusters: 1, podsPerCluster: 1500, serviceAccountsPerCluster: 120, misconfigurationRate: 1, seed: 3 });
   const name = fleet.azure.managedClusters[0]!.name;
   const subscription = fleet.azure.subscriptions[0]!.subscriptionId;
-  let big: Simulator;
-  let bigDirect: Simulator;
-
-  beforeAll(async () => {
-    big = await startFleetSimulator({ fleet, faults: { rules: [{ family: "kubernetes", cluster: name, fault: "unreachable" }] } });
-    bigDirect = await startFleetSimulator({ fleet, faults: {} });
-  }, 60_000);
-  afterAll(async () => {
-    await big?.close();
-    await bigDirect?.close();
-  });
+  const sims = simulatorsBothWays(fleet, name);
 
   it("cuts a plain kubectl get at 512 KiB, as AKS does", async () => {
-    const clients = clientsFor(big);
+    const clients = clientsFor(sims.runCommand);
     const cluster = fleet.azure.managedClusters[0]!;
     const token = await clients.credential.getToken("6dae42f8-4368-4678-94ff-3960e28e3630/.default");
     const resourceGroup = cluster.id.split("/")[4]!;
@@ -220,8 +234,8 @@ describe("a private cluster of real size through run command", () => {
   });
 
   it("gives the same snapshot and findings as its API server", async () => {
-    const viaApiServer = await scan(bigDirect, name);
-    const viaRunCommand = await scan(big, name, { runCommandScopes: [subscription] });
+    const viaApiServer = await scan(sims.direct, name);
+    const viaRunCommand = await scan(sims.runCommand, name, { runCommandScopes: [subscription] });
     const [snapshot] = viaRunCommand.snapshots;
     expect(snapshot!.accessPath).toBe("run-command");
     expect(snapshot!.errors).toEqual([]);
@@ -236,33 +250,81 @@ describe("a private cluster of real size through run command", () => {
   }, 60_000);
 });
 
-describe("a namespace too large for run command's output even projected", () => {
-  it("is a gap named by namespace: coverage partial, never an absence", async () => {
-    const fleet = generateFleet({ clusters: 1, podsPerCluster: 400, seed: 5 });
-    const name = fleet.azure.managedClusters[0]!.name;
-    const objects = fleet.clusters.get(name)!;
-    const crowded = objects.find((o) => o.kind === "Namespace" && o.metadata.name !== "kube-system" && o.metadata.labels?.team !== undefined)!.metadata.name;
-    // Labels are kept by the projection: 3 kB of them on each of 200 pods is 600 kB.
-    const pods = objects.filter((o) => o.kind === "Pod" && o.metadata.namespace === crowded);
-    const template = pods[0]!;
-    for (let i = pods.length; i < 200; i++) objects.push({ ...template, metadata: { ...template.metadata, name: `filler-${i}`, uid: `filler-${i}` } });
-    for (const pod of objects.filter((o) => o.kind === "Pod" && o.metadata.namespace === crowded)) {
-      pod.metadata = { ...pod.metadata, labels: { ...pod.metadata.labels, "example.com/notes": "x".repeat(63), ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`example.com/tag-${i}`, "v".repeat(60)])) } };
-    }
-    const sim = await startFleetSimulator({ fleet, faults: { rules: [{ family: "kubernetes", cluster: name, fault: "unreachable" }] } });
+describe("a namespace too large for one command even projected", () => {
+  /** 400 pods; one namespace gets 200 of them with 3 kB of labels each (the projection keeps labels): 600 kB, more than a command may print. */
+  const fleet = generateFleet({ clusters: 1, podsPerCluster: 400, seed: 5 });
+  const name = fleet.azure.managedClusters[0]!.name;
+  const subscription = fleet.azure.subscriptions[0]!.subscriptionId;
+  const objects = fleet.clusters.get(name)!;
+  const crowded = objects.find((o) => o.kind === "Namespace" && o.metadata.name !== "kube-system" && o.metadata.labels?.team !== undefined)!.metadata.name;
+  const labels = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`example.com/tag-${i}`, "v".repeat(60)]));
+  const crowdedPods = objects.filter((o) => o.kind === "Pod" && o.metadata.namespace === crowded);
+  const template = crowdedPods[0]!;
+  for (let i = crowdedPods.length; i < 200; i++) objects.push({ ...template, metadata: { ...template.metadata, name: `filler-${i}`, uid: `filler-${i}` } });
+  for (const pod of objects.filter((o) => o.kind === "Pod" && o.metadata.namespace === crowded)) pod.metadata = { ...pod.metadata, labels: { ...pod.metadata.labels, ...labels(40) } };
+  const sims = simulatorsBothWays(fleet, name);
+
+  it("is read by name, a batch of pods at a time, and gives the same snapshot and findings as its API server", async () => {
+    const viaApiServer = await scan(sims.direct, name);
+    const viaRunCommand = await scan(sims.runCommand, name, { runCommandScopes: [subscription] });
+    const [snapshot] = viaRunCommand.snapshots;
+    expect(snapshot!.errors).toEqual([]);
+    // Only pods that touch workload identity are kept: as many as the direct path keeps.
+    expect(snapshot!.pods.filter((pod) => pod.namespace === crowded).length).toBeGreaterThan(100);
+    expect(contents(snapshot!)).toEqual(contents(viaApiServer.snapshots[0]!));
+    expect(withoutLastSeen(clusterFindings(viaRunCommand.outcome, name))).toEqual(withoutLastSeen(clusterFindings(viaApiServer.outcome, name)));
+    expect(viaRunCommand.outcome.scan.clusters[0]!.coverage?.checks.find((c) => c.checkId === "pod.not-mutated")).toMatchObject({ state: "complete" });
+  }, 60_000);
+
+  it("keeps as a gap only a pod too large alone, and takes a pod deleted between the two reads as gone, as kubectl reports it", async () => {
+    const pods = sims.runCommand.fleet.clusters.get(name)!;
+    const huge = { ...template, metadata: { ...template.metadata, name: "huge-0", uid: "huge-0", labels: { ...template.metadata.labels, ...labels(6000) } } };
+    pods.push(huge);
+    const doomed = pods.find((o) => o.kind === "Pod" && o.metadata.namespace === crowded && o.metadata.name.startsWith("filler-"))!;
+    const cluster = (await collectInventory(clientsFor(sims.runCommand))).clusters.find((c) => c.name === name)!;
+    const client = clientsFor(sims.runCommand).containerService(subscription);
+    const commands: string[] = [];
+    // The real client; between the sizes of the crowded namespace's pods and their reads by name, a pod is deleted.
+    const source: RunCommandSource = {
+      managedClusters: {
+        beginRunCommandAndWait: async (...args: Parameters<typeof client.managedClusters.beginRunCommandAndWait>) => {
+          const result = await client.managedClusters.beginRunCommandAndWait(...args);
+          commands.push(args[2].command);
+          if (args[2].command.startsWith(`kubectl get pods -n ${crowded} -o json`)) pods.splice(pods.indexOf(doomed), 1);
+          return result;
+        },
+      },
+    };
     try {
-      const { outcome, snapshots } = await scan(sim, name, { runCommandScopes: [fleet.azure.subscriptions[0]!.subscriptionId] });
-      const [snapshot] = snapshots;
-      expect(snapshot!.accessPath).toBe("run-command");
-      expect(snapshot!.errors).toEqual([
-        expect.objectContaining({ kind: "error", resource: "pods", verb: "list", namespace: crowded, message: expect.stringMatching(/512 KiB limit.*namespace .* alone holds/) }),
+      const snapshot = await collectSnapshotThroughRunCommand(cluster, { containerService: source, credential: clientsFor(sims.runCommand).credential });
+      expect(snapshot.errors).toEqual([
+        expect.objectContaining({ kind: "error", resource: "pods", verb: "list", namespace: crowded, message: expect.stringMatching(/512 KiB limit and was cut: pods huge-0 in namespace .* alone takes \d+ kB/) }),
       ]);
-      expect(snapshot!.pods.some((pod) => pod.namespace === crowded)).toBe(false);
-      expect(snapshot!.pods.length).toBeGreaterThan(0);
-      const podCheck = outcome.scan.clusters[0]!.coverage?.checks.find((c) => c.checkId === "pod.not-mutated");
-      expect(podCheck).toMatchObject({ state: "partial", namespaces: [crowded] });
+      const read = snapshot.pods.filter((pod) => pod.namespace === crowded).map((pod) => pod.name);
+      expect(read.length).toBeGreaterThan(100);
+      expect(read).toContain(pods.find((o) => o.metadata.namespace === crowded && o.metadata.name.startsWith("filler-") && o !== doomed)!.metadata.name);
+      expect(read).not.toContain("huge-0");
+      expect(read).not.toContain(doomed.metadata.name);
+      const byName = commands.filter((command) => command.startsWith(`kubectl get pods -n ${crowded} `) && command.includes(" filler-"));
+      expect(byName.length).toBeGreaterThan(1);
+      expect(byName.every((command) => command.length < 20_000)).toBe(true);
     } finally {
-      await sim.close();
+      pods.splice(pods.indexOf(huge), 1);
+      pods.push(doomed);
     }
   }, 60_000);
+});
+
+describe("the simulated kubectl get, by name", () => {
+  const inside = { objects: [] as KubeObject[], logOf: () => undefined };
+  const pod = (n: string): KubeObject => ({ apiVersion: "v1", kind: "Pod", metadata: { name: n, namespace: "shop" } });
+  inside.objects.push(pod("api-1"), pod("api-2"));
+
+  it("prints the found pods and NotFound for the others on stderr, with exit status 1, and one name alone as the object itself", async () => {
+    const several = await runShell(inside, "kubectl get pods -n shop api-1 gone api-2 -o json | jq -c '[.kind, [.items[].metadata.name]]'");
+    expect(several).toEqual({ exitCode: 0, logs: 'Error from server (NotFound): pods "gone" not found\n["List",["api-1","api-2"]]\n' });
+    expect(await runShell(inside, "kubectl get pods -n shop api-2 -o json | jq -c '.metadata.name'")).toEqual({ exitCode: 0, logs: '"api-2"\n' });
+    expect(await runShell(inside, "kubectl get pods -n shop gone -o json")).toEqual({ exitCode: 1, logs: 'Error from server (NotFound): pods "gone" not found\n' });
+    expect((await runShell(inside, "kubectl get pods -A api-1 -o json")).logs).toMatch(/^error: a resource cannot be retrieved by name across all namespaces/);
+  });
 });
