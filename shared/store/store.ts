@@ -320,7 +320,7 @@ export class FindingsStore {
     }
     const written = addCounts(await this.writeAudit(audit), await this.writePhases(history, active, current));
     await this.countRows.finish(scope, countsEtag, countFindings(after.values(), now));
-    return written;
+    return addCounts(written, COUNTS_WRITES);
   }
 
   private async resolveScope(scan: ScanRef, scope: string, covers: (finding: StoredFinding) => boolean): Promise<WriteCount> {
@@ -348,7 +348,7 @@ export class FindingsStore {
     }
     const written = addCounts(await this.writeAudit(audit), await this.writePhases(history, active, current));
     await this.countRows.finish(scope, countsEtag, countFindings(after.values(), now));
-    return written;
+    return addCounts(written, COUNTS_WRITES);
   }
 
   /**
@@ -840,6 +840,8 @@ function dedupeById(findings: readonly Finding[]): Finding[] {
 }
 
 const ONE_ROW: WriteCount = { requests: 1, rows: 1 };
+/** A scope's counts row: marked stale before its findings are written, replaced after. */
+const COUNTS_WRITES: WriteCount = { requests: 2, rows: 1 };
 
 function result(findings: number, ...counts: Array<WriteCount | SaveResult>): SaveResult {
   const total = addCounts(NO_WRITES, ...counts.map((c) => ({ requests: c.requests, rows: c.rows })));
