@@ -62,7 +62,21 @@ export function asksForControllers(document: unknown): boolean {
   return isControllersDirective(document) && (document as { fleetSimulator?: { runControllers?: unknown } }).fleetSimulator?.runControllers === true;
 }
 
-/** The file's objects with what the controllers add: ReplicaSets and pods of the workloads that list none. */
+/** Replicas one workload may ask for: a fleet file is input, and a typo must not fill the heap. */
+export const MAX_REPLICAS = 5000;
+
+/** The workloads whose replica count the controllers refuse (not a whole number in 0..MAX_REPLICAS). */
+export function replicaProblems(objects: readonly KubeObject[]): Array<{ object: string; problem: string }> {
+  return objects
+    .filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet")
+    .filter((o) => {
+      const replicas = ((o.spec ?? {}) as Json).replicas;
+      return replicas !== undefined && !(Number.isInteger(replicas) && (replicas as number) >= 0 && (replicas as number) <= MAX_REPLICAS);
+    })
+    .map((o) => ({ object: `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`, problem: `spec.replicas must be a whole number from 0 to ${MAX_REPLICAS} when the simulator runs the controllers` }));
+}
+
+/** The file's objects with what the controllers add: ReplicaSets and pods of the workloads that list none (check replicaProblems first). */
 export function runControllers(objects: readonly KubeObject[]): KubeObject[] {
   const webhook = workloadIdentityWebhook(objects);
   const nodes = nodeNames(objects);

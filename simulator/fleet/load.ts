@@ -7,7 +7,7 @@ import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { FaultsValidationError, parseFaults } from "../faults.js";
-import { asksForControllers, isControllersDirective, runControllers } from "./controllers.js";
+import { asksForControllers, isControllersDirective, replicaProblems, runControllers } from "./controllers.js";
 import { identityBindingProblems } from "./identity-bindings.js";
 import type { AzureFleet, FleetDescription, KubeObject } from "./model.js";
 
@@ -68,7 +68,9 @@ export async function loadFleet(dir: string): Promise<FleetDescription> {
       }
       objects.push(value as KubeObject);
     }
-    clusters.set(name, controllers ? runControllers(objects) : objects);
+    const refused = controllers ? replicaProblems(objects) : [];
+    for (const { object, problem } of refused) problems.push({ file: relative, object, field: "spec.replicas", problem });
+    clusters.set(name, controllers && refused.length === 0 ? runControllers(objects) : objects);
   }
 
   const logs = ((await readJson(join(dir, "logs.json"), "logs.json", problems, false)) ?? {}) as Record<string, string[]>;

@@ -4,6 +4,9 @@
  * `kubectl get ... -o json` from the fleet while its API server refuses every
  * connection from the scanner.
  */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -23,7 +26,7 @@ import type { KubeObject } from "../../simulator/fleet/model.js";
 import { generateFleet } from "../../simulator/generator/index.js";
 import { runShell } from "../../simulator/kubernetes/shell.js";
 import { loadFleet, type FaultsConfig, type FleetDescription, type Simulator } from "../../simulator/index.js";
-import { clientsFor, startFleetSimulator } from "../support/simulator.js";
+import { clientsFor, MINI_FLEET_DIR, startFleetSimulator } from "../support/simulator.js";
 
 const DEMO_DIR = fileURLToPath(new URL("../fleets/demo", import.meta.url));
 /** Staging has a bit of everything, AADSTS codes in its logs included; here it is made private. */
@@ -141,6 +144,46 @@ describe("the demo's private cluster payments-core, a few hundred pods", () => {
     expect(findings.map((f) => f.checkId).sort()).toEqual(["pod.aadsts-errors", "pod.client-id-overridden", "sa.no-matching-fic"]);
     expect(withoutLastSeen(findings)).toEqual(withoutLastSeen(clusterFindings(viaApiServer.outcome, DEMO_PRIVATE)));
   }, 60_000);
+});
+
+describe("the fleet simulator's controllers, which make payments-core's pods from its workloads", () => {
+  const objectsOf = () => reachable.fleet.clusters.get("payments-core")!;
+  const env = (pod: KubeObject, container: string) =>
+    Object.fromEntries(((pod.spec as { containers: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> }).containers.find((c) => c.name === container)?.env ?? []).map((e) => [e.name, e.value]));
+
+  it("names and labels pods as kube-controller-manager does, and injects what the webhook injects, keeping a variable set by hand", () => {
+    const objects = objectsOf();
+    const replicaSet = objects.find((o) => o.kind === "ReplicaSet" && o.metadata.name.startsWith("ledger-api-"))!;
+    const hash = replicaSet.metadata.labels!["pod-template-hash"]!;
+    expect(replicaSet.metadata.name).toBe(`ledger-api-${hash}`);
+    expect(replicaSet.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: "Deployment", name: "ledger-api", controller: true })]);
+    const pods = objects.filter((o) => o.kind === "Pod" && (o.metadata.ownerReferences as Array<{ name: string }> | undefined)?.[0]?.name === replicaSet.metadata.name);
+    expect(pods).toHaveLength(24);
+    for (const pod of pods) {
+      expect(pod.metadata.name).toMatch(new RegExp(`^ledger-api-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
+      expect(pod.metadata).toMatchObject({ generateName: `ledger-api-${hash}-`, labels: { "pod-template-hash": hash, "azure.workload.identity/use": "true" } });
+      expect(env(pod, "api")).toMatchObject({ AZURE_CLIENT_ID: "0fe1de95-04c6-4d2a-a7fa-71d4db56ecab", AZURE_FEDERATED_TOKEN_FILE: "/var/run/secrets/azure/wi/token/azure-identity-token" });
+    }
+    expect(new Set(pods.map((pod) => pod.metadata.name)).size).toBe(24);
+    expect(objects.filter((o) => o.kind === "Pod" && o.metadata.name.startsWith("prometheus-")).map((o) => o.metadata.name).sort()).toEqual(["prometheus-0", "prometheus-1"]);
+    const scorer = objects.find((o) => o.kind === "Pod" && o.metadata.name.startsWith("fraud-scorer-"))!;
+    // The webhook never overwrites a variable that is set: the hand-set id-ledger stays.
+    expect(env(scorer, "scorer").AZURE_CLIENT_ID).toBe("0fe1de95-04c6-4d2a-a7fa-71d4db56ecab");
+    expect(objects.filter((o) => o.kind === "Pod").length).toBe(291);
+  });
+
+  it("refuses a replica count that is not a whole number up to 5,000, naming the file and the workload", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "wiscan-controllers-"));
+    try {
+      mkdirSync(join(dir, "clusters"));
+      writeFileSync(join(dir, "azure.json"), readFileSync(join(MINI_FLEET_DIR, "azure.json")));
+      const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api", namespace: "payments" }, spec: { replicas: 10_000_000, template: { metadata: { labels: { app: "api" } }, spec: { containers: [{ name: "api", image: "api:1" }] } } } };
+      writeFileSync(join(dir, "clusters", "payments-aks.yaml"), `fleetSimulator:\n  runControllers: true\n---\n${JSON.stringify(deployment)}\n`);
+      await expect(loadFleet(dir)).rejects.toThrow(/clusters\/payments-aks\.yaml: Deployment payments\/api: spec\.replicas: .*0 to 5000/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("a cluster that is neither reachable nor allowed for run command", () => {
