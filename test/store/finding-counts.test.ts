@@ -8,7 +8,8 @@ import { TableClient } from "@azure/data-tables";
 import { describe, expect, it } from "vitest";
 import { buildOverviewFigures, buildOverviewFiguresFromCounts, type OverviewFigures } from "../../shared/console/overview-view.js";
 import { gatherDigestData } from "../../shared/digest/index.js";
-import { tableNames, type FindingsStore } from "../../shared/store/index.js";
+import { countFindings, tableNames, type FindingsStore } from "../../shared/store/index.js";
+import { CountRowsTable } from "../../shared/store/count-rows.js";
 import type { ScanRun } from "../../shared/scan/model.js";
 import { azuriteConnectionString, clusterId, finding, fullFleetCoverage, health, saFinding, scanRun, SUB_A, SUB_B, testStore } from "./fixtures.js";
 
@@ -84,6 +85,22 @@ describe("counts kept for the overview", () => {
     const lifted = await bothWays(store, "scan-2");
     expect(lifted.counted).toEqual({ ...lifted.read, readEveryFinding: false });
     expect(lifted.read.totals).toMatchObject({ open: 4, suppressed: 0 });
+  });
+
+  it("are left stale when two writers overlap on one scope, and written when one writes alone", async () => {
+    const { prefix } = await testStore("countsrace");
+    const rows = new CountRowsTable(scansTable(prefix));
+    const counts = countFindings([], new Date());
+    const scopeState = async () => (await rows.read()).scopes.find((r) => r.scope === "c|x")?.stale;
+    const first = await rows.begin("c|x");
+    const second = await rows.begin("c|x");
+    // Either may have read the scope while the other was writing it: neither count is trusted.
+    await rows.finish("c|x", first, counts);
+    expect(await scopeState()).toBe(true);
+    await rows.finish("c|x", second, counts);
+    expect(await scopeState()).toBe(true);
+    await rows.finish("c|x", await rows.begin("c|x"), counts);
+    expect(await scopeState()).toBe(false);
   });
 
   it("are read live where a writer stopped half-way, and are made for findings saved before counts were kept", async () => {
