@@ -99,8 +99,18 @@ function rsaKeyPair() {
 }
 
 function serialNumber(): string {
-  // A positive serial: clear the top bit so DER does not read it as negative.
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return certificateSerial(randomBytes(16));
+}
+
+/**
+ * A certificate serial from random bytes: positive, as RFC 5280 4.1.2.2 asks,
+ * and with no leading zero byte. Clearing only the top bit left 00 00 ... about
+ * once in 65,536 certificates; forge drops one leading zero, keeps the second,
+ * and OpenSSL refuses the result as "illegal padding" (a simulator that failed
+ * to start in the test suite).
+ */
+export function certificateSerial(random: Uint8Array): string {
+  const bytes = Buffer.from(random);
+  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
   return bytes.toString("hex");
 }
