@@ -96,7 +96,8 @@ describe("wiscan scan with an exceptions file", () => {
     const withoutFile = await wiscanIn(cwd, "findings", "--demo", "--check", CHECK, "--output", "json", "--config", join(freshDir(), "none.yaml"));
     expect(withoutFile.code).toBe(2);
     expect(withoutFile.stderr).toContain("cannot read the exceptions file");
-  });
+    // Five demo scans and three reads of the store, one after the other: minutes on a loaded machine.
+  }, 180_000);
 
   it("reports an expired exception on stderr and does not apply it", () => {
     expect(expiredRun.code).toBe(5);
