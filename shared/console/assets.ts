@@ -37,7 +37,8 @@ pre{background:var(--card);border:1px solid var(--line);padding:8px 10px;white-s
 table{border-collapse:collapse;width:100%;background:var(--card)}
 caption{text-align:left;font-weight:bold;padding:6px 0}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
-th{font-size:13px;color:var(--muted)}
+th{font-size:13px;color:var(--muted);overflow-wrap:normal}
+td.short{overflow-wrap:normal}
 td.num,th.num{text-align:right;white-space:nowrap}
 .score-good{color:var(--ok);font-weight:bold}.score-fair{color:var(--medium);font-weight:bold}.score-poor{color:var(--high);font-weight:bold}
 .trend{max-width:720px;background:var(--card);border:1px solid var(--line)}

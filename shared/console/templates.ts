@@ -83,9 +83,9 @@ export const FINDINGS_PAGE = `{{#> layout}}
 <table id="findings-table" class="reflow">
 <caption>Findings{{#if sortLabel}}, sorted by {{sortLabel}} within the page{{/if}}</caption>
 <thead><tr><th scope="col">Severity</th><th scope="col">Finding</th><th scope="col">Check</th><th scope="col">Where</th><th scope="col">Status</th><th scope="col">Last seen</th></tr></thead>
-<tbody>{{#each rows}}<tr><td data-label="Severity"><span class="badge sev-{{severity}}">{{severityLabel}}</span></td>
+<tbody>{{#each rows}}<tr><td data-label="Severity" class="short"><span class="badge sev-{{severity}}">{{severityLabel}}</span></td>
 <td data-label="Finding"><a href="{{href}}">{{title}}</a></td><td data-label="Check"><code>{{checkId}}</code></td>
-<td data-label="Where">{{where}}<br><span class="muted">{{subscription}}</span></td><td data-label="Status">{{status}}</td><td data-label="Last seen">{{lastSeen}}</td></tr>
+<td data-label="Where">{{where}}<br><span class="muted">{{subscription}}</span></td><td data-label="Status" class="short">{{status}}</td><td data-label="Last seen">{{lastSeen}}</td></tr>
 {{else}}<tr><td colspan="6" id="no-findings">No findings match these filters.</td></tr>{{/each}}</tbody>
 </table>
 <nav class="pager" aria-label="Pages">{{#if firstPage}}<a id="first-page" href="{{firstPage}}">First page</a>{{/if}}{{#if nextPage}}<a id="next-page" href="{{nextPage}}">Next page</a>{{/if}}</nav>
