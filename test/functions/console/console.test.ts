@@ -143,7 +143,7 @@ describe("console pages", () => {
   it("counts on the overview what the findings page lists, from kept counts or, for a store saved before them, from every finding (and says so)", async () => {
     signIn("reader@example.com", ...READER);
     const severityCounts = (html: string) => [...html.matchAll(/severity&#x3D;(\w+)"><span class="n">(\d+)</g)].map((m) => [m[1], Number(m[2])]);
-    const listed = async (severity: string) => (await page(findingsPage, `console/findings?severity=${severity}`)).text.match(/<tr><td data-label="Severity">/g)?.length ?? 0;
+    const listed = async (severity: string) => (await page(findingsPage, `console/findings?severity=${severity}`)).text.match(/<tr><td data-label="Severity"/g)?.length ?? 0;
     forgetOverview();
     const counted = await page(overviewPage, "console");
     expect(counted.text).not.toContain('id="counts-missing"');
