@@ -158,12 +158,22 @@ export async function collectClusterSnapshot(cluster: AksCluster, access: Cluste
         filter: assembler.podFilter(),
       },
     ),
-    lists.collect<V1Deployment>({ resource: "deployments", verb: "list", group: "apps" }, (deployment) => assembler.deployment(deployment), () => assembler.reset("deployments")),
-    lists.collect<WorkloadObject>({ resource: "statefulsets", verb: "list", group: "apps" }, (o) => assembler.workload("StatefulSet", o), () => assembler.reset("statefulsets")),
-    lists.collect<WorkloadObject>({ resource: "daemonsets", verb: "list", group: "apps" }, (o) => assembler.workload("DaemonSet", o), () => assembler.reset("daemonsets")),
-    lists.collect<WorkloadObject>({ resource: "replicasets", verb: "list", group: "apps" }, (o) => assembler.workload("ReplicaSet", o), () => assembler.reset("replicasets")),
-    lists.collect<WorkloadObject>({ resource: "jobs", verb: "list", group: "batch" }, (o) => assembler.workload("Job", o), () => assembler.reset("jobs")),
-    lists.collect<WorkloadObject>({ resource: "cronjobs", verb: "list", group: "batch" }, (o) => assembler.workload("CronJob", o), () => assembler.reset("cronjobs")),
+    lists.collect<V1Deployment>({ resource: "deployments", verb: "list", group: "apps" }, (deployment) => assembler.deployment(deployment), () => assembler.reset("deployments"), {
+      filter: assembler.deploymentFilter(),
+    }),
+    lists.collect<WorkloadObject>({ resource: "statefulsets", verb: "list", group: "apps" }, (o) => assembler.workload("StatefulSet", o), () => assembler.reset("statefulsets"), {
+      filter: assembler.workloadFilter(),
+    }),
+    lists.collect<WorkloadObject>({ resource: "daemonsets", verb: "list", group: "apps" }, (o) => assembler.workload("DaemonSet", o), () => assembler.reset("daemonsets"), {
+      filter: assembler.workloadFilter(),
+    }),
+    lists.collect<WorkloadObject>({ resource: "replicasets", verb: "list", group: "apps" }, (o) => assembler.workload("ReplicaSet", o), () => assembler.reset("replicasets"), {
+      filter: assembler.workloadFilter(),
+    }),
+    lists.collect<WorkloadObject>({ resource: "jobs", verb: "list", group: "batch" }, (o) => assembler.workload("Job", o), () => assembler.reset("jobs"), { filter: assembler.workloadFilter() }),
+    lists.collect<WorkloadObject>({ resource: "cronjobs", verb: "list", group: "batch" }, (o) => assembler.workload("CronJob", o), () => assembler.reset("cronjobs"), {
+      filter: assembler.workloadFilter(),
+    }),
     lists.collect<V1Service>({ resource: "services", verb: "list", group: "" }, (service) => assembler.service(service), () => assembler.reset("services")),
     lists.collect<V1MutatingWebhookConfiguration>(
       { resource: "mutatingwebhookconfigurations", verb: "list", group: "admissionregistration.k8s.io" },
@@ -257,6 +267,28 @@ export class SnapshotAssembler {
         this.podsSeen += 1;
       },
     };
+  }
+
+  /**
+   * Workloads that cannot touch workload identity, told apart before they are
+   * parsed, as pods are: workloadTouchesWorkloadIdentity keeps a workload for
+   * an azure.workload.identity/ label or annotation or a template running as
+   * a workload-identity service account, and podBytesMayTouchWorkloadIdentity
+   * finds both in the bytes (a template's serviceAccountName is the same
+   * field). Deployments, three quarters of what a cluster's lists parse, were
+   * almost all parsed only to be dropped.
+   */
+  workloadFilter(): ItemFilter {
+    return {
+      worthParsing: (bytes) => podBytesMayTouchWorkloadIdentity(bytes, this.workloadIdentityAccountNames),
+      skipped: () => undefined,
+    };
+  }
+
+  /** As workloadFilter, and the webhook's own Deployment, which deployment() keeps whatever it runs as. */
+  deploymentFilter(): ItemFilter {
+    const workloads = this.workloadFilter();
+    return { ...workloads, worthParsing: (bytes) => bytes.includes(WEBHOOK_DEPLOYMENT_NAME) || workloads.worthParsing(bytes) };
   }
 
   deployment(deployment: V1Deployment): void {
