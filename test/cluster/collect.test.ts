@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { accessFromKubeconfig, collectClusterSnapshot, resolveClusterAccess, type ClusterAccess, type ClusterSnapshot } from "../../shared/cluster/index.js";
 import type { AksCluster } from "../../shared/inventory/model.js";
 import type { Simulator, SimulatorOptions } from "../../simulator/index.js";
@@ -26,6 +26,20 @@ async function start(options: Partial<SimulatorOptions> = {}): Promise<Simulator
   return sim;
 }
 
+/**
+ * The mini fleet as written, without faults or options, shared by the tests
+ * that only read it and count nothing on the server: a simulator start costs
+ * about a second of CPU (docs/testing.md).
+ */
+let plainSimulator: Promise<Simulator> | undefined;
+function plain(): Promise<Simulator> {
+  plainSimulator ??= startFleetSimulator({ fleetDir: MINI_FLEET_DIR });
+  return plainSimulator;
+}
+afterAll(async () => {
+  await (await plainSimulator)?.close();
+});
+
 /** The production path: the cluster-user credential from ARM, the scanner's credential for Entra clusters. */
 async function accessTo(simulator: Simulator, cluster: AksCluster): Promise<ClusterAccess> {
   const clients = clientsFor(simulator);
@@ -40,7 +54,7 @@ async function snapshotOf(simulator: Simulator, cluster: AksCluster, options: Pa
 
 describe("a cluster reached through its cluster-user credential", () => {
   it("collects every page of pods and keeps those that touch workload identity", async () => {
-    const snapshot = await snapshotOf(await start(), shopCluster, { pageSize: 2 });
+    const snapshot = await snapshotOf(await plain(), shopCluster, { pageSize: 2 });
 
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.accessPath).toBe("direct");
@@ -58,7 +72,7 @@ describe("a cluster reached through its cluster-user credential", () => {
   });
 
   it("keeps of a pod only what the checks need, and nothing secret", async () => {
-    const snapshot = await snapshotOf(await start(), shopCluster);
+    const snapshot = await snapshotOf(await plain(), shopCluster);
     const pod = snapshot.pods.find((p) => p.name === "orders-7d9c8b6f5-x2x4q");
     expect(pod).toEqual({
       namespace: "shop",
@@ -93,7 +107,7 @@ describe("a cluster reached through its cluster-user credential", () => {
   });
 
   it("keeps the workloads, services and webhook objects that concern workload identity", async () => {
-    const snapshot = await snapshotOf(await start(), shopCluster);
+    const snapshot = await snapshotOf(await plain(), shopCluster);
     expect(snapshot.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`)).toEqual([
       "Deployment shop/legacy-report",
       "Deployment shop/orders",
@@ -201,7 +215,7 @@ describe("log reading", () => {
 
 describe("an Entra-integrated cluster", () => {
   it("is read with a token for the AKS server application from the scanner's credential", async () => {
-    const simulator = await start();
+    const simulator = await plain();
     const access = await accessTo(simulator, entraCluster);
     expect(access.authentication).toBe("entra");
     const snapshot = await collectClusterSnapshot(entraCluster, access, { now: NOW });
@@ -225,7 +239,7 @@ describe("collection errors", () => {
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     try {
-      const simulator = await start();
+      const simulator = await plain();
       const access = await accessTo(simulator, shopCluster);
       const unanswered = { ...access, server: `https://127.0.0.1:${(silent.address() as AddressInfo).port}` };
       const started = performance.now();
@@ -241,7 +255,7 @@ describe("collection errors", () => {
   });
 
   it("reads a cluster with the cluster-user credential's client certificate alone (x509 authentication)", async () => {
-    const simulator = await start();
+    const simulator = await plain();
     const { bearerToken: _token, ...access } = await accessTo(simulator, shopCluster);
     expect(access.clientCertificate).toBeDefined();
     const withToken = await collectClusterSnapshot(shopCluster, await accessTo(simulator, shopCluster), { now: NOW });
@@ -307,7 +321,7 @@ describe("collection errors", () => {
   });
 
   it("starts a list over when a page breaks off half-way, so that no pod is lost or counted twice", async () => {
-    const clean = await snapshotOf(await start(), shopCluster, { pageSize: 2 });
+    const clean = await snapshotOf(await plain(), shopCluster, { pageSize: 2 });
     const simulator = await start({ faults: { rules: [{ family: "kubernetes", cluster: "shop-aks", path: "^/api/v1/pods\\?.*continue=", fault: "truncate", count: 1 }] } });
     const snapshot = await snapshotOf(simulator, shopCluster, { pageSize: 2 });
     expect(simulator.faultCounts()).toEqual({ "kubernetes truncate": 1 });
@@ -318,7 +332,7 @@ describe("collection errors", () => {
   });
 
   it("reports a credential that cannot get a token as unauthorized", async () => {
-    const simulator = await start();
+    const simulator = await plain();
     const failing = { getToken: () => Promise.reject(new Error("AADSTS7000215: Invalid client secret provided.")) };
     const result = accessFromKubeconfig(entraCluster, simulator.kubeconfigFor("entra-aks"), failing);
     if (!result.ok) throw new Error(result.error.message);
