@@ -7,6 +7,7 @@ import { shellQuote } from "../../shared/checks/index.js";
 import type { Finding } from "../../shared/findings/model.js";
 import { FLEET_AUDIENCE_ID, renderDigest } from "../../shared/digest/index.js";
 import { writeReport, type ReportInput } from "../../shared/report/index.js";
+import type { ScanRun } from "../../shared/scan/model.js";
 import { digestData, saFinding } from "../digest/fixtures.js";
 
 const HOSTILE_NAMESPACE = "ns\u2019; Start-Process calc; \u2018$(id)`";
@@ -67,5 +68,32 @@ describe("remediation commands in the outputs", () => {
     const digest = await renderDigest(digestData({ open }), { id: FLEET_AUDIENCE_ID, recipients: ["security@example.com"] }, { maxFindings: 10, findingsApiBaseUrl: "https://wiscan.example.com/api" });
     expect(digest.text).toContain("command (bash):\n      kubectl --context prod label namespace");
     expect(digest.html).toMatch(/<pre[^>]*># bash\nkubectl --context prod label namespace/);
+  });
+});
+
+describe("subscription names in a scan's CSV (wiscan scan -o csv)", () => {
+  const scan: ScanRun = {
+    id: "20261207T000000Z-abcdef",
+    startedAt: "2026-12-07T00:00:00.000Z",
+    finishedAt: "2026-12-07T00:00:01.000Z",
+    trigger: "cli",
+    scope: { subscriptions: [], managementGroups: [], clusters: [] },
+    tenantId: "t",
+    subscriptions: ["sub"],
+    // Resource Graph's display names are anyone's to choose: a formula, a quote, a separator.
+    subscriptionNames: { sub: '=HYPERLINK("https://evil.example","Payments; prod")' },
+    complete: true,
+    clusters: [],
+    counts: { clusters: 0, clustersScanned: 0, findings: 2, bySeverity: { high: 2, medium: 0, low: 0, info: 0 } },
+    requests: { resourceGraph: 1, arm: 1, graph: 0, kubernetes: 0 },
+    durationMs: 1000,
+  };
+  const other = { ...finding("f-other", kubectlCommand), resource: { ...finding("f-other", kubectlCommand).resource, subscriptionId: "unnamed-sub" } };
+
+  it("names each finding's subscription from the scan itself, as text a spreadsheet will not run, and leaves an unnamed one empty", () => {
+    const lines = writeReport("csv", { ...input, findings: [finding("f-kubectl", kubectlCommand), other], scan }).trimEnd().split("\r\n");
+    expect(lines[0]!.split(",").at(-1)).toBe("subscriptionName");
+    expect(lines[1]!.endsWith(`,"'=HYPERLINK(""https://evil.example"",""Payments; prod"")"`)).toBe(true);
+    expect(lines[2]!.endsWith(",")).toBe(true);
   });
 });
