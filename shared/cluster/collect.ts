@@ -161,19 +161,9 @@ export async function collectClusterSnapshot(cluster: AksCluster, access: Cluste
     lists.collect<V1Deployment>({ resource: "deployments", verb: "list", group: "apps" }, (deployment) => assembler.deployment(deployment), () => assembler.reset("deployments"), {
       filter: assembler.deploymentFilter(),
     }),
-    lists.collect<WorkloadObject>({ resource: "statefulsets", verb: "list", group: "apps" }, (o) => assembler.workload("StatefulSet", o), () => assembler.reset("statefulsets"), {
-      filter: assembler.workloadFilter(),
-    }),
-    lists.collect<WorkloadObject>({ resource: "daemonsets", verb: "list", group: "apps" }, (o) => assembler.workload("DaemonSet", o), () => assembler.reset("daemonsets"), {
-      filter: assembler.workloadFilter(),
-    }),
-    lists.collect<WorkloadObject>({ resource: "replicasets", verb: "list", group: "apps" }, (o) => assembler.workload("ReplicaSet", o), () => assembler.reset("replicasets"), {
-      filter: assembler.workloadFilter(),
-    }),
-    lists.collect<WorkloadObject>({ resource: "jobs", verb: "list", group: "batch" }, (o) => assembler.workload("Job", o), () => assembler.reset("jobs"), { filter: assembler.workloadFilter() }),
-    lists.collect<WorkloadObject>({ resource: "cronjobs", verb: "list", group: "batch" }, (o) => assembler.workload("CronJob", o), () => assembler.reset("cronjobs"), {
-      filter: assembler.workloadFilter(),
-    }),
+    ...OTHER_WORKLOAD_LISTS.map(({ resource, group, kind }) =>
+      lists.collect<WorkloadObject>({ resource, verb: "list", group }, (o) => assembler.workload(kind, o), () => assembler.reset(resource), { filter: assembler.workloadFilter() }),
+    ),
     lists.collect<V1Service>({ resource: "services", verb: "list", group: "" }, (service) => assembler.service(service), () => assembler.reset("services")),
     lists.collect<V1MutatingWebhookConfiguration>(
       { resource: "mutatingwebhookconfigurations", verb: "list", group: "admissionregistration.k8s.io" },
@@ -221,6 +211,15 @@ export const SNAPSHOT_RESOURCES = [
 export type SnapshotResource = (typeof SNAPSHOT_RESOURCES)[number];
 
 type WorkloadObject = Parameters<typeof workloadSummary>[1];
+
+/** The workload lists other than Deployments (whose webhook Deployment is looked for too), each read the same way. */
+const OTHER_WORKLOAD_LISTS: ReadonlyArray<{ resource: SnapshotResource; group: string; kind: WorkloadKind }> = [
+  { resource: "statefulsets", group: "apps", kind: "StatefulSet" },
+  { resource: "daemonsets", group: "apps", kind: "DaemonSet" },
+  { resource: "replicasets", group: "apps", kind: "ReplicaSet" },
+  { resource: "jobs", group: "batch", kind: "Job" },
+  { resource: "cronjobs", group: "batch", kind: "CronJob" },
+];
 
 /**
  * Where listed objects land in a snapshot, whichever way they were read (the
